@@ -1,0 +1,52 @@
+package org.llmfhiradapter.cli;
+
+import org.llmfhiradapter.config.ConfigException;
+import org.llmfhiradapter.table.TableException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code java -jar llm-fhir-adapter.jar}. */
+@Command(
+    name = "llm-fhir-adapter",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Builds the leiomyosarcoma-liver-metastases (LLM) survival cohort from FHIR R4 servers: pulls patients,"
+          + " maps them to case records, runs Kaplan-Meier, and publishes MeasureReports."
+    },
+    subcommands = {DemoCommand.class, RunCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  /** Exit code for a run that failed (server unreachable, write refused). */
+  public static final int EXIT_FAILURE = 1;
+
+  /** Exit code for unusable input (bad option, bad configuration, malformed file), as picocli uses for usage. */
+  public static final int EXIT_BAD_INPUT = 2;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code. */
+  public static int execute(String... args) {
+    return execute(
+        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command line with its output and errors going to the given writers (tests capture them). */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          boolean badInput = e instanceof ConfigException || e instanceof TableException;
+          cmd.getErr().println("error: " + ErrorMessages.oneLine(e));
+          if (Boolean.getBoolean("llm.debug") || System.getenv("LLM_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+          }
+          return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
+        });
+    return commandLine.execute(args);
+  }
+}

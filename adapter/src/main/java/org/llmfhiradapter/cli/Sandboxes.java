@@ -1,0 +1,40 @@
+package org.llmfhiradapter.cli;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.llmfhiradapter.config.AdapterConfig;
+import org.llmfhiradapter.fixtures.Flavor;
+import org.llmfhiradapter.sandbox.FixtureSeeder;
+import org.llmfhiradapter.sandbox.SandboxServer;
+
+/** Starting the embedded server and seeding it, with progress on stderr (it takes tens of seconds). */
+final class Sandboxes {
+
+  private Sandboxes() {}
+
+  static SandboxServer startSeeded(AdapterConfig.Sandbox config, PrintWriter progress) {
+    Path fixtures = Path.of(config.fixtures());
+    long started = System.nanoTime();
+    progress.println("Starting the embedded FHIR server (HAPI FHIR JPA, in memory; about half a minute)...");
+    progress.flush();
+    SandboxServer server = SandboxServer.start(config.port());
+    try {
+      int resources = new FixtureSeeder(FhirContext.forR4Cached(), Flavor.MCODE).seed(server.baseUrl(), fixtures);
+      progress.println(
+          String.format(
+              Locale.ROOT,
+              "Embedded FHIR server ready at %s (%d resources from %s, %.1f s)",
+              server.baseUrl(),
+              resources,
+              fixtures,
+              (System.nanoTime() - started) / 1e9));
+      progress.flush();
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The command line: {@code demo}, {@code run}, {@code sandbox}; parses options, prints, sets exit codes. */
+package org.llmfhiradapter.cli;

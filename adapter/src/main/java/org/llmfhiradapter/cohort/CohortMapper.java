@@ -1,0 +1,110 @@
+package org.llmfhiradapter.cohort;
+
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Patient;
+import org.llmfhiradapter.cohort.ClassifiedChart.Fact;
+import org.llmfhiradapter.conformance.ResourceRole;
+import org.llmfhiradapter.conformance.RoleClassifier;
+import org.llmfhiradapter.source.PatientRecord;
+
+/**
+ * The map stage: one patient's resources → a {@link CaseRecord}, or an {@link Exclusion} naming the rule,
+ * the resource and what to fix. The choices the data leaves open are recorded in {@code docs/decisions.md}.
+ */
+public final class CohortMapper {
+
+  /**
+   * A hepatic resection counts as the LLM resection when performed no earlier than this many days before the
+   * liver-metastasis diagnosis date: EHRs often date that diagnosis from the pathology of the resection itself.
+   */
+  static final int RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS = 30;
+
+  private final RoleClassifier classifier;
+  private final LocalDate dataCutoff;
+
+  public CohortMapper(RoleClassifier classifier, LocalDate dataCutoff) {
+    this.classifier = classifier;
+    this.dataCutoff = dataCutoff;
+  }
+
+  public MappingOutcome map(PatientRecord record) {
+    ClassifiedChart chart = ClassifiedChart.of(record, classifier);
+    Patient patient = record.patient();
+    String patientRef = "Patient/" + record.patientId();
+
+    LocalDate birthDate = patient.hasBirthDateElement() ? ClinicalDates.of(patient.getBirthDateElement()) : null;
+    if (birthDate == null) {
+      return excluded(record, ExclusionReason.NO_BIRTH_DATE, patientRef,
+          "Patient.birthDate is missing or less precise than a day; age at resection needs it");
+    }
+    if (chart.facts(ResourceRole.PRIMARY_LEIOMYOSARCOMA).isEmpty()) {
+      return excluded(record, ExclusionReason.NO_LEIOMYOSARCOMA, patientRef,
+          "no Condition coded as leiomyosarcoma (ValueSet llm-primary-leiomyosarcoma-codes); add the primary"
+              + " diagnosis or check its coding");
+    }
+    Optional<Fact> llm = chart.facts(ResourceRole.LIVER_METASTASIS).stream().filter(f -> f.date() != null).findFirst();
+    if (llm.isEmpty()) {
+      return excluded(record, ExclusionReason.NO_LIVER_METASTASIS, patientRef,
+          "no liver-metastasis Condition (ValueSet llm-liver-metastasis-codes) with an onset date to the day");
+    }
+    LocalDate llmDate = llm.get().date();
+    LocalDate earliestResection = llmDate.minusDays(RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS);
+    Optional<Fact> resection =
+        chart.facts(ResourceRole.HEPATIC_RESECTION).stream()
+            .filter(f -> f.date() != null && !f.date().isBefore(earliestResection))
+            .findFirst();
+    if (resection.isEmpty()) {
+      return excluded(record, ExclusionReason.NO_HEPATIC_RESECTION, llm.get().reference(),
+          "no completed hepatic resection Procedure (ValueSet llm-hepatic-resection-codes) dated on or after the"
+              + " liver-metastasis diagnosis (" + RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS + " days' grace)");
+    }
+    LocalDate index = resection.get().date();
+
+    LocalDate death = null;
+    if (patient.getDeceased() instanceof BooleanType deceased && deceased.booleanValue()) {
+      return excluded(record, ExclusionReason.DEATH_DATE_UNKNOWN, patientRef,
+          "Patient.deceasedBoolean is true but no date of death is recorded; overall survival needs the date"
+              + " (Patient.deceasedDateTime)");
+    }
+    if (patient.getDeceased() instanceof DateTimeType deceasedAt) {
+      death = ClinicalDates.of(deceasedAt);
+      if (death == null) {
+        return excluded(record, ExclusionReason.DEATH_DATE_UNKNOWN, patientRef,
+            "Patient.deceasedDateTime is less precise than a day; overall survival needs the day of death");
+      }
+      if (death.isBefore(index)) {
+        return excluded(record, ExclusionReason.DEATH_BEFORE_INDEX, patientRef,
+            "Patient.deceasedDateTime " + "is before the hepatic resection " + resection.get().reference()
+                + "; one of the two dates is wrong");
+      }
+    }
+
+    boolean died = death != null && !death.isAfter(dataCutoff);
+    LocalDate end = died ? death : lastKnownAlive(chart.allDates(), index);
+    int osDays = (int) ChronoUnit.DAYS.between(index, end);
+    int age = Period.between(birthDate, index).getYears();
+    String sex = patient.hasGender() ? patient.getGender().toCode() : null;
+    return new MappingOutcome.Included(new CaseRecord(record.patientId(), sex, age, index, osDays, died));
+  }
+
+  /** The latest clinical date in the chart, no later than the data cut-off and no earlier than the index. */
+  private LocalDate lastKnownAlive(List<LocalDate> dates, LocalDate index) {
+    LocalDate last = index;
+    for (LocalDate date : dates) {
+      if (date.isAfter(last) && !date.isAfter(dataCutoff)) {
+        last = date;
+      }
+    }
+    return last;
+  }
+
+  private static MappingOutcome excluded(PatientRecord record, ExclusionReason reason, String resource, String message) {
+    return new MappingOutcome.Excluded(new Exclusion(record.patientId(), reason, resource, message));
+  }
+}

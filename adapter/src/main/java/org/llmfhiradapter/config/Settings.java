@@ -1,0 +1,162 @@
+package org.llmfhiradapter.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The adapter's configuration as plain key/values, layered: the documented defaults in the packaged
+ * {@code application.properties}, then an optional file, then environment variables, then {@code --set}
+ * overrides. Only keys that the defaults declare may be overridden, so a typo fails loudly instead of being
+ * ignored.
+ */
+public final class Settings {
+
+  /** Environment variable naming an optional configuration file. */
+  public static final String CONFIG_FILE_ENV = "LLM_CONFIG";
+
+  private final Map<String, String> values;
+
+  private Settings(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
+  /** Defaults only. */
+  public static Settings defaults() {
+    return new Settings(loadDefaults());
+  }
+
+  /**
+   * Builds the effective settings.
+   *
+   * @param configFile optional file overriding the defaults (null: {@link #CONFIG_FILE_ENV} if set)
+   * @param env the process environment
+   * @param overrides {@code --set} values, applied last
+   * @throws ConfigException naming the file or key that is wrong
+   */
+  public static Settings load(Path configFile, Map<String, String> env, Map<String, String> overrides) {
+    Map<String, String> values = loadDefaults();
+    Path file = configFile;
+    if (file == null && env.get(CONFIG_FILE_ENV) != null && !env.get(CONFIG_FILE_ENV).isBlank()) {
+      file = Path.of(env.get(CONFIG_FILE_ENV));
+    }
+    if (file != null) {
+      Map<String, String> fromFile = readFile(file);
+      for (Map.Entry<String, String> e : fromFile.entrySet()) {
+        requireKnown(values, e.getKey(), "in " + file);
+        values.put(e.getKey(), e.getValue());
+      }
+    }
+    for (String key : values.keySet().toArray(String[]::new)) {
+      String fromEnv = env.get(envName(key));
+      if (fromEnv != null) {
+        values.put(key, fromEnv);
+      }
+    }
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      requireKnown(values, e.getKey(), "given with --set");
+      values.put(e.getKey(), e.getValue());
+    }
+    return new Settings(values);
+  }
+
+  /** The environment variable that overrides {@code key}: {@code llm.source.base-url} → {@code LLM_SOURCE_BASE_URL}. */
+  public static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** A copy with one value replaced (the key must exist). */
+  public Settings with(String key, String value) {
+    requireKnown(values, key, "set by the program");
+    Map<String, String> copy = new LinkedHashMap<>(values);
+    copy.put(key, value);
+    return new Settings(copy);
+  }
+
+  public String get(String key) {
+    String value = values.get(key);
+    if (value == null) {
+      throw new ConfigException("Unknown setting '" + key + "'");
+    }
+    return value.trim();
+  }
+
+  public int getInt(String key) {
+    String value = get(key);
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          "Setting " + key + " must be a whole number, but is '" + value + "' (env " + envName(key) + ")");
+    }
+  }
+
+  public boolean getBoolean(String key) {
+    String value = get(key).toLowerCase(Locale.ROOT);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new ConfigException("Setting " + key + " must be true or false, but is '" + value + "'");
+    }
+    return Boolean.parseBoolean(value);
+  }
+
+  /** All values, for handing to Camel as properties. */
+  public Properties asProperties() {
+    Properties properties = new Properties();
+    properties.putAll(values);
+    return properties;
+  }
+
+  public Map<String, String> asMap() {
+    return values;
+  }
+
+  private static void requireKnown(Map<String, String> known, String key, String where) {
+    if (!known.containsKey(key)) {
+      throw new ConfigException(
+          "Unknown setting '" + key + "' " + where + "; the settings are listed in application.properties");
+    }
+  }
+
+  private static Map<String, String> loadDefaults() {
+    try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
+      if (in == null) {
+        throw new ConfigException("application.properties is missing from the classpath");
+      }
+      Properties properties = new Properties();
+      properties.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+      return toMap(properties);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read the packaged application.properties: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("Configuration file " + file + " does not exist");
+    }
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      Properties properties = new Properties();
+      properties.load(reader);
+      return toMap(properties);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> toMap(Properties properties) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String name : properties.stringPropertyNames()) {
+      map.put(name, properties.getProperty(name));
+    }
+    return map;
+  }
+}

@@ -1,0 +1,61 @@
+package org.llmfhiradapter.routes;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.llmfhiradapter.cohort.CaseRecord;
+import org.llmfhiradapter.cohort.Cohort;
+import org.llmfhiradapter.cohort.Exclusion;
+import org.llmfhiradapter.cohort.MappingOutcome;
+
+/**
+ * Gathers the split's per-patient outcomes into one {@link Cohort}. Patients finish in any order when
+ * fetched in parallel; the cohort lists them in the order the server returned the candidates.
+ */
+public final class CohortAggregation implements AggregationStrategy {
+
+  /** Outcomes so far, tagged with the split index so the cohort keeps discovery order. */
+  private static final class Outcomes {
+    final List<MappingOutcome> byIndex = new ArrayList<>();
+
+    void put(int index, MappingOutcome outcome) {
+      while (byIndex.size() <= index) {
+        byIndex.add(null);
+      }
+      byIndex.set(index, outcome);
+    }
+  }
+
+  @Override
+  public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+    MappingOutcome outcome = newExchange.getMessage().getBody(MappingOutcome.class);
+    int index = newExchange.getProperty(Exchange.SPLIT_INDEX, Integer.class);
+    if (oldExchange == null) {
+      Outcomes outcomes = new Outcomes();
+      outcomes.put(index, outcome);
+      newExchange.getMessage().setBody(outcomes);
+      return newExchange;
+    }
+    oldExchange.getMessage().getBody(Outcomes.class).put(index, outcome);
+    return oldExchange;
+  }
+
+  /** The cohort from the gathered outcomes (an empty cohort when there were no candidates). */
+  public Cohort toCohort(Object body) {
+    List<CaseRecord> included = new ArrayList<>();
+    List<Exclusion> excluded = new ArrayList<>();
+    if (body instanceof Outcomes outcomes) {
+      for (MappingOutcome outcome : outcomes.byIndex) {
+        if (outcome instanceof MappingOutcome.Included in) {
+          included.add(in.record());
+        } else if (outcome instanceof MappingOutcome.Excluded out) {
+          excluded.add(out.exclusion());
+        } else {
+          throw new IllegalStateException("a patient of the split has no outcome");
+        }
+      }
+    }
+    return new Cohort(included, excluded);
+  }
+}

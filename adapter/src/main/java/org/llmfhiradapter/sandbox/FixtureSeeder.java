@@ -1,0 +1,101 @@
+package org.llmfhiradapter.sandbox;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.llmfhiradapter.fixtures.CaseRenderer;
+import org.llmfhiradapter.fixtures.CaseRow;
+import org.llmfhiradapter.fixtures.CaseTable;
+import org.llmfhiradapter.fixtures.Flavor;
+
+/**
+ * Loads a folder of fixtures into a FHIR server over HTTP, as transactions: case tables ({@code *.csv}) are
+ * rendered to FHIR first, FHIR Bundles ({@code *.json}) are sent as they are (a collection or batch is sent
+ * as a transaction). Files load in name order.
+ */
+public final class FixtureSeeder {
+
+  private final FhirContext fhirContext;
+  private final Flavor flavor;
+
+  public FixtureSeeder(FhirContext fhirContext, Flavor flavor) {
+    this.fhirContext = fhirContext;
+    this.flavor = flavor;
+  }
+
+  /** Seeds the server; returns the number of resources written. */
+  public int seed(String baseUrl, Path folder) {
+    if (!Files.isDirectory(folder)) {
+      throw new SandboxException(
+          "Fixture folder " + folder + " does not exist; run from the repository root or set llm.sandbox.fixtures"
+              + " (or --fixtures)");
+    }
+    fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    IGenericClient client = fhirContext.newRestfulGenericClient(baseUrl);
+    int written = 0;
+    for (Path file : files(folder)) {
+      Bundle bundle = bundleOf(file);
+      try {
+        client.transaction().withBundle(bundle).execute();
+      } catch (BaseServerResponseException e) {
+        throw new SandboxException("The embedded server refused " + file + ": " + e.getMessage(), e);
+      }
+      written += bundle.getEntry().size();
+    }
+    return written;
+  }
+
+  private static List<Path> files(Path folder) {
+    try (Stream<Path> listing = Files.list(folder)) {
+      List<Path> files =
+          listing
+              .filter(p -> p.toString().endsWith(".csv") || p.toString().endsWith(".json"))
+              .sorted()
+              .toList();
+      if (files.isEmpty()) {
+        throw new SandboxException("Fixture folder " + folder + " has no .csv case tables or .json Bundles");
+      }
+      return files;
+    } catch (IOException e) {
+      throw new SandboxException("Cannot list fixture folder " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Bundle bundleOf(Path file) {
+    if (file.toString().endsWith(".csv")) {
+      List<CaseRow> rows = CaseTable.read(file);
+      return new CaseRenderer(flavor).render(rows);
+    }
+    try {
+      IBaseResource resource =
+          fhirContext.newJsonParser().parseResource(Files.readString(file, StandardCharsets.UTF_8));
+      if (!(resource instanceof Bundle bundle)) {
+        throw new SandboxException(file + " is a " + resource.fhirType() + ", not a Bundle");
+      }
+      if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
+        bundle.setType(Bundle.BundleType.TRANSACTION);
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+          if (!entry.hasRequest() && entry.getResource() != null && entry.getResource().hasIdElement()) {
+            entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(
+                entry.getResource().fhirType() + "/" + entry.getResource().getIdElement().getIdPart());
+          }
+        }
+      }
+      return bundle;
+    } catch (IOException e) {
+      throw new SandboxException("Cannot read fixture " + file + ": " + e.getMessage(), e);
+    } catch (DataFormatException e) {
+      throw new SandboxException(file + " is not FHIR JSON: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package org.llmfhiradapter.sandbox;
+
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+
+/**
+ * An in-process FHIR R4 server (the HAPI FHIR JPA server on in-memory H2) served over HTTP on a loopback port.
+ * It is what {@code demo}, {@code sandbox} and the integration tests talk to: only over HTTP, exactly as the
+ * adapter talks to an EHR.
+ */
+public final class SandboxServer implements AutoCloseable {
+
+  /** Path under which the FHIR base lives, as in HAPI's public test servers. */
+  public static final String FHIR_PATH = "/fhir";
+
+  private final AnnotationConfigApplicationContext spring;
+  private final Server jetty;
+  private final String baseUrl;
+
+  private SandboxServer(AnnotationConfigApplicationContext spring, Server jetty, String baseUrl) {
+    this.spring = spring;
+    this.jetty = jetty;
+    this.baseUrl = baseUrl;
+  }
+
+  /**
+   * Starts a server on {@code 127.0.0.1:port}; port 0 picks a free one.
+   *
+   * @throws SandboxException if the port is taken or the server cannot start
+   */
+  public static SandboxServer start(int port) {
+    AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
+    Server jetty = null;
+    try {
+      spring.register(JpaServerConfig.class);
+      spring.refresh();
+      RestfulServer fhirServlet = restfulServer(spring);
+
+      jetty = new Server(new InetSocketAddress("127.0.0.1", port));
+      ServletContextHandler context = new ServletContextHandler();
+      context.setContextPath("/");
+      context.addServlet(new ServletHolder(fhirServlet), FHIR_PATH + "/*");
+      jetty.setHandler(context);
+      jetty.start();
+      int actualPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+      return new SandboxServer(spring, jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH);
+    } catch (Exception e) {
+      stopQuietly(jetty);
+      spring.close();
+      throw new SandboxException("The embedded FHIR server could not start on port " + port + ": " + rootMessage(e), e);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static RestfulServer restfulServer(AnnotationConfigApplicationContext spring) {
+    FhirContext fhirContext = spring.getBean(FhirContext.class);
+    RestfulServer server = new RestfulServer(fhirContext);
+    ResourceProviderFactory resourceProviders = spring.getBean(ResourceProviderFactory.class);
+    server.registerProviders(resourceProviders.createProviders());
+    List<Object> plainProviders = new ArrayList<>();
+    plainProviders.add(spring.getBean(JpaSystemProvider.class));
+    plainProviders.add(spring.getBean(BulkDataExportProvider.class));
+    server.registerProviders(plainProviders);
+    server.setPagingProvider(spring.getBean(DatabaseBackedPagingProvider.class));
+    IFhirSystemDao systemDao = spring.getBean(IFhirSystemDao.class);
+    server.setServerConformanceProvider(
+        new JpaCapabilityStatementProvider(
+            server,
+            systemDao,
+            spring.getBean(JpaStorageSettings.class),
+            spring.getBean(ISearchParamRegistry.class),
+            spring.getBean(IValidationSupport.class)));
+    server.setDefaultPrettyPrint(false);
+    return server;
+  }
+
+  /** The FHIR base URL, e.g. {@code http://127.0.0.1:41233/fhir}. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Blocks until the server is stopped (by {@link #close()} or JVM shutdown). */
+  public void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  @Override
+  public void close() {
+    stopQuietly(jetty);
+    spring.close();
+  }
+
+  private static void stopQuietly(Server jetty) {
+    if (jetty == null) {
+      return;
+    }
+    try {
+      jetty.stop();
+    } catch (Exception ignored) {
+      // Stopping is best effort: the JVM is usually about to exit.
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+}

@@ -1,0 +1,91 @@
+package org.llmfhiradapter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  @Test
+  void defaultsComeFromThePackagedApplicationProperties() {
+    Settings settings = Settings.defaults();
+
+    assertThat(settings.getInt("llm.source.page-size")).isEqualTo(50);
+    assertThat(settings.getBoolean("llm.publish.enabled")).isTrue();
+  }
+
+  @Test
+  void aFileThenTheEnvironmentThenSetOverrideInThatOrder(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("site.properties");
+    Files.writeString(file, "llm.source.page-size=10\nllm.pipeline.concurrency=2\nllm.publish.cohort-name=file\n");
+    Map<String, String> env = Map.of("LLM_PIPELINE_CONCURRENCY", "3", "LLM_PUBLISH_COHORT_NAME", "env");
+
+    Settings settings = Settings.load(file, env, Map.of("llm.publish.cohort-name", "cli"));
+
+    assertThat(settings.getInt("llm.source.page-size")).isEqualTo(10);
+    assertThat(settings.getInt("llm.pipeline.concurrency")).isEqualTo(3);
+    assertThat(settings.get("llm.publish.cohort-name")).isEqualTo("cli");
+  }
+
+  @Test
+  void theConfigFileCanBeNamedByTheEnvironment(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("site.properties");
+    Files.writeString(file, "llm.source.page-size=7\n");
+
+    Settings settings = Settings.load(null, Map.of("LLM_CONFIG", file.toString()), Map.of());
+
+    assertThat(settings.getInt("llm.source.page-size")).isEqualTo(7);
+  }
+
+  @Test
+  void environmentNamesAreTheKeysUpperCasedWithUnderscores() {
+    assertThat(Settings.envName("llm.source.base-url")).isEqualTo("LLM_SOURCE_BASE_URL");
+  }
+
+  @Test
+  void aMistypedKeyIsRefusedNotIgnored() {
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("llm.source.pagesize", "10")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Unknown setting 'llm.source.pagesize' given with --set");
+  }
+
+  @Test
+  void aMissingConfigFileIsNamed() {
+    assertThatThrownBy(() -> Settings.load(Path.of("no-such.properties"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Configuration file no-such.properties does not exist");
+  }
+
+  @Test
+  void typedValuesAreCheckedWithTheKeyInTheMessage() {
+    Settings settings = Settings.defaults().with("llm.source.page-size", "fifty");
+
+    assertThatThrownBy(() -> AdapterConfig.from(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("llm.source.page-size must be a whole number, but is 'fifty'");
+  }
+
+  @Test
+  void anEmptyDataCutoffMeansToday() {
+    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-03-01T10:00:00Z"), java.time.ZoneOffset.UTC);
+
+    AdapterConfig config = AdapterConfig.from(Settings.defaults(), clock);
+
+    assertThat(config.pipeline().dataCutoff()).isEqualTo(LocalDate.of(2026, 3, 1));
+  }
+
+  @Test
+  void candidateCodesMustBeSystemBarCode() {
+    Settings settings = Settings.defaults().with("llm.source.candidate-codes", "94381002");
+
+    assertThatThrownBy(() -> AdapterConfig.from(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("system|code");
+  }
+}

@@ -1,0 +1,45 @@
+package org.llmfhiradapter.sandbox;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.nio.file.Path;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Parameters;
+import org.llmfhiradapter.fixtures.Flavor;
+
+/** Test helpers that put the shared server into a known state, over HTTP like any client. */
+public final class SandboxData {
+
+  /** The repository's fixture folder, seen from the module directory Maven runs tests in. */
+  public static final Path FIXTURES = Path.of("..", "fixtures");
+
+  private SandboxData() {}
+
+  public static IGenericClient client(SandboxServer server) {
+    FhirContext context = FhirContext.forR4Cached();
+    context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    return context.newRestfulGenericClient(server.baseUrl());
+  }
+
+  /** Removes every resource (HAPI's {@code $expunge} with expungeEverything), so a test starts empty. */
+  public static void reset(SandboxServer server) {
+    Parameters parameters = new Parameters();
+    parameters.addParameter().setName("expungeEverything").setValue(new BooleanType(true));
+    client(server).operation().onServer().named("$expunge").withParameters(parameters).execute();
+  }
+
+  /** Empties the server and loads one fixture folder. */
+  public static int resetAndSeed(SandboxServer server, Path folder) {
+    reset(server);
+    return new FixtureSeeder(FhirContext.forR4Cached(), Flavor.MCODE).seed(server.baseUrl(), folder);
+  }
+
+  /** Number of resources of a type on the server matching a search (e.g. {@code identifier=...}). */
+  public static int count(SandboxServer server, String type, String query) {
+    Bundle bundle =
+        client(server).search().byUrl(type + "?" + query + "&_summary=count").returnBundle(Bundle.class).execute();
+    return bundle.getTotal();
+  }
+}

@@ -1,0 +1,51 @@
+package org.llmfhiradapter.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CsvTableTest {
+
+  private static CsvTable parse(String text) throws Exception {
+    return CsvTable.parse("t.csv", new StringReader(text));
+  }
+
+  @Test
+  void readsAHeaderAndRowsWithQuotedCommasAndQuotes() throws Exception {
+    CsvTable table = parse("a,b\n1,\"x, \"\"y\"\"\"\r\n\n2,\n");
+
+    assertThat(table.header()).containsExactly("a", "b");
+    assertThat(table.rows()).containsExactly(List.of("1", "x, \"y\""), List.of("2", ""));
+    assertThat(table.lineOf(1)).isEqualTo(4);
+  }
+
+  @Test
+  void aRowWithTheWrongNumberOfFieldsNamesItsLine() {
+    assertThatThrownBy(() -> parse("a,b\n1,2\n3\n"))
+        .isInstanceOf(TableException.class)
+        .hasMessage("t.csv line 3: 1 fields, but the header has 2");
+  }
+
+  @Test
+  void anUnknownColumnListsTheColumnsThereAre() throws Exception {
+    CsvTable table = parse("time,status\n1,1\n");
+
+    assertThatThrownBy(() -> table.column("event"))
+        .isInstanceOf(TableException.class)
+        .hasMessage("t.csv has no column 'event'; its columns are time, status");
+  }
+
+  @Test
+  void anEmptyFileOrAnUnclosedQuoteIsAnError() {
+    assertThatThrownBy(() -> parse("")).hasMessageContaining("is empty");
+    assertThatThrownBy(() -> parse("a\n\"open\n")).hasMessageContaining("not closed");
+  }
+
+  @Test
+  void aDuplicateHeaderIsAnError() {
+    assertThatThrownBy(() -> parse("a,a\n1,2\n")).hasMessageContaining("'a' appears twice");
+  }
+}
