@@ -25,6 +25,9 @@ public final class CohortMapper {
    */
   static final int RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS = 30;
 
+  static final String HISTOLOGY_EXTENSION =
+      org.llmfhiradapter.conformance.ProfilePackage.CANONICAL + "/StructureDefinition/llm-histology-morphology-behavior";
+
   private final RoleClassifier classifier;
   private final LocalDate dataCutoff;
 
@@ -43,10 +46,17 @@ public final class CohortMapper {
       return excluded(record, ExclusionReason.NO_BIRTH_DATE, patientRef,
           "Patient.birthDate is missing or less precise than a day; age at resection needs it");
     }
-    if (chart.facts(ResourceRole.PRIMARY_LEIOMYOSARCOMA).isEmpty()) {
+    List<Fact> primaries = chart.facts(ResourceRole.PRIMARY_LEIOMYOSARCOMA);
+    if (primaries.isEmpty()) {
       return excluded(record, ExclusionReason.NO_LEIOMYOSARCOMA, patientRef,
-          "no Condition coded as leiomyosarcoma (ValueSet llm-primary-leiomyosarcoma-codes); add the primary"
-              + " diagnosis or check its coding");
+          "no Condition coded as a primary soft-tissue or uterine malignancy (ValueSet"
+              + " llm-primary-leiomyosarcoma-codes); add the primary diagnosis or check its coding");
+    }
+    Optional<Fact> otherHistology = primaries.stream().filter(f -> !leiomyosarcomaHistology(f)).findFirst();
+    if (otherHistology.isPresent() && primaries.stream().noneMatch(this::leiomyosarcomaHistology)) {
+      return excluded(record, ExclusionReason.NO_LEIOMYOSARCOMA, otherHistology.get().reference(),
+          "the primary tumor's histology is not leiomyosarcoma (ValueSet llm-histology-codes: ICD-O-3 8890/3,"
+              + " 8891/3, 8896/3)");
     }
     Optional<Fact> llm = chart.facts(ResourceRole.LIVER_METASTASIS).stream().filter(f -> f.date() != null).findFirst();
     if (llm.isEmpty()) {
@@ -91,6 +101,19 @@ public final class CohortMapper {
     int age = Period.between(birthDate, index).getYears();
     String sex = patient.hasGender() ? patient.getGender().toCode() : null;
     return new MappingOutcome.Included(new CaseRecord(record.patientId(), sex, age, index, osDays, died));
+  }
+
+  /**
+   * A primary counts as leiomyosarcoma unless its histology (the mCODE-style histology extension) says
+   * otherwise: EHR problem lists carry the site code and rarely the morphology (docs/decisions.md).
+   */
+  private boolean leiomyosarcomaHistology(Fact primary) {
+    org.hl7.fhir.r4.model.Extension histology =
+        ((org.hl7.fhir.r4.model.Condition) primary.resource()).getExtensionByUrl(HISTOLOGY_EXTENSION);
+    if (histology == null || !(histology.getValue() instanceof org.hl7.fhir.r4.model.CodeableConcept morphology)) {
+      return true;
+    }
+    return classifier.inValueSet("llm-histology-codes", morphology);
   }
 
   /** The latest clinical date in the chart, no later than the data cut-off and no earlier than the index. */
