@@ -14,7 +14,13 @@ import picocli.CommandLine.Command;
       "Builds the leiomyosarcoma-liver-metastases (LLM) survival cohort from FHIR R4 servers: pulls patients,"
           + " maps them to case records, runs Kaplan-Meier, and publishes MeasureReports."
     },
-    subcommands = {DemoCommand.class, RunCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      SandboxCommand.class,
+      ValidateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   /** Exit code for a run that failed (server unreachable, write refused). */
@@ -35,12 +41,17 @@ public final class Main {
 
   /** Runs a command line with its output and errors going to the given writers (tests capture them). */
   public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    // Initialize logging once, before commands start threads (else SLF4J warns about replayed calls).
+    org.slf4j.LoggerFactory.getILoggerFactory();
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          boolean badInput = e instanceof ConfigException || e instanceof TableException;
+          boolean badInput =
+              e instanceof ConfigException
+                  || e instanceof TableException
+                  || e instanceof org.llmfhiradapter.conformance.UnusableInputException;
           cmd.getErr().println("error: " + ErrorMessages.oneLine(e));
           if (Boolean.getBoolean("llm.debug") || System.getenv("LLM_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());

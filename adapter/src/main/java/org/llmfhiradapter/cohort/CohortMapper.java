@@ -9,7 +9,9 @@ import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Patient;
 import org.llmfhiradapter.cohort.ClassifiedChart.Fact;
+import org.llmfhiradapter.conformance.ResourceFinding;
 import org.llmfhiradapter.conformance.ResourceRole;
+import org.llmfhiradapter.conformance.ReviewedRecord;
 import org.llmfhiradapter.conformance.RoleClassifier;
 import org.llmfhiradapter.source.PatientRecord;
 
@@ -36,8 +38,22 @@ public final class CohortMapper {
     this.dataCutoff = dataCutoff;
   }
 
-  public MappingOutcome map(PatientRecord record) {
-    ClassifiedChart chart = ClassifiedChart.of(record, classifier);
+  public MappingOutcome map(ReviewedRecord reviewed) {
+    PatientRecord record = reviewed.record();
+    List<ResourceFinding> warnings = reviewed.warnings();
+    List<ResourceFinding> errors = reviewed.errors();
+    if (!errors.isEmpty()) {
+      ResourceFinding first = errors.get(0);
+      String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more errors)" : "";
+      return new MappingOutcome.Excluded(
+          new Exclusion(record.patientId(), ExclusionReason.INVALID_RESOURCE, first.resource(), first.describe() + more),
+          warnings);
+    }
+    MappingOutcome outcome = map(record, ClassifiedChart.of(reviewed));
+    return outcome.withWarnings(warnings);
+  }
+
+  private MappingOutcome map(PatientRecord record, ClassifiedChart chart) {
     Patient patient = record.patient();
     String patientRef = "Patient/" + record.patientId();
 
@@ -100,7 +116,7 @@ public final class CohortMapper {
     int osDays = (int) ChronoUnit.DAYS.between(index, end);
     int age = Period.between(birthDate, index).getYears();
     String sex = patient.hasGender() ? patient.getGender().toCode() : null;
-    return new MappingOutcome.Included(new CaseRecord(record.patientId(), sex, age, index, osDays, died));
+    return new MappingOutcome.Included(new CaseRecord(record.patientId(), sex, age, index, osDays, died), List.of());
   }
 
   /**
@@ -128,6 +144,6 @@ public final class CohortMapper {
   }
 
   private static MappingOutcome excluded(PatientRecord record, ExclusionReason reason, String resource, String message) {
-    return new MappingOutcome.Excluded(new Exclusion(record.patientId(), reason, resource, message));
+    return new MappingOutcome.Excluded(new Exclusion(record.patientId(), reason, resource, message), List.of());
   }
 }

@@ -35,6 +35,7 @@ public final class ResultsJson {
     counts.put("excluded", cohort.exclusionCounts());
     root.put("cohort", counts);
     root.put("os", endpoint(result.overallSurvival()));
+    root.put("data_quality", dataQuality(cohort));
     if (run.publication() != null) {
       Map<String, Object> publication = new LinkedHashMap<>();
       publication.put("measure_report", run.publication().reportUrl());
@@ -42,6 +43,22 @@ public final class ResultsJson {
       root.put("publication", publication);
     }
     return root;
+  }
+
+  /** Validator warnings on the pulled resources, grouped by kind and counted; no patient named. */
+  static java.util.List<Map<String, Object>> dataQuality(Cohort cohort) {
+    java.util.List<Map<String, Object>> notes = new java.util.ArrayList<>();
+    for (Cohort.DataQualityNote note : cohort.dataQuality()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("profile", note.profileId());
+      map.put("location", note.location());
+      map.put("rule", note.rule());
+      map.put("count", note.count());
+      // Messages quote element values; on the Patient those could be identifying, so none is shown.
+      map.put("example", "llm-patient".equals(note.profileId()) ? "(not shown for Patient)" : note.example());
+      notes.add(map);
+    }
+    return notes;
   }
 
   static Map<String, Object> endpoint(SurvivalSummary summary) {

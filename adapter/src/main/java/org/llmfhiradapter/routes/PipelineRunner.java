@@ -14,7 +14,8 @@ import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.cohort.CohortMapper;
 import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;
-import org.llmfhiradapter.conformance.ProfilePackage;
+import org.llmfhiradapter.conformance.ConformanceReview;
+import org.llmfhiradapter.conformance.ProfileValidator;
 import org.llmfhiradapter.conformance.RoleClassifier;
 import org.llmfhiradapter.publish.MeasureReportFactory;
 import org.llmfhiradapter.publish.MeasureReportPublisher;
@@ -45,7 +46,8 @@ public final class PipelineRunner {
   public StudyRun run(Settings settings) {
     AdapterConfig config = AdapterConfig.from(settings);
     FhirSource source = new FhirSource(fhirContext, config.source());
-    RoleClassifier classifier = RoleClassifier.from(ProfilePackage.load(fhirContext));
+    ProfileValidator validator = ProfileValidator.shared(fhirContext);
+    RoleClassifier classifier = RoleClassifier.from(validator.profiles());
     ExecutorService pullThreads = Executors.newFixedThreadPool(config.pipeline().concurrency(), namedThreads());
 
     Main camel = new Main();
@@ -53,6 +55,7 @@ public final class PipelineRunner {
       camel.setInitialProperties(settings.asProperties());
       camel.configure().withRoutesIncludePattern(routesPattern(config.pipeline().routes()));
       camel.bind("source", source);
+      camel.bind("conformance", new ConformanceReview(classifier, validator));
       camel.bind("cohortMapper", new CohortMapper(classifier, config.pipeline().dataCutoff()));
       camel.bind("cohort", new CohortAggregation());
       camel.bind("analysis", new StudyAnalysis(config.publish().cohortName(), config.pipeline().dataCutoff()));
