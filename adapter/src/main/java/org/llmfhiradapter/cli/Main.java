@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       SandboxCommand.class,
       ValidateCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -7,7 +7,6 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
-import ca.uhn.fhir.validation.ValidationResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,7 @@ public final class ProfileValidator {
   private static final Pattern CONSTRAINT = Pattern.compile("Constraint failed: ([A-Za-z0-9.\\-]+):");
 
   private final FhirValidator validator;
+  private final ReusedInstanceValidator reused;
   private final ProfilePackage profiles;
 
   private ProfileValidator(FhirContext fhirContext, ProfilePackage profiles) {
@@ -70,6 +70,10 @@ public final class ProfileValidator {
     // EHRs add their own extensions everywhere; only ours are checked against their definitions.
     module.setAnyExtensionsAllowed(true);
     this.validator = fhirContext.newValidator().registerValidatorModule(module);
+    // One validation through HAPI creates the worker context the reused core validator runs on.
+    org.hl7.fhir.r4.model.Patient probe = new org.hl7.fhir.r4.model.Patient();
+    validator.validateWithResult(probe, new ValidationOptions().addProfile(ProfilePackage.CANONICAL + "/StructureDefinition/llm-patient"));
+    this.reused = new ReusedInstanceValidator(fhirContext, module);
   }
 
   /**
@@ -107,22 +111,32 @@ public final class ProfileValidator {
 
   /** Validates a resource against one profile (by canonical URL), whatever its meta.profile says. */
   public List<ValidationIssue> validate(IBaseResource resource, String profileUrl) {
-    ValidationResult result = validator.validateWithResult(resource, new ValidationOptions().addProfile(profileUrl));
-    return issues(result);
+    return issues(reused.validate(resource, profileUrl));
   }
 
   /** Validates raw JSON (so that elements a parser would drop are reported too) against one profile. */
   public List<ValidationIssue> validate(String json, String profileUrl) {
-    ValidationResult result = validator.validateWithResult(json, new ValidationOptions().addProfile(profileUrl));
-    return issues(result);
+    return issues(reused.validate(json, profileUrl));
   }
 
-  private static List<ValidationIssue> issues(ValidationResult result) {
+  /** The same validation through HAPI's own module, one new core validator per call (the reference path). */
+  List<ValidationIssue> validateThroughHapi(IBaseResource resource, String profileUrl) {
     List<ValidationIssue> issues = new ArrayList<>();
-    for (SingleValidationMessage message : result.getMessages()) {
+    for (SingleValidationMessage message :
+        validator.validateWithResult(resource, new ValidationOptions().addProfile(profileUrl)).getMessages()) {
+      issues.add(new ValidationIssue(severity(message.getSeverity()), message.getLocationString(), message.getMessage(),
+          rule(message.getMessage(), message.getMessageId())));
+    }
+    return issues;
+  }
+
+  private static List<ValidationIssue> issues(List<org.hl7.fhir.utilities.validation.ValidationMessage> messages) {
+    List<ValidationIssue> issues = new ArrayList<>();
+    for (org.hl7.fhir.utilities.validation.ValidationMessage message : messages) {
       issues.add(
           new ValidationIssue(
-              severity(message.getSeverity()), message.getLocationString(), message.getMessage(), rule(message)));
+              severity(message.getLevel()), message.getLocation(), message.getMessage(),
+              rule(message.getMessage(), message.getMessageId())));
     }
     return issues;
   }
@@ -135,11 +149,19 @@ public final class ProfileValidator {
     };
   }
 
-  private static String rule(SingleValidationMessage message) {
-    Matcher constraint = CONSTRAINT.matcher(message.getMessage());
+  private static ValidationIssue.Severity severity(org.hl7.fhir.utilities.validation.ValidationMessage.IssueSeverity level) {
+    return switch (level) {
+      case FATAL, ERROR -> ValidationIssue.Severity.ERROR;
+      case WARNING -> ValidationIssue.Severity.WARNING;
+      default -> ValidationIssue.Severity.INFORMATION;
+    };
+  }
+
+  private static String rule(String message, String messageId) {
+    Matcher constraint = CONSTRAINT.matcher(message == null ? "" : message);
     if (constraint.find()) {
       return constraint.group(1);
     }
-    return message.getMessageId();
+    return messageId;
   }
 }
