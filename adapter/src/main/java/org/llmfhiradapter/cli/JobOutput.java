@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.llmfhiradapter.publish.ExclusionsCsv;
 import org.llmfhiradapter.publish.ResultsJson;
 import org.llmfhiradapter.publish.StudyRun;
 import org.llmfhiradapter.publish.SummaryText;
@@ -19,7 +20,9 @@ final class JobOutput {
       Files.createDirectories(outDir);
       Path results = outDir.resolve("results.json");
       ResultsJson.write(run, results);
-      out.println("Wrote " + results);
+      Path exclusions = outDir.resolve("exclusions.csv");
+      ExclusionsCsv.write(run, exclusions);
+      out.println("Wrote " + results + " and " + exclusions);
     }
     out.flush();
   }

@@ -8,7 +8,8 @@ public enum ExclusionReason {
   DEATH_DATE_UNKNOWN("death-date-unknown", "deceased without a date of death"),
   DEATH_BEFORE_INDEX("death-before-index", "death recorded before the hepatic resection"),
   NO_BIRTH_DATE("no-birth-date", "no birth date"),
-  INVALID_RESOURCE("invalid-resource", "a resource fails its profile");
+  INVALID_RESOURCE("invalid-resource", "a resource fails its profile"),
+  CONFLICTING_MARGINS("conflicting-margins", "conflicting residual-tumor (R) results for the primary resection");
 
   private final String code;
   private final String label;

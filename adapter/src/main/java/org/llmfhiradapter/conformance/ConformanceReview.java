@@ -61,7 +61,8 @@ public final class ConformanceReview {
 
   private void check(Resource resource, String profileId, List<ResourceFinding> findings) {
     String reference = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-    for (ValidationIssue issue : validator.validate(resource, ProfilePackage.CANONICAL + "/StructureDefinition/" + profileId)) {
+    Resource view = ValidationView.of(resource, classifier.knownSystems());
+    for (ValidationIssue issue : validator.validate(view, ProfilePackage.CANONICAL + "/StructureDefinition/" + profileId)) {
       if (issue.severity() != ValidationIssue.Severity.INFORMATION && !ProfileValidator.isExpectedOffline(issue)) {
         findings.add(new ResourceFinding(reference, profileId, issue));
       }

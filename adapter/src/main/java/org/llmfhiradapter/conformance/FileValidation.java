@@ -65,7 +65,7 @@ public final class FileValidation {
     if (profile == null) {
       return new Result(input, null, issues);
     }
-    for (ValidationIssue issue : validator.validate(resource, profile)) {
+    for (ValidationIssue issue : validator.validate(ValidationView.of(resource, classifier.knownSystems()), profile)) {
       if (issue.severity() != ValidationIssue.Severity.INFORMATION && !ProfileValidator.isExpectedOffline(issue)) {
         issues.add(issue);
       }

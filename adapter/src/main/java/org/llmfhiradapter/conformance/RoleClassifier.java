@@ -26,10 +26,19 @@ public final class RoleClassifier {
 
   private final Map<ResourceRole, Set<String>> codes;
   private final Map<String, Set<String>> valueSets;
+  private final Set<String> systems;
 
   private RoleClassifier(Map<ResourceRole, Set<String>> codes, Map<String, Set<String>> valueSets) {
     this.codes = codes;
     this.valueSets = valueSets;
+    Set<String> systems = new HashSet<>();
+    valueSets.values().forEach(members -> members.forEach(m -> systems.add(m.substring(0, m.lastIndexOf('|')))));
+    this.systems = Set.copyOf(systems);
+  }
+
+  /** The code systems our ValueSets draw on (SNOMED CT, ICD-10-CM, CPT, LOINC, ICD-O-3, ours). */
+  public Set<String> knownSystems() {
+    return systems;
   }
 
   public static RoleClassifier from(ProfilePackage profiles) {
@@ -59,6 +68,11 @@ public final class RoleClassifier {
       }
     }
     return members;
+  }
+
+  /** Whether any coding of {@code concept} is in the package's ValueSet with this id (explicit concepts). */
+  public boolean inValueSet(String valueSetId, java.util.List<CodeableConcept> concepts) {
+    return concepts.stream().anyMatch(c -> inValueSet(valueSetId, c));
   }
 
   /** Whether any coding of {@code concept} is in the package's ValueSet with this id (explicit concepts). */
