@@ -1,6 +1,7 @@
 package org.llmfhiradapter.cli;
 
 import org.llmfhiradapter.config.ConfigException;
+import org.llmfhiradapter.survival.SurvivalDataException;
 import org.llmfhiradapter.table.TableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,13 @@ import picocli.CommandLine.Command;
       "Builds the leiomyosarcoma-liver-metastases (LLM) survival cohort from FHIR R4 servers: pulls patients,"
           + " maps them to case records, runs Kaplan-Meier, and publishes MeasureReports."
     },
-    subcommands = {DemoCommand.class, RunCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      SandboxCommand.class,
+      AnalyzeCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   /** Exit code for a run that failed (server unreachable, write refused). */
@@ -40,7 +47,10 @@ public final class Main {
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          boolean badInput = e instanceof ConfigException || e instanceof TableException;
+          boolean badInput = e instanceof ConfigException
+              || e instanceof TableException
+              || e instanceof SurvivalDataException
+              || e instanceof BadInputException;
           cmd.getErr().println("error: " + ErrorMessages.oneLine(e));
           if (Boolean.getBoolean("llm.debug") || System.getenv("LLM_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
