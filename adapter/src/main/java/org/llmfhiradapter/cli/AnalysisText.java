@@ -105,7 +105,7 @@ final class AnalysisText {
     }
     table.appendTo(out);
     out.append("\n Chisq = ").append(sig(result.chisq())).append(" on ").append(result.df())
-        .append(" degrees of freedom, p = ").append(pValue(result.p())).append("\n\n");
+        .append(" degrees of freedom, ").append(pEquals(result.p())).append("\n\n");
   }
 
   private static void cox(StringBuilder out, CoxFit fit, AnalysisSpec spec) {
@@ -136,8 +136,8 @@ final class AnalysisText {
   }
 
   private static void test(StringBuilder out, String name, ChiSquareTest test) {
-    out.append(name).append(" = ").append(sig(test.chisq())).append(" on ").append(test.df()).append(" df, p = ")
-        .append(pValue(test.p())).append('\n');
+    out.append(name).append(" = ").append(sig(test.chisq())).append(" on ").append(test.df()).append(" df, ")
+        .append(pEquals(test.p())).append('\n');
   }
 
   private static String label(AnalysisSpec spec, String level) {
@@ -159,7 +159,10 @@ final class AnalysisText {
     return BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
   }
 
-  /** Four significant digits, plain between 1e-4 and 1e6, scientific outside. */
+  /**
+   * Four significant digits, plain between 1e-4 and 1e15 (whole digits are never rounded away, as R prints
+   * 221013 at digits = 4), scientific below.
+   */
   static String sig(double x) {
     return sig(x, 4);
   }
@@ -172,11 +175,20 @@ final class AnalysisText {
       return "0";
     }
     double a = Math.abs(x);
-    if (a >= 1e-4 && a < 1e6) {
+    if (a >= Math.pow(10, digits) && a < 1e15) {
+      return String.valueOf(Math.round(x));
+    }
+    if (a >= 1e-4 && a < 1e15) {
       return new BigDecimal(x).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
     }
     String s = String.format(Locale.ROOT, "%." + (digits - 1) + "e", x);
     return s.replaceAll("\\.?0+e", "e");
+  }
+
+  /** "p = 0.0012", or "p < 2e-16" below machine precision (R's format.pval). */
+  static String pEquals(double p) {
+    String text = pValue(p);
+    return text.startsWith("<") ? "p " + text.charAt(0) + " " + text.substring(1) : "p = " + text;
   }
 
   /** As R's format.pval: below machine precision, "<2e-16". */

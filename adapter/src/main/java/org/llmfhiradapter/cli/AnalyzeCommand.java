@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.llmfhiradapter.survival.ConfType;
 import org.llmfhiradapter.survival.SurvivalData;
 import org.llmfhiradapter.survival.Ties;
-import org.llmfhiradapter.table.CsvTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -103,9 +102,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (!output.equals("text") && !output.equals("json")) {
       throw new BadInputException("--format must be text or json, not '" + format + "'");
     }
-    CsvTable table = CsvTable.read(csv);
-    SurvivalData data = AnalysisInput.read(table, analysisSpec);
-    table = null; // the strings can go before the fits run
+    SurvivalData data = AnalysisInput.read(csv, analysisSpec);
     String source = csv.toString();
     if (bench) {
       if (benchRuns < 0) {
