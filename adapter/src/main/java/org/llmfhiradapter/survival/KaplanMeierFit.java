@@ -123,8 +123,8 @@ public final class KaplanMeierFit {
    * times t_i ≤ τ, A_i the area from t_i to τ (a term is 0 where n_i = d_i).
    */
   public RestrictedMean restrictedMean(double tau) {
-    if (!(tau > 0) || Double.isInfinite(tau)) {
-      throw new IllegalArgumentException("rmean limit must be finite and > 0, is " + tau);
+    if (!(tau >= 0) || Double.isInfinite(tau)) {
+      throw new IllegalArgumentException("rmean limit must be finite and >= 0, is " + tau);
     }
     int kept = 0;
     while (kept < time.length && time[kept] <= tau) {
