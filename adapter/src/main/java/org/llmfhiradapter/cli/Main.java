@@ -1,6 +1,7 @@
 package org.llmfhiradapter.cli;
 
 import org.llmfhiradapter.config.ConfigException;
+import org.llmfhiradapter.survival.SurvivalDataException;
 import org.llmfhiradapter.table.TableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RunCommand.class,
       SandboxCommand.class,
+      AnalyzeCommand.class,
       ValidateCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -52,6 +54,8 @@ public final class Main {
           boolean badInput =
               e instanceof ConfigException
                   || e instanceof TableException
+                  || e instanceof SurvivalDataException
+                  || e instanceof BadInputException
                   || e instanceof org.llmfhiradapter.conformance.UnusableInputException;
           cmd.getErr().println("error: " + ErrorMessages.oneLine(e));
           if (Boolean.getBoolean("llm.debug") || System.getenv("LLM_DEBUG") != null) {

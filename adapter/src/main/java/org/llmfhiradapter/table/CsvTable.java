@@ -28,8 +28,18 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
   }
 
   public static CsvTable read(Path file) {
+    Collector collector = new Collector();
+    read(file, collector);
+    return collector.table(file.toString());
+  }
+
+  /**
+   * Reads a file row by row without keeping it: {@code rows} gets the header, then each data row with its
+   * line number. Same format and errors as {@link #read(Path)}; for files too large to hold as strings.
+   */
+  public static void read(Path file, RowHandler rows) {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return parse(file.toString(), reader);
+      parse(file.toString(), reader, rows);
     } catch (NoSuchFileException e) {
       throw new TableException("File not found: " + file);
     } catch (MalformedInputException e) {
@@ -39,9 +49,23 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
     }
   }
 
+  /** Receives a CSV file as it is read. */
+  public interface RowHandler {
+    /** The header row (names checked: none empty, none twice). */
+    void header(List<String> names);
+
+    /** A data row, as many cells as the header, trimmed; {@code line} is where it starts in the file. */
+    void row(List<String> cells, int line);
+  }
+
   public static CsvTable parse(String source, Reader reader) throws IOException {
-    List<List<String>> records = new ArrayList<>();
-    List<Integer> lines = new ArrayList<>();
+    Collector collector = new Collector();
+    parse(source, reader, collector);
+    return collector.table(source);
+  }
+
+  private static void parse(String source, Reader reader, RowHandler handler) throws IOException {
+    Records records = new Records(source, handler);
     StringBuilder cell = new StringBuilder();
     List<String> record = new ArrayList<>();
     boolean quoted = false;
@@ -94,8 +118,7 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
           cell.setLength(0);
           afterQuote = false;
           if (!(record.size() == 1 && record.get(0).isEmpty())) {
-            records.add(record);
-            lines.add(recordLine);
+            records.add(record, recordLine);
           }
           record = new ArrayList<>();
           line++;
@@ -114,43 +137,83 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
     }
     record.add(cell.toString().trim());
     if (!(record.size() == 1 && record.get(0).isEmpty())) {
-      records.add(record);
-      lines.add(recordLine);
+      records.add(record, recordLine);
     }
-    if (records.isEmpty()) {
+    if (!records.headerSeen) {
       throw new TableException(source + " is empty: a header row is expected");
     }
-    List<String> header = records.get(0);
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < header.size(); i++) {
-      if (header.get(i).isEmpty()) {
-        throw new TableException(source + ": header column " + (i + 1) + " has no name");
-      }
-      if (seen.put(header.get(i), i) != null) {
-        throw new TableException(source + ": column '" + header.get(i) + "' appears twice in the header");
-      }
-    }
-    List<List<String>> rows = new ArrayList<>();
-    List<Integer> rowLines = new ArrayList<>();
-    for (int r = 1; r < records.size(); r++) {
-      List<String> row = records.get(r);
-      if (row.size() != header.size()) {
-        throw new TableException(
-            source + " line " + lines.get(r) + ": " + row.size() + " fields, but the header has " + header.size());
-      }
-      rows.add(row);
-      rowLines.add(lines.get(r));
-    }
-    return new CsvTable(source, header, rows, rowLines);
   }
 
-  /** Index of a column, or an error naming the columns there are. */
-  public int column(String name) {
+  /** Checks records as they come (the first is the header) and passes them on. */
+  private static final class Records {
+    private final String source;
+    private final RowHandler handler;
+    private int width;
+    boolean headerSeen;
+
+    Records(String source, RowHandler handler) {
+      this.source = source;
+      this.handler = handler;
+    }
+
+    void add(List<String> record, int line) {
+      if (!headerSeen) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < record.size(); i++) {
+          if (record.get(i).isEmpty()) {
+            throw new TableException(source + ": header column " + (i + 1) + " has no name");
+          }
+          if (seen.put(record.get(i), i) != null) {
+            throw new TableException(source + ": column '" + record.get(i) + "' appears twice in the header");
+          }
+        }
+        headerSeen = true;
+        width = record.size();
+        handler.header(record);
+        return;
+      }
+      if (record.size() != width) {
+        throw new TableException(
+            source + " line " + line + ": " + record.size() + " fields, but the header has " + width);
+      }
+      handler.row(record, line);
+    }
+  }
+
+  /** Keeps every row: the in-memory table. */
+  private static final class Collector implements RowHandler {
+    private List<String> header;
+    private final List<List<String>> rows = new ArrayList<>();
+    private final List<Integer> rowLines = new ArrayList<>();
+
+    @Override
+    public void header(List<String> names) {
+      header = names;
+    }
+
+    @Override
+    public void row(List<String> cells, int line) {
+      rows.add(cells);
+      rowLines.add(line);
+    }
+
+    CsvTable table(String source) {
+      return new CsvTable(source, header, rows, rowLines);
+    }
+  }
+
+  /** Index of a column in a header, or an error naming the columns there are. */
+  public static int column(String source, List<String> header, String name) {
     int index = header.indexOf(name);
     if (index < 0) {
       throw new TableException(source + " has no column '" + name + "'; its columns are " + String.join(", ", header));
     }
     return index;
+  }
+
+  /** Index of a column, or an error naming the columns there are. */
+  public int column(String name) {
+    return column(source, header, name);
   }
 
   public boolean hasColumn(String name) {

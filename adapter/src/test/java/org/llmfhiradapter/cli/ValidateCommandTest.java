@@ -32,12 +32,12 @@ class ValidateCommandTest {
   @Test
   void errorsExitOneAndNameFileResourceLocationMessageAndRule() {
     CliRun run =
-        CliRun.of("validate", EXAMPLES.resolve("invalid/llm-hepatic-resection--llm-hep-1.json").toString());
+        CliRun.of("validate", EXAMPLES.resolve("invalid/llm-recurrence--llm-rec-1.json").toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out())
-        .contains("llm-hepatic-resection--llm-hep-1.json Procedure/invalid-llm-hepatic-resection--llm-hep-1 ERROR Procedure:")
-        .contains("[llm-hep-1]");
+        .contains("llm-recurrence--llm-rec-1.json Condition/invalid-llm-recurrence--llm-rec-1 ERROR Condition:")
+        .contains("[llm-rec-1]");
   }
 
   @Test

@@ -48,4 +48,24 @@ class CsvTableTest {
   void aDuplicateHeaderIsAnError() {
     assertThatThrownBy(() -> parse("a,a\n1,2\n")).hasMessageContaining("'a' appears twice");
   }
+
+  @Test
+  void aLargeFileCanBeReadRowByRowWithTheSameLinesAndErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("t.csv"), "a,b\n1,\"x\ny\"\n\n2,3\n4\n");
+    List<String> seen = new java.util.ArrayList<>();
+
+    assertThatThrownBy(() -> CsvTable.read(file, new CsvTable.RowHandler() {
+      @Override
+      public void header(List<String> names) {
+        seen.add("header " + names);
+      }
+
+      @Override
+      public void row(List<String> cells, int line) {
+        seen.add(line + " " + cells);
+      }
+    })).isInstanceOf(TableException.class).hasMessageEndingWith("line 6: 1 fields, but the header has 2");
+    assertThat(seen).containsExactly("header [a, b]", "2 [1, x\ny]", "5 [2, 3]");
+  }
 }

@@ -1,0 +1,158 @@
+package org.llmfhiradapter.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.llmfhiradapter.survival.SurvivalData;
+import org.llmfhiradapter.table.CsvTable;
+import org.llmfhiradapter.table.TableException;
+
+/**
+ * Reads the columns of an analysis out of a CSV file, streaming: only the used columns are kept, as
+ * numbers (a million-row file would otherwise sit in memory as a gigabyte of strings). Time, event and
+ * covariates are numbers; group and strata are labels (numbers or text). An empty cell is missing: the row
+ * is dropped and counted. Anything else that is not usable stops the analysis with a message naming file,
+ * line and column.
+ */
+final class AnalysisInput implements CsvTable.RowHandler {
+
+  /** Plain decimal numbers: what a spreadsheet writes (no NaN, Infinity, hex or type suffixes). */
+  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+  private final String source;
+  private final AnalysisSpec spec;
+  private int timeCol;
+  private int eventCol;
+  private int groupCol = -1;
+  private int strataCol = -1;
+  private int[] covCols;
+
+  private int n;
+  private double[] time = new double[1024];
+  private double[] status = new double[1024];
+  private String[] group;
+  private String[] strata;
+  private double[][] covariates;
+  private final Map<String, String> labels = new HashMap<>();
+
+  private AnalysisInput(String source, AnalysisSpec spec) {
+    this.source = source;
+    this.spec = spec;
+  }
+
+  static SurvivalData read(Path csv, AnalysisSpec spec) {
+    AnalysisInput input = new AnalysisInput(csv.toString(), spec);
+    CsvTable.read(csv, input);
+    return input.build();
+  }
+
+  @Override
+  public void header(List<String> names) {
+    timeCol = CsvTable.column(source, names, spec.time());
+    eventCol = CsvTable.column(source, names, spec.event());
+    if (spec.group() != null) {
+      groupCol = CsvTable.column(source, names, spec.group());
+      group = new String[time.length];
+    }
+    if (spec.strata() != null) {
+      strataCol = CsvTable.column(source, names, spec.strata());
+      strata = new String[time.length];
+    }
+    covCols = spec.covariates().stream().mapToInt(c -> CsvTable.column(source, names, c)).toArray();
+    covariates = new double[covCols.length][time.length];
+  }
+
+  @Override
+  public void row(List<String> cells, int line) {
+    if (n == time.length) {
+      grow();
+    }
+    double t = number(line, spec.time(), cells.get(timeCol));
+    if (t < 0) {
+      throw cell(line, spec.time(), "time " + cells.get(timeCol) + " is negative");
+    }
+    time[n] = t;
+    status[n] = status(line, cells.get(eventCol));
+    if (group != null) {
+      group[n] = label(cells.get(groupCol));
+    }
+    if (strata != null) {
+      strata[n] = label(cells.get(strataCol));
+    }
+    for (int j = 0; j < covCols.length; j++) {
+      covariates[j][n] = number(line, spec.covariates().get(j), cells.get(covCols[j]));
+    }
+    n++;
+  }
+
+  private SurvivalData build() {
+    if (n == 0) {
+      throw new TableException(source + " has a header but no data rows");
+    }
+    SurvivalData.Builder builder =
+        SurvivalData.builder().time(Arrays.copyOf(time, n)).status(Arrays.copyOf(status, n));
+    if (group != null) {
+      builder.group(Arrays.copyOf(group, n));
+    }
+    if (strata != null) {
+      builder.strata(Arrays.copyOf(strata, n));
+    }
+    for (int j = 0; j < covCols.length; j++) {
+      builder.covariate(spec.covariates().get(j), Arrays.copyOf(covariates[j], n));
+    }
+    return builder.build();
+  }
+
+  private void grow() {
+    int size = time.length * 2;
+    time = Arrays.copyOf(time, size);
+    status = Arrays.copyOf(status, size);
+    group = group == null ? null : Arrays.copyOf(group, size);
+    strata = strata == null ? null : Arrays.copyOf(strata, size);
+    for (int j = 0; j < covariates.length; j++) {
+      covariates[j] = Arrays.copyOf(covariates[j], size);
+    }
+  }
+
+  /** One shared instance per distinct label (a million rows have a handful of groups); null if empty. */
+  private String label(String text) {
+    return text.isEmpty() ? null : labels.computeIfAbsent(text, k -> k);
+  }
+
+  private double status(int line, String text) {
+    double value = number(line, spec.event(), text);
+    if (Double.isNaN(value)) {
+      return value;
+    }
+    if (spec.eventValue() != null) {
+      return value == spec.eventValue() ? 1 : 0;
+    }
+    if (value != 0 && value != 1) {
+      throw cell(line, spec.event(), text + " is neither 1 (event) nor 0 (censored); --event-value names the event value");
+    }
+    return value;
+  }
+
+  /** The cell as a number; NaN for an empty cell. */
+  private double number(int line, String column, String text) {
+    if (text.isEmpty()) {
+      return Double.NaN;
+    }
+    if (!NUMBER.matcher(text).matches()) {
+      String hint = text.equalsIgnoreCase("NA") ? " (leave the cell empty for a missing value)" : "";
+      throw cell(line, column, "'" + text + "' is not a number" + hint);
+    }
+    double value = Double.parseDouble(text);
+    if (Double.isInfinite(value)) {
+      throw cell(line, column, text + " is out of range");
+    }
+    return value;
+  }
+
+  private TableException cell(int line, String column, String problem) {
+    return new TableException(source + " line " + line + ", column '" + column + "': " + problem);
+  }
+}

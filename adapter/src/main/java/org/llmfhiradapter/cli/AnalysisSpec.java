@@ -1,0 +1,61 @@
+package org.llmfhiradapter.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.llmfhiradapter.survival.ConfType;
+import org.llmfhiradapter.survival.CoxOptions;
+import org.llmfhiradapter.survival.Ties;
+
+/**
+ * What {@code analyze} was asked to compute, validated.
+ *
+ * @param eventValue the value of the event column that means "event", or null for 1/0 coding
+ * @param group Kaplan-Meier curves per level and the log-rank test, or null
+ * @param strata strata of the log-rank test and the Cox model, or null
+ * @param covariates numeric Cox covariates (empty: no Cox model)
+ */
+record AnalysisSpec(
+    String time,
+    String event,
+    Double eventValue,
+    String group,
+    String strata,
+    List<String> covariates,
+    Ties ties,
+    ConfType confType,
+    double confLevel,
+    double rho,
+    List<Double> landmarks) {
+
+  static final List<Double> QUANTILES = List.of(0.25, 0.5, 0.75);
+
+  AnalysisSpec {
+    covariates = List.copyOf(covariates);
+    landmarks = List.copyOf(landmarks);
+    // A column may be both the group (curves, log-rank) and a Cox covariate; no other role is shared.
+    List<String> roles = new ArrayList<>(List.of(time, event));
+    if (group != null) {
+      roles.add(group);
+    }
+    if (strata != null) {
+      roles.add(strata);
+    }
+    for (String covariate : covariates) {
+      if (!covariate.equals(group)) {
+        roles.add(covariate);
+      }
+    }
+    for (int i = 0; i < roles.size(); i++) {
+      if (roles.subList(0, i).contains(roles.get(i))) {
+        throw new BadInputException("column '" + roles.get(i) + "' is given for two roles");
+      }
+    }
+    if (strata != null && group == null && covariates.isEmpty()) {
+      throw new BadInputException("--strata applies to the log-rank test (--group) and the Cox model (--covariates); give one");
+    }
+  }
+
+  CoxOptions coxOptions() {
+    return CoxOptions.DEFAULTS.withTies(ties);
+  }
+}

@@ -1,0 +1,163 @@
+package org.llmfhiradapter.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.llmfhiradapter.survival.ConfType;
+import org.llmfhiradapter.survival.SurvivalData;
+import org.llmfhiradapter.survival.Ties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code analyze}: Kaplan-Meier, log-rank and Cox on a CSV file, with R's numbers. */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Survival analysis of a CSV file, matching R's survival package: Kaplan-Meier curves (per --group) with"
+          + " Greenwood CIs, quantiles, restricted mean and landmarks; the log-rank (G-rho) test between groups;"
+          + " a Cox proportional hazards model of --covariates.",
+      "The CSV has a header row; time, event and covariates are numbers, group and strata numbers or labels;"
+          + " an empty cell is missing and its row is dropped (from every analysis, and counted). Times are in"
+          + " whatever unit the file uses; times equal up to rounding (R's timefix) are one time.",
+      "Exit codes: 0 done; 2 unusable input (missing file, unknown column, non-numeric cell, no events), with"
+          + " one line on stderr naming the problem."
+    })
+final class AnalyzeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--csv", required = true, paramLabel = "FILE", description = "The data: CSV with a header row.")
+  Path csv;
+
+  @Option(names = "--time", required = true, paramLabel = "COL", description = "Follow-up time column (>= 0).")
+  String time;
+
+  @Option(names = "--event", required = true, paramLabel = "COL", description = "Event column: 1 event, 0 censored.")
+  String event;
+
+  @Option(
+      names = "--event-value",
+      paramLabel = "V",
+      description = "The event column's value that means event; every other value is censored (e.g. 2 for R's lung).")
+  Double eventValue;
+
+  @Option(names = "--group", paramLabel = "COL", description = "Groups: a curve each and the log-rank test.")
+  String group;
+
+  @Option(names = "--strata", paramLabel = "COL", description = "Strata of the log-rank test and the Cox model.")
+  String strata;
+
+  @Option(
+      names = "--covariates",
+      paramLabel = "COL",
+      split = ",",
+      splitSynopsisLabel = ",",
+      description = "Numeric Cox covariates, e.g. age,sex,ecog.")
+  List<String> covariates = new ArrayList<>();
+
+  @Option(names = "--ties", paramLabel = "efron|breslow", description = "Cox ties (default: ${DEFAULT-VALUE}).")
+  String ties = "efron";
+
+  @Option(
+      names = "--conf-type",
+      paramLabel = "log|log-log|plain",
+      description = "Kaplan-Meier CI transformation (default: ${DEFAULT-VALUE}).")
+  String confType = "log";
+
+  @Option(names = "--rho", paramLabel = "0|1", description = "Log-rank weight S(t-)^rho: 0 log-rank, 1 Peto-Peto"
+      + " (default: ${DEFAULT-VALUE}).")
+  double rho = 0;
+
+  @Option(
+      names = "--landmarks",
+      paramLabel = "T",
+      split = ",",
+      splitSynopsisLabel = ",",
+      description = "Also report survival at these times, in the file's unit (e.g. 12,36,60 for months).")
+  List<String> landmarks = new ArrayList<>();
+
+  @Option(names = "--format", paramLabel = "text|json", description = "Output (default: ${DEFAULT-VALUE}).")
+  String format = "text";
+
+  @Option(
+      names = "--bench",
+      description = "Time the fits alone (first run, then --bench-runs more) instead of printing results.")
+  boolean bench;
+
+  @Option(names = "--bench-runs", paramLabel = "N", description = "Timed runs after the first (default: ${DEFAULT-VALUE}).")
+  int benchRuns = 5;
+
+  @Override
+  public Integer call() {
+    AnalysisSpec analysisSpec = analysisSpec();
+    String output = format.toLowerCase(Locale.ROOT);
+    if (!output.equals("text") && !output.equals("json")) {
+      throw new BadInputException("--format must be text or json, not '" + format + "'");
+    }
+    SurvivalData data = AnalysisInput.read(csv, analysisSpec);
+    String source = csv.toString();
+    if (bench) {
+      if (benchRuns < 0) {
+        throw new BadInputException("--bench-runs must be >= 0");
+      }
+      List<AnalysisBench.Timing> timings = AnalysisBench.run(data, analysisSpec, benchRuns);
+      spec.commandLine().getOut().print(output.equals("json")
+          ? json(AnalysisBench.json(source, data, analysisSpec, benchRuns, timings)) + "\n"
+          : AnalysisBench.text(source, data, analysisSpec, benchRuns, timings));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+    SurvivalAnalysis analysis = SurvivalAnalysis.run(source, analysisSpec, data);
+    spec.commandLine().getOut().print(output.equals("json") ? AnalysisJson.render(analysis) + "\n" : AnalysisText.render(analysis));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  private AnalysisSpec analysisSpec() {
+    Ties parsedTies;
+    ConfType parsedConfType;
+    try {
+      parsedTies = Ties.parse(ties);
+      parsedConfType = ConfType.parse(confType);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
+    }
+    if (!(rho >= 0) || Double.isInfinite(rho)) {
+      throw new BadInputException("--rho must be a number >= 0 (0 log-rank, 1 Peto-Peto), not " + rho);
+    }
+    List<Double> times = new ArrayList<>();
+    for (String mark : landmarks) {
+      try {
+        double t = Double.parseDouble(mark.trim());
+        if (!(t >= 0) || Double.isInfinite(t)) {
+          throw new NumberFormatException();
+        }
+        times.add(t);
+      } catch (NumberFormatException e) {
+        throw new BadInputException("--landmarks takes times >= 0 separated by commas; '" + mark + "' is not one");
+      }
+    }
+    List<String> names = covariates.stream().map(String::trim).toList();
+    if (names.stream().anyMatch(String::isEmpty)) {
+      throw new BadInputException("--covariates has an empty name");
+    }
+    return new AnalysisSpec(
+        time, event, eventValue, group, strata, names, parsedTies, parsedConfType, 0.95, rho, times);
+  }
+
+  private static String json(Object value) {
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package org.llmfhiradapter.cli;
+
+import java.util.Map;
+import org.llmfhiradapter.survival.CoxFit;
+import org.llmfhiradapter.survival.CoxModel;
+import org.llmfhiradapter.survival.KaplanMeier;
+import org.llmfhiradapter.survival.KaplanMeierFit;
+import org.llmfhiradapter.survival.LogRankResult;
+import org.llmfhiradapter.survival.LogRankTest;
+import org.llmfhiradapter.survival.SurvivalData;
+import org.llmfhiradapter.survival.SurvivalDataException;
+
+/**
+ * Everything {@code analyze} computes on one data set: Kaplan-Meier curves (per group), the log-rank test
+ * (with a group) and the Cox model (with covariates), all on the same complete rows.
+ *
+ * @param source where the data came from, for the report
+ * @param logRank null without a group
+ * @param cox null without covariates
+ */
+record SurvivalAnalysis(
+    String source,
+    AnalysisSpec spec,
+    SurvivalData data,
+    Map<String, KaplanMeierFit> km,
+    LogRankResult logRank,
+    CoxFit cox) {
+
+  static SurvivalAnalysis run(String source, AnalysisSpec spec, SurvivalData data) {
+    if (data.events() == 0) {
+      throw new SurvivalDataException("no events: column '" + spec.event() + "' has no "
+          + (spec.eventValue() == null ? "1" : "value " + AnalysisText.number(spec.eventValue()))
+          + " among the " + data.n() + " complete rows of " + source);
+    }
+    Map<String, KaplanMeierFit> km = KaplanMeier.byGroup(data, spec.confType(), spec.confLevel());
+    LogRankResult logRank = data.hasGroup() ? LogRankTest.test(data, spec.rho()) : null;
+    CoxFit cox = spec.covariates().isEmpty() ? null : CoxModel.fit(data, spec.coxOptions());
+    return new SurvivalAnalysis(source, spec, data, km, logRank, cox);
+  }
+}

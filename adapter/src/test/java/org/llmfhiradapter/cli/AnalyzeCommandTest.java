@@ -1,0 +1,266 @@
+package org.llmfhiradapter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The researchers' entry point, end to end: R's reference data in a CSV, R's values out of the JSON. */
+class AnalyzeCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void kaplanMeierByGroupInTheJsonIsWhatRWrote() throws IOException {
+    JsonNode reference = reference("km-lung-sex-loglog.json");
+    Path csv = csvOf(reference);
+
+    JsonNode out = json("--csv", csv.toString(), "--time", "time", "--event", "status", "--group", "sex",
+        "--conf-type", "log-log", "--landmarks", "90,365,1100");
+
+    SoftAssertions softly = new SoftAssertions();
+    for (String level : List.of("1", "2")) {
+      JsonNode expected = reference.get("expected").get(level);
+      JsonNode actual = out.get("km").get(level);
+      for (int i = 0; i < expected.get("steps").size(); i++) {
+        for (String key : List.of("time", "n_risk", "n_event", "n_censor", "surv", "std_err", "lower", "upper")) {
+          close(softly, level + " steps[" + i + "]." + key, actual.get("steps").get(i).get(key),
+              expected.get("steps").get(i).get(key));
+        }
+      }
+      softly.assertThat(actual.get("steps").size()).isEqualTo(expected.get("steps").size());
+      for (String key : List.of("estimate", "lower", "upper")) {
+        close(softly, level + " median." + key, actual.get("median").get(key), expected.get("median").get(key));
+        close(softly, level + " q75." + key, actual.get("quantiles").get("0.75").get(key),
+            expected.get("quantiles").get("0.75").get(key));
+      }
+      close(softly, level + " rmean", actual.get("rmean").get("rmean"), expected.get("rmean").get("rmean"));
+      close(softly, level + " rmean se", actual.get("rmean").get("se"), expected.get("rmean").get("se"));
+      JsonNode at1100 = actual.get("landmarks").get(2);
+      softly.assertThat(at1100.get("n_risk").asInt()).isZero();
+      close(softly, level + " landmark 1100", at1100.get("surv"), expected.get("landmarks").get(5).get("surv"));
+    }
+    softly.assertAll();
+    assertThat(out.get("n").asInt()).isEqualTo(228);
+    assertThat(out.has("logrank")).isTrue();
+    assertThat(out.has("cox")).isFalse();
+  }
+
+  @Test
+  void theStratifiedLogRankTestAndItsDroppedRowAreWhatRWrote() throws IOException {
+    JsonNode reference = reference("logrank-lung-sex-strata-ph_ecog.json");
+
+    JsonNode out = json("--csv", csvOf(reference).toString(), "--time", "time", "--event", "status",
+        "--group", "sex", "--strata", "ph_ecog");
+
+    JsonNode expected = reference.get("expected");
+    SoftAssertions softly = new SoftAssertions();
+    softly.assertThat(out.get("n_dropped").asInt()).isEqualTo(expected.get("n_dropped").asInt());
+    softly.assertThat(out.get("n").asInt()).isEqualTo(expected.get("n_used").asInt());
+    for (String key : List.of("chisq", "df", "p")) {
+      close(softly, key, out.get("logrank").get(key), expected.get(key));
+    }
+    for (int g = 0; g < 2; g++) {
+      close(softly, "observed", out.get("logrank").get("observed").get(g), expected.get("observed").get(g));
+      close(softly, "expected", out.get("logrank").get("expected").get(g), expected.get("expected").get(g));
+    }
+    softly.assertAll();
+  }
+
+  @Test
+  void theCoxModelInTheJsonIsWhatRWroteWithTheSameKeys() throws IOException {
+    JsonNode reference = reference("cox-lung-age-sex-ph_ecog-breslow.json");
+
+    JsonNode cox = json("--csv", csvOf(reference).toString(), "--time", "time", "--event", "status",
+        "--covariates", "age,sex,ph_ecog", "--ties", "breslow").get("cox");
+
+    JsonNode expected = reference.get("expected");
+    SoftAssertions softly = new SoftAssertions();
+    for (int j = 0; j < 3; j++) {
+      for (String key : List.of("coef", "hr", "se", "z", "p", "hr_lower", "hr_upper")) {
+        close(softly, "terms[" + j + "]." + key, cox.get("terms").get(j).get(key), expected.get("terms").get(j).get(key));
+      }
+    }
+    for (String test : List.of("lr_test", "wald_test", "score_test")) {
+      for (String key : List.of("chisq", "df", "p")) {
+        close(softly, test + "." + key, cox.get(test).get(key), expected.get(test).get(key));
+      }
+    }
+    close(softly, "loglik", cox.get("loglik"), expected.get("loglik"));
+    close(softly, "loglik_null", cox.get("loglik_null"), expected.get("loglik_null"));
+    close(softly, "concordance", cox.get("concordance").get("estimate"), expected.get("concordance").get("estimate"));
+    softly.assertThat(cox.get("iterations").asInt()).isEqualTo(expected.get("iterations").asInt());
+    softly.assertThat(cox.get("converged").asBoolean()).isTrue();
+    softly.assertThat(cox.get("warnings")).isEmpty();
+    softly.assertAll();
+    assertThat(fieldNames(cox)).containsSubsequence("terms", "loglik_null", "loglik", "lr_test", "wald_test",
+        "score_test", "iterations", "converged", "concordance", "warnings");
+  }
+
+  @Test
+  void separationIsReportedAsAWarningNotAFailure() throws IOException {
+    JsonNode reference = reference("cox-edge-separation-efron.json");
+
+    JsonNode cox = json("--csv", csvOf(reference).toString(), "--time", "time", "--event", "status",
+        "--covariates", "x").get("cox");
+
+    assertThat(cox.get("warnings").get(0).asText()).isEqualTo(reference.get("expected").get("warnings").get(0).asText());
+    assertThat(cox.get("terms").get(0).get("hr_upper").asText()).isEqualTo("Inf");
+    assertThat(cox.get("terms").get(0).get("possibly_infinite").asBoolean()).isTrue();
+    assertThat(cox.get("lr_test").get("chisq").isNumber()).isTrue();
+  }
+
+  @Test
+  void aMedianNotReachedIsWrittenNA() throws IOException {
+    Path csv = write("t.csv", "time,status\n1,1\n2,0\n3,0\n");
+
+    JsonNode median = json("--csv", csv.toString(), "--time", "time", "--event", "status").get("km").get("all").get("median");
+
+    assertThat(median.get("estimate").asText()).isEqualTo("NA");
+  }
+
+  @Test
+  void theEventValueNamesTheEventAndEverythingElseIsCensored() throws IOException {
+    Path coded = write("coded.csv", "time,status\n3,2\n1,2\n2,1\n4,1\n");
+    Path binary = write("binary.csv", "time,status\n3,1\n1,1\n2,0\n4,0\n");
+
+    JsonNode a = json("--csv", coded.toString(), "--time", "time", "--event", "status", "--event-value", "2");
+    JsonNode b = json("--csv", binary.toString(), "--time", "time", "--event", "status");
+
+    assertThat(a.get("km")).isEqualTo(b.get("km"));
+    assertThat(a.get("events").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void theTextReportShowsCurvesTestAndModelLikeR() throws IOException {
+    JsonNode reference = reference("cox-lung-age-sex-ph_ecog-efron.json");
+
+    CliRun run = CliRun.of("analyze", "--csv", csvOf(reference).toString(), "--time", "time", "--event", "status",
+        "--group", "sex", "--covariates", "age,sex,ph_ecog", "--landmarks", "365");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("n = 227, events = 164, rows dropped for a missing value: 1")
+        .contains("Kaplan-Meier (95% CI, conf.type log)")
+        .containsPattern("sex=1 +137 +111 +270 ")
+        .contains("Survival at landmarks")
+        .containsPattern("Chisq = 10\\.\\d+ on 1 degrees of freedom")
+        .contains("Cox proportional hazards (ties efron): n = 227, events = 164")
+        .containsPattern("ph_ecog +0\\.4637 +1\\.59")
+        .contains("Likelihood ratio test = 30.5 on 3 df")
+        .contains("(converged)");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void unusableInputStopsWithOneLineNamingTheProblemAndExitCodeTwo() throws IOException {
+    Path letters = write("letters.csv", "time,status\n1,1\nx,0\n");
+    Path censored = write("censored.csv", "time,status\n1,0\n2,0\n");
+    Path codes = write("codes.csv", "time,status\n1,2\n");
+    Map<String, List<String>> cases = Map.of(
+        "File not found", List.of("--csv", dir.resolve("absent.csv").toString(), "--time", "time", "--event", "status"),
+        "has no column 'tim'; its columns are time, status",
+        List.of("--csv", letters.toString(), "--time", "tim", "--event", "status"),
+        "letters.csv line 3, column 'time': 'x' is not a number",
+        List.of("--csv", letters.toString(), "--time", "time", "--event", "status"),
+        "no events: column 'status' has no 1 among the 2 complete rows",
+        List.of("--csv", censored.toString(), "--time", "time", "--event", "status"),
+        "2 is neither 1 (event) nor 0 (censored); --event-value names the event value",
+        List.of("--csv", codes.toString(), "--time", "time", "--event", "status"));
+
+    cases.forEach((message, args) -> {
+      List<String> all = new ArrayList<>(List.of("analyze"));
+      all.addAll(args);
+      CliRun run = CliRun.of(all.toArray(String[]::new));
+      assertThat(run.exitCode()).as(message).isEqualTo(2);
+      assertThat(run.err().lines()).as(message).hasSize(1).first().asString().startsWith("error: ").contains(message);
+      assertThat(run.out()).isEmpty();
+    });
+  }
+
+  @Test
+  void benchTimesEachFitAndSaysHowMuchItAllocatesPerRow() throws IOException {
+    JsonNode reference = reference("cox-lung-age-sex-ph_ecog-efron.json");
+
+    CliRun run = CliRun.of("analyze", "--csv", csvOf(reference).toString(), "--time", "time", "--event", "status",
+        "--group", "sex", "--covariates", "age,ph_ecog", "--bench", "--bench-runs", "1", "--format", "json");
+
+    assertThat(run.exitCode()).isZero();
+    JsonNode fits = JSON.readTree(run.out()).get("bench").get("fits");
+    assertThat(fieldNames(fits)).containsExactly("km", "logrank", "km+logrank", "cox");
+    assertThat(fits.get("cox").get("first_s").asDouble()).isPositive();
+  }
+
+  @Test
+  void helpDescribesTheOptions() {
+    CliRun run = CliRun.of("analyze", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("--covariates=COL[,COL...]", "--event-value=V", "--conf-type", "--bench");
+  }
+
+  private JsonNode json(String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("analyze", "--format", "json"));
+    all.addAll(List.of(args));
+    CliRun run = CliRun.of(all.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return JSON.readTree(run.out());
+  }
+
+  private static JsonNode reference(String name) throws IOException {
+    return JSON.readTree(AnalyzeCommandTest.class.getResource("/survival/reference/" + name));
+  }
+
+  /** The reference file's data as a CSV: R's NA (null) as an empty cell. */
+  private Path csvOf(JsonNode reference) throws IOException {
+    JsonNode data = reference.get("data");
+    List<String> columns = fieldNames(data);
+    StringBuilder csv = new StringBuilder(String.join(",", columns)).append('\n');
+    for (int i = 0; i < data.get(columns.get(0)).size(); i++) {
+      List<String> cells = new ArrayList<>();
+      for (String c : columns) {
+        JsonNode v = data.get(c).get(i);
+        cells.add(v.isNull() ? "" : v.asText());
+      }
+      csv.append(String.join(",", cells)).append('\n');
+    }
+    return write(reference.get("kind").asText() + "-data.csv", csv.toString());
+  }
+
+  private Path write(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    return names;
+  }
+
+  /** At 1e-9 relative, as the engine's reference test; "NA"/"Inf" must match as text. */
+  private static void close(SoftAssertions softly, String what, JsonNode actual, JsonNode expected) {
+    if (expected.isTextual()) {
+      softly.assertThat(actual.asText()).as(what).isEqualTo(expected.asText());
+      return;
+    }
+    double e = expected.asDouble();
+    double a = actual.asDouble();
+    softly.assertThat(actual.isNumber()).as(what + " is a number").isTrue();
+    softly.assertThat(e == 0 ? Math.abs(a) : Math.abs(a - e) / Math.abs(e)).as(what + ": " + a + " vs " + e)
+        .isLessThanOrEqualTo(1e-9);
+  }
+}
