@@ -1,5 +1,6 @@
 package org.llmfhiradapter.cli;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,7 +23,14 @@ final class JobOutput {
       ResultsJson.write(run, results);
       Path exclusions = outDir.resolve("exclusions.csv");
       ExclusionsCsv.write(run, exclusions);
-      out.println("Wrote " + results + " and " + exclusions);
+      out.println("Wrote " + results);
+      out.println("Wrote " + exclusions);
+      if (run.publication() != null) {
+        Path report = outDir.resolve("measurereport.json");
+        Files.writeString(report,
+            FhirContext.forR4Cached().newJsonParser().setPrettyPrint(true).encodeResourceToString(run.publication().readBack()) + "\n");
+        out.println("Wrote " + report + " (as read back from the server)");
+      }
     }
     out.flush();
   }

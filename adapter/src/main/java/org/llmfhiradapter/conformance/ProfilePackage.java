@@ -69,6 +69,16 @@ public final class ProfilePackage {
         .findFirst();
   }
 
+  /** The survival Measure every report refers to. */
+  public org.hl7.fhir.r4.model.Measure measure() {
+    return resources.stream()
+        .filter(org.hl7.fhir.r4.model.Measure.class::isInstance)
+        .map(org.hl7.fhir.r4.model.Measure.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new ConformanceException("The Measure is missing from profiles/"))
+        .copy();
+  }
+
   public Optional<StructureDefinition> profile(String id) {
     return byId(StructureDefinition.class, id);
   }

@@ -52,18 +52,24 @@ public final class PipelineRunner {
 
     Main camel = new Main();
     try {
-      camel.setInitialProperties(settings.asProperties());
+      // Override, not initial: camel-main also reads the packaged application.properties, which would win.
+      camel.setOverrideProperties(settings.asProperties());
       camel.configure().withRoutesIncludePattern(routesPattern(config.pipeline().routes()));
       camel.bind("source", source);
       camel.bind("conformance", new ConformanceReview(classifier, validator));
       camel.bind("cohortMapper", new CohortMapper(classifier, config.pipeline().dataCutoff()));
       camel.bind("cohort", new CohortAggregation());
       camel.bind("analysis", new StudyAnalysis(config.publish().cohortName(), config.pipeline().dataCutoff()));
+      org.hl7.fhir.r4.model.Measure measure = validator.profiles().measure();
       camel.bind(
           "publisher",
           new PublishStage(
               source.baseUrl(),
-              new MeasureReportPublisher(source.client(), new MeasureReportFactory(config.publish()))));
+              new MeasureReportPublisher(
+                  source.client(),
+                  new MeasureReportFactory(config.publish(), measure.getVersion()),
+                  measure,
+                  validator)));
       camel.bind("pullThreads", pullThreads);
       camel.start();
       try (ProducerTemplate producer = camel.getCamelContext().createProducerTemplate()) {

@@ -29,8 +29,10 @@ public final class FaultProxy implements AutoCloseable {
   /** A canned answer given instead of forwarding. */
   public record Fault(Predicate<Request> when, int status, String body) {}
 
+  /** Not forwarded: hop-by-hop headers, and compression (the proxy rewrites bodies as text). */
   private static final Set<String> HOP_BY_HOP =
-      Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade", "expect", "keep-alive");
+      Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade", "expect", "keep-alive",
+          "accept-encoding", "content-encoding");
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newHttpClient();
