@@ -121,7 +121,12 @@ public final class StudyAnalysis {
       group[i] = factor.levelOf(compared.get(i));
     }
     SurvivalData data = SurvivalData.builder().time(time).event(event).group(group, tested).build();
-    return new FactorResult(factor.code(), levels, LogRankTest.test(data, 0), tested, missing);
+    try {
+      return new FactorResult(factor.code(), levels, LogRankTest.test(data, 0), tested, missing);
+    } catch (SurvivalDataException e) {
+      // A singular variance (every death with a single group at risk) leaves the test undefined.
+      return new FactorResult(factor.code(), levels, null, tested, missing);
+    }
   }
 
   static CoxResult cox(List<CaseRecord> cases) {

@@ -37,6 +37,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "Folder of case tables (*.csv) and Bundles (*.json) to seed (default: llm.sandbox.fixtures).")
   Path fixtures;
 
+  @Option(
+      names = "--flavor",
+      paramLabel = "mcode|epic|cerner",
+      description = "Render case tables the way this EHR sends FHIR (default: llm.sandbox.flavor).")
+  String flavor;
+
   @Mixin SettingsOptions settingsOptions;
 
   @Override
@@ -44,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
     Settings settings = settingsOptions.load();
     if (fixtures != null) {
       settings = settings.with("llm.sandbox.fixtures", fixtures.toString());
+    }
+    if (flavor != null) {
+      settings = settings.with("llm.sandbox.flavor", flavor);
     }
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter err = spec.commandLine().getErr();
@@ -53,6 +62,9 @@ final class DemoCommand implements Callable<Integer> {
             () -> org.llmfhiradapter.conformance.ProfileValidator.shared(FhirContext.forR4Cached()).warmUp());
     try (SandboxServer server = Sandboxes.startSeeded(config.sandbox(), err)) {
       validatorReady.join();
+      err.println("The patients are SYNTHETIC (" + config.sandbox().fixtures() + "): invented to reproduce the"
+          + " published study, no real person's data.");
+      err.flush();
       StudyRun run =
           new PipelineRunner(FhirContext.forR4Cached()).run(settings.with("llm.source.base-url", server.baseUrl()));
       JobOutput.report(run, outDir, spec.commandLine().getOut());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.llmfhiradapter.publish.CohortCsv;
 import org.llmfhiradapter.publish.ExclusionsCsv;
 import org.llmfhiradapter.publish.ResultsJson;
 import org.llmfhiradapter.publish.StudyRun;
@@ -21,6 +22,9 @@ final class JobOutput {
       Files.createDirectories(outDir);
       Path results = outDir.resolve("results.json");
       ResultsJson.write(run, results);
+      Path cohort = outDir.resolve("cohort.csv");
+      CohortCsv.write(run, cohort);
+      out.println("Wrote " + cohort + " (de-identified case table)");
       Path exclusions = outDir.resolve("exclusions.csv");
       ExclusionsCsv.write(run, exclusions);
       out.println("Wrote " + results);

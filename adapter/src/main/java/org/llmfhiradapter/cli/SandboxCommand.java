@@ -33,6 +33,12 @@ final class SandboxCommand implements Callable<Integer> {
       description = "Folder of case tables (*.csv) and Bundles (*.json) to seed (default: llm.sandbox.fixtures).")
   Path fixtures;
 
+  @Option(
+      names = "--flavor",
+      paramLabel = "mcode|epic|cerner",
+      description = "Render case tables the way this EHR sends FHIR (default: llm.sandbox.flavor).")
+  String flavor;
+
   @Mixin SettingsOptions settingsOptions;
 
   @Override
@@ -43,6 +49,9 @@ final class SandboxCommand implements Callable<Integer> {
     }
     if (fixtures != null) {
       settings = settings.with("llm.sandbox.fixtures", fixtures.toString());
+    }
+    if (flavor != null) {
+      settings = settings.with("llm.sandbox.flavor", flavor);
     }
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter out = spec.commandLine().getOut();

@@ -21,14 +21,16 @@ final class Sandboxes {
     progress.flush();
     SandboxServer server = SandboxServer.start(config.port());
     try {
-      int resources = new FixtureSeeder(FhirContext.forR4Cached(), Flavor.MCODE).seed(server.baseUrl(), fixtures);
+      Flavor flavor = Flavor.parse(config.flavor());
+      int resources = new FixtureSeeder(FhirContext.forR4Cached(), flavor).seed(server.baseUrl(), fixtures);
       progress.println(
           String.format(
               Locale.ROOT,
-              "Embedded FHIR server ready at %s (%d resources from %s, %.1f s)",
+              "Embedded FHIR server ready at %s (%d resources from %s as %s, %.1f s)",
               server.baseUrl(),
               resources,
               fixtures,
+              config.flavor(),
               (System.nanoTime() - started) / 1e9));
       progress.flush();
       return server;

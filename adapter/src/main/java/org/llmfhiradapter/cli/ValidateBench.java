@@ -33,8 +33,8 @@ final class ValidateBench implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--cases", paramLabel = "CSV", description = "Case table rendered as the resource set (default: fixtures/demo/cases.csv).")
-  Path cases = Path.of("fixtures", "demo", "cases.csv");
+  @Option(names = "--cases", paramLabel = "CSV", description = "Case table rendered as the resource set (default: fixtures/paper/cases.csv).")
+  Path cases = Path.of("fixtures", "paper", "cases.csv");
 
   @Option(names = "--seconds", paramLabel = "S", description = "Measuring time per warm phase (default: 10).")
   double seconds = 10;

@@ -46,8 +46,9 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
   /**
    * @param port loopback port of the embedded server (0: any free port)
    * @param fixtures folder of fixture files it is seeded with
+   * @param flavor how case tables are rendered to FHIR: mcode, epic or cerner
    */
-  public record Sandbox(int port, String fixtures) {}
+  public record Sandbox(int port, String fixtures, String flavor) {}
 
   public static AdapterConfig from(Settings s) {
     return from(s, Clock.systemUTC());
@@ -76,7 +77,11 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
     if (port < 0 || port > 65535) {
       throw new ConfigException("Setting llm.sandbox.port must be between 0 and 65535, but is " + port);
     }
-    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"));
+    String flavor = s.get("llm.sandbox.flavor");
+    if (!List.of("mcode", "epic", "cerner").contains(flavor)) {
+      throw new ConfigException("Setting llm.sandbox.flavor must be mcode, epic or cerner, but is '" + flavor + "'");
+    }
+    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor);
     for (String code : source.candidateCodes()) {
       if (!code.contains("|") || code.startsWith("|") || code.endsWith("|")) {
         throw new ConfigException(

@@ -41,16 +41,19 @@ public final class FixtureSeeder {
               + " (or --fixtures)");
     }
     fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    // A cold JPA server takes its time over the first transactions.
+    fhirContext.getRestfulClientFactory().setSocketTimeout(120_000);
     IGenericClient client = fhirContext.newRestfulGenericClient(baseUrl);
     int written = 0;
     for (Path file : files(folder)) {
-      Bundle bundle = bundleOf(file);
-      try {
-        client.transaction().withBundle(bundle).execute();
-      } catch (BaseServerResponseException e) {
-        throw new SandboxException("The embedded server refused " + file + ": " + e.getMessage(), e);
+      for (Bundle bundle : bundlesOf(file)) {
+        try {
+          client.transaction().withBundle(bundle).execute();
+        } catch (BaseServerResponseException e) {
+          throw new SandboxException("The embedded server refused " + file + ": " + e.getMessage(), e);
+        }
+        written += bundle.getEntry().size();
       }
-      written += bundle.getEntry().size();
     }
     return written;
   }
@@ -71,11 +74,16 @@ public final class FixtureSeeder {
     }
   }
 
-  private Bundle bundleOf(Path file) {
+  /** A case table as one transaction per patient (small transactions; a bad row names its patient). */
+  private List<Bundle> bundlesOf(Path file) {
     if (file.toString().endsWith(".csv")) {
-      List<CaseRow> rows = CaseTable.read(file);
-      return new CaseRenderer(flavor).render(rows);
+      CaseRenderer renderer = new CaseRenderer(flavor);
+      return CaseTable.read(file).stream().map(row -> renderer.render(List.of(row))).toList();
     }
+    return List.of(bundleOf(file));
+  }
+
+  private Bundle bundleOf(Path file) {
     try {
       IBaseResource resource =
           fhirContext.newJsonParser().parseResource(Files.readString(file, StandardCharsets.UTF_8));

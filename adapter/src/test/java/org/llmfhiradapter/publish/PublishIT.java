@@ -38,7 +38,7 @@ class PublishIT {
 
   @BeforeEach
   void seed(SandboxServer server) {
-    SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("demo"));
+    SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
   }
 
   @Test

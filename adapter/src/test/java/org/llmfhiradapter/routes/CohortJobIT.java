@@ -28,14 +28,14 @@ import org.llmfhiradapter.survival.Quantile;
 @ExtendWith(SharedSandbox.class)
 class CohortJobIT {
 
-  private static final Path DEMO = SandboxData.FIXTURES.resolve("demo");
+  private static final Path SMALL = SandboxData.FIXTURES.resolve("small");
   private static final String CUTOFF = "2024-12-31";
   private static final String IDENTIFIER =
       "http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-" + CUTOFF;
 
   @BeforeEach
   void seed(SandboxServer server) {
-    SandboxData.resetAndSeed(server, DEMO);
+    SandboxData.resetAndSeed(server, SMALL);
   }
 
   @Test
@@ -50,7 +50,7 @@ class CohortJobIT {
     assertThat(results.at("/cohort/excluded/no-hepatic-resection").asInt()).isEqualTo(1);
     assertThat(results.at("/cohort/excluded/no-leiomyosarcoma-diagnosis").asInt()).isEqualTo(1);
 
-    Quantile expected = medianFromCaseTable(CaseTable.read(DEMO.resolve("cases.csv")));
+    Quantile expected = medianFromCaseTable(CaseTable.read(SMALL.resolve("cases.csv")));
     assertThat(results.at("/os/median").asDouble())
         .isCloseTo(expected.estimate() / CaseRecord.DAYS_PER_MONTH, org.assertj.core.data.Offset.offset(1e-12));
 
