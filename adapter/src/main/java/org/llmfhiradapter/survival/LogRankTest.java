@@ -33,15 +33,9 @@ public final class LogRankTest {
       throw new IllegalArgumentException("rho must be finite and >= 0, is " + rho);
     }
     int k = data.groupLevels().size();
-    int[] group = data.group();
-    boolean[] event = data.event();
-    int[] order = SortOrder.ascending(data.time());
-    double[] time = TimeTies.merge(data.time(), order);
     int strata = data.hasStrata() ? data.strataLevels().size() : 1;
-    int[] stratum = data.hasStrata() ? data.stratum() : new int[data.n()];
-    if (data.hasStrata()) {
-      order = SortOrder.byCode(order, stratum, strata);
-    }
+    SortedRows rows = SortedRows.of(data.time(), data.event(), data.stratum(), strata);
+    int[] group = rows.gather(data.group());
 
     int[] n = new int[k];
     for (int g : group) {
@@ -53,12 +47,13 @@ public final class LogRankTest {
     int[] atRisk = new int[k];
     int[] deaths = new int[k];
     int start = 0;
-    while (start < order.length) {
+    int[] stratum = rows.code();
+    while (start < rows.size()) {
       int end = start;
-      while (end < order.length && stratum[order[end]] == stratum[order[start]]) {
+      while (end < rows.size() && stratum[end] == stratum[start]) {
         end++;
       }
-      accumulateStratum(time, event, group, order, start, end, rho, atRisk, deaths, observed, expected, variance);
+      accumulateStratum(rows.time(), rows.event(), group, start, end, rho, atRisk, deaths, observed, expected, variance);
       start = end;
     }
 
@@ -81,12 +76,11 @@ public final class LogRankTest {
         rho);
   }
 
-  /** Adds one stratum (rows {@code order[from..to)}, ascending time) to O, E and V. */
+  /** Adds one stratum (sorted positions {@code [from, to)}, ascending time) to O, E and V. */
   private static void accumulateStratum(
       double[] time,
       boolean[] event,
       int[] group,
-      int[] order,
       int from,
       int to,
       double rho,
@@ -98,19 +92,18 @@ public final class LogRankTest {
     int k = atRisk.length;
     java.util.Arrays.fill(atRisk, 0);
     for (int i = from; i < to; i++) {
-      atRisk[group[order[i]]]++;
+      atRisk[group[i]]++;
     }
     int total = to - from;
     double km = 1; // pooled S(t-) of the stratum, for the rho weight
     int i = from;
     while (i < to) {
-      double now = time[order[i]];
+      double now = time[i];
       int end = i;
       int d = 0;
-      java.util.Arrays.fill(deaths, 0);
-      while (end < to && time[order[end]] == now) {
-        if (event[order[end]]) {
-          deaths[group[order[end]]]++;
+      while (end < to && time[end] == now) {
+        if (event[end]) {
+          deaths[group[end]]++;
           d++;
         }
         end++;
@@ -118,9 +111,11 @@ public final class LogRankTest {
       if (d > 0) {
         double w = rho == 0 ? 1 : Math.pow(km, rho);
         double nr = total;
+        double share = w * d / nr;
         for (int g = 0; g < k; g++) {
           observed[g] += w * deaths[g];
-          expected[g] += w * d * atRisk[g] / nr;
+          expected[g] += share * atRisk[g];
+          deaths[g] = 0;
         }
         if (total > 1) {
           double scale = w * w * d * (nr - d) / (nr * (nr - 1));
@@ -128,16 +123,18 @@ public final class LogRankTest {
             if (atRisk[g] == 0) {
               continue;
             }
-            variance[g][g] += scale * atRisk[g];
+            double sg = scale * atRisk[g];
+            variance[g][g] += sg;
+            double sgOverN = sg / nr;
             for (int h = 0; h < k; h++) {
-              variance[g][h] -= scale * atRisk[g] * atRisk[h] / nr;
+              variance[g][h] -= sgOverN * atRisk[h];
             }
           }
         }
         km *= (nr - d) / nr;
       }
       for (int j = i; j < end; j++) {
-        atRisk[group[order[j]]]--;
+        atRisk[group[j]]--;
       }
       total -= end - i;
       i = end;
