@@ -11,7 +11,7 @@
 # Data (set.seed(20240611 + n)): 5 covariates -- x1 ~ Bernoulli(0.5), x2 ~ Bernoulli(0.3), x3, x4 ~ N(0, 1),
 # x5 ~ U(0, 1) -- and a 3-level arm; exponential event times with hazard 0.01 exp(lp), lp = 0.5 x1 - 0.3 x2 +
 # 0.2 x3 + 0.1 x4 - 0.4 x5 + arm effect, uniform censoring on (0, 300), times rounded to 0.1 (so there are
-# tied times, as in real follow-up). Both sides read the same CSV: R times the fit calls on read.csv's data
+# tied times, as in real follow-up; BENCH_ROUND=none: continuous). Both sides read the same CSV: R times the fit calls on read.csv's data
 # frame, Java the fits after loading (analyze --bench times the fits alone).
 # Fits timed: survfit(Surv(time, status) ~ arm), survdiff(Surv(time, status) ~ arm),
 # coxph(Surv(time, status) ~ x1 + x2 + x3 + x4 + x5, ties = "efron") (which includes its concordance).
@@ -40,8 +40,9 @@ simulate <- function(n, path) {
   lp <- 0.5 * x1 - 0.3 * x2 + 0.2 * x3 + 0.1 * x4 - 0.4 * x5 + c(A = 0, B = 0.2, C = -0.1)[arm]
   event <- rexp(n, 0.01 * exp(lp)); censor <- runif(n, 0, 300)
   t <- pmax(pmin(event, censor), 0.1)
-  d <- data.frame(time = if (round_to == "none") signif(t, 15) else round(t, as.integer(round_to)), status = as.integer(event <= censor),
-                  arm = arm, x1 = x1, x2 = x2, x3 = round(x3, 6), x4 = round(x4, 6), x5 = round(x5, 6))
+  t <- if (round_to == "none") signif(t, 15) else round(t, as.integer(round_to))
+  d <- data.frame(time = t, status = as.integer(event <= censor), arm = arm, x1 = x1, x2 = x2,
+                  x3 = round(x3, 6), x4 = round(x4, 6), x5 = round(x5, 6))
   write.csv(d, path, row.names = FALSE, quote = FALSE)
 }
 
