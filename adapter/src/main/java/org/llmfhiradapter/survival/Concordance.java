@@ -33,7 +33,7 @@ public record Concordance(
     if (event.length != n || lp.length != n || (stratum != null && stratum.length != n)) {
       throw new SurvivalDataException("time, event, strata and lp must have the same length");
     }
-    int codes = stratum == null ? 1 : java.util.Arrays.stream(stratum).max().orElse(0) + 1;
+    int codes = stratum == null ? 1 : Arrays.stream(stratum).max().orElse(0) + 1;
     SortedRows rows = SortedRows.of(time, event, stratum, codes);
     double[] sortedLp = new double[n];
     for (int k = 0; k < n; k++) {

@@ -2,7 +2,9 @@ package org.llmfhiradapter.survival;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -219,7 +221,7 @@ public final class CoxModel {
    * (one curve keyed {@link KaplanMeier#ALL} without strata), at the event times. For a model without
    * covariates, or at β = 0, it is the Kaplan-Meier curve.
    */
-  public static java.util.Map<String, StepCurve> baselineSurvival(SurvivalData data, CoxFit fit) {
+  public static Map<String, StepCurve> baselineSurvival(SurvivalData data, CoxFit fit) {
     Prepared prep = Prepared.of(data, fit.ties());
     double[] scaledBeta = fit.coefficients();
     for (int j = 0; j < prep.p; j++) {
@@ -228,7 +230,7 @@ public final class CoxModel {
     double[] times = new double[data.n()];
     int[] strata = new int[data.n()];
     double[] surv = prep.likelihood.baselineSurvival(scaledBeta, times, strata);
-    java.util.Map<String, StepCurve> curves = new java.util.LinkedHashMap<>();
+    Map<String, StepCurve> curves = new LinkedHashMap<>();
     int start = 0;
     while (start < surv.length) {
       int end = start;

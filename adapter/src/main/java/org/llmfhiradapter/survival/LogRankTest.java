@@ -1,6 +1,7 @@
 package org.llmfhiradapter.survival;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
@@ -68,10 +69,10 @@ public final class LogRankTest {
         : ChiSquareTest.of(chisq(observed, expected, variance, compared), compared.size() - 1);
     return new LogRankResult(
         data.groupLevels(),
-        java.util.Arrays.stream(n).boxed().toList(),
-        java.util.Arrays.stream(observed).boxed().toList(),
-        java.util.Arrays.stream(expected).boxed().toList(),
-        java.util.Arrays.stream(variance).map(row -> java.util.Arrays.stream(row).boxed().toList()).toList(),
+        Arrays.stream(n).boxed().toList(),
+        Arrays.stream(observed).boxed().toList(),
+        Arrays.stream(expected).boxed().toList(),
+        Arrays.stream(variance).map(row -> Arrays.stream(row).boxed().toList()).toList(),
         test,
         rho);
   }
@@ -90,7 +91,7 @@ public final class LogRankTest {
       double[] expected,
       double[][] variance) {
     int k = atRisk.length;
-    java.util.Arrays.fill(atRisk, 0);
+    Arrays.fill(atRisk, 0);
     for (int i = from; i < to; i++) {
       atRisk[group[i]]++;
     }

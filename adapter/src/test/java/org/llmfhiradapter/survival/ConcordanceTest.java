@@ -3,6 +3,7 @@ package org.llmfhiradapter.survival;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -107,7 +108,7 @@ class ConcordanceTest {
     }
 
     Concordance one = Concordance.of(
-        java.util.Arrays.copyOf(time, n), java.util.Arrays.copyOf(event, n), null, java.util.Arrays.copyOf(lp, n));
+        Arrays.copyOf(time, n), Arrays.copyOf(event, n), null, Arrays.copyOf(lp, n));
     Concordance two = Concordance.of(time, event, stratum, lp);
 
     assertThat(two.concordant()).isEqualTo(2 * one.concordant());
