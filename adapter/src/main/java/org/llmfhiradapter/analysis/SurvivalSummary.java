@@ -1,13 +1,23 @@
 package org.llmfhiradapter.analysis;
 
+import java.util.List;
 import org.llmfhiradapter.cohort.CaseRecord;
 import org.llmfhiradapter.survival.Quantile;
+import org.llmfhiradapter.survival.SurvivalAt;
 
 /**
- * One survival endpoint of the cohort: counts and the Kaplan-Meier median with its 95% CI, in days
- * (NaN = not reached, or no patients).
+ * One survival curve of the study (an endpoint, or one level of a factor): counts, the Kaplan-Meier median
+ * with its 95% CI, and survival at the landmark months. Times inside are days; the month accessors convert.
+ * NaN means not reached (or no patients).
+ *
+ * @param landmarks survival at {@link StudyAnalysis#LANDMARK_MONTHS}, in that order ({@code time} in days)
+ * @param longestDays the longest follow-up (what a median that is not reached exceeds)
  */
-public record SurvivalSummary(int n, int events, Quantile medianDays) {
+public record SurvivalSummary(int n, int events, Quantile medianDays, List<SurvivalAt> landmarks, double longestDays) {
+
+  public SurvivalSummary {
+    landmarks = List.copyOf(landmarks);
+  }
 
   public int censored() {
     return n - events;
@@ -19,6 +29,10 @@ public record SurvivalSummary(int n, int events, Quantile medianDays) {
 
   public double lowerMonths() {
     return medianDays.lower() / CaseRecord.DAYS_PER_MONTH;
+  }
+
+  public double longestMonths() {
+    return longestDays / CaseRecord.DAYS_PER_MONTH;
   }
 
   public double upperMonths() {

@@ -47,7 +47,12 @@ final class DemoCommand implements Callable<Integer> {
     }
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter err = spec.commandLine().getErr();
+    // The validator's set-up takes seconds of its own: do it while the server starts.
+    java.util.concurrent.CompletableFuture<Void> validatorReady =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> org.llmfhiradapter.conformance.ProfileValidator.shared(FhirContext.forR4Cached()).warmUp());
     try (SandboxServer server = Sandboxes.startSeeded(config.sandbox(), err)) {
+      validatorReady.join();
       StudyRun run =
           new PipelineRunner(FhirContext.forR4Cached()).run(settings.with("llm.source.base-url", server.baseUrl()));
       JobOutput.report(run, outDir, spec.commandLine().getOut());

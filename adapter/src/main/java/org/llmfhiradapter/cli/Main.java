@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       SandboxCommand.class,
       AnalyzeCommand.class,
+      ValidateCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
@@ -42,15 +44,19 @@ public final class Main {
 
   /** Runs a command line with its output and errors going to the given writers (tests capture them). */
   public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    // Initialize logging once, before commands start threads (else SLF4J warns about replayed calls).
+    org.slf4j.LoggerFactory.getILoggerFactory();
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          boolean badInput = e instanceof ConfigException
-              || e instanceof TableException
-              || e instanceof SurvivalDataException
-              || e instanceof BadInputException;
+          boolean badInput =
+              e instanceof ConfigException
+                  || e instanceof TableException
+                  || e instanceof SurvivalDataException
+                  || e instanceof BadInputException
+                  || e instanceof org.llmfhiradapter.conformance.UnusableInputException;
           cmd.getErr().println("error: " + ErrorMessages.oneLine(e));
           if (Boolean.getBoolean("llm.debug") || System.getenv("LLM_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());

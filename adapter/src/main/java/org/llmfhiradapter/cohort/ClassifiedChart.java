@@ -11,14 +11,13 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
-import org.llmfhiradapter.conformance.CodeNormalizer;
 import org.llmfhiradapter.conformance.ResourceRole;
-import org.llmfhiradapter.conformance.RoleClassifier;
+import org.llmfhiradapter.conformance.ReviewedRecord;
 import org.llmfhiradapter.source.PatientRecord;
 
 /**
- * One patient's resources after normalization, sorted into their roles, each with its clinical date.
- * Resources recorded in error, refuted, or not done play no role.
+ * One patient's reviewed resources sorted into their roles, each with its clinical date. Resources recorded
+ * in error, refuted, or not done play no role.
  */
 final class ClassifiedChart {
 
@@ -32,28 +31,29 @@ final class ClassifiedChart {
   private final Map<ResourceRole, List<Fact>> byRole = new EnumMap<>(ResourceRole.class);
   private final List<LocalDate> allDates = new ArrayList<>();
 
-  static ClassifiedChart of(PatientRecord record, RoleClassifier classifier) {
+  static ClassifiedChart of(ReviewedRecord reviewed) {
+    PatientRecord record = reviewed.record();
     ClassifiedChart chart = new ClassifiedChart();
     for (Condition condition : record.conditions()) {
-      CodeNormalizer.normalize(condition.getCode());
       if (isVoid(condition)) {
         continue;
       }
       LocalDate onset = ClinicalDates.of(condition.getOnset());
       chart.seen(onset, ClinicalDates.of(condition.getRecordedDateElement()));
-      classifier.classify(condition, condition.getCode()).ifPresent(role -> chart.add(role, condition, onset));
+      reviewed.role(condition).ifPresent(role -> chart.add(role, condition, onset));
     }
     for (Procedure procedure : record.procedures()) {
-      CodeNormalizer.normalize(procedure.getCode());
-      if (procedure.getStatus() != Procedure.ProcedureStatus.COMPLETED) {
+      // Only what was done counts, for dates too: a cancelled surgery is no sign of life.
+      if (procedure.getStatus() != Procedure.ProcedureStatus.COMPLETED
+          && procedure.getStatus() != Procedure.ProcedureStatus.INPROGRESS
+          && procedure.getStatus() != Procedure.ProcedureStatus.STOPPED) {
         continue;
       }
       LocalDate performed = ClinicalDates.of(procedure.getPerformed());
       chart.seen(performed);
-      classifier.classify(procedure, procedure.getCode()).ifPresent(role -> chart.add(role, procedure, performed));
+      reviewed.role(procedure).ifPresent(role -> chart.add(role, procedure, performed));
     }
     for (Observation observation : record.observations()) {
-      CodeNormalizer.normalize(observation.getCode());
       if (isVoid(observation)) {
         continue;
       }
@@ -63,7 +63,7 @@ final class ClassifiedChart {
       }
       chart.seen(effective);
       LocalDate date = effective;
-      classifier.classify(observation, observation.getCode()).ifPresent(role -> chart.add(role, observation, date));
+      reviewed.role(observation).ifPresent(role -> chart.add(role, observation, date));
     }
     return chart;
   }

@@ -1,18 +1,29 @@
 package org.llmfhiradapter.cohort;
 
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.llmfhiradapter.conformance.ResourceFinding;
 
 /**
- * The cohort after mapping: who is in, who is out and why. Counts reconcile by construction: every pulled
- * patient is either included or excluded, once.
+ * The cohort after mapping: who is in, who is out and why, and what the validator warned about. Counts
+ * reconcile by construction: every pulled patient is either included or excluded, once.
  */
-public record Cohort(List<CaseRecord> included, List<Exclusion> excluded) {
+public record Cohort(List<CaseRecord> included, List<Exclusion> excluded, List<ResourceFinding> warnings) {
+
+  /**
+   * Warnings of one kind, counted over the cohort: same profile, element and rule.
+   *
+   * @param example one of the messages (they differ only in the values quoted)
+   */
+  public record DataQualityNote(String profileId, String location, String rule, String example, int count) {}
 
   public Cohort {
     included = List.copyOf(included);
     excluded = List.copyOf(excluded);
+    warnings = List.copyOf(warnings);
   }
 
   public int pulled() {
@@ -26,5 +37,21 @@ public record Cohort(List<CaseRecord> included, List<Exclusion> excluded) {
       counts.merge(exclusion.reason().code(), 1, Integer::sum);
     }
     return counts;
+  }
+
+  /** The warnings grouped by profile, element and rule, most frequent first. No patient is named. */
+  public List<DataQualityNote> dataQuality() {
+    Map<String, DataQualityNote> notes = new LinkedHashMap<>();
+    for (ResourceFinding finding : warnings) {
+      String key = finding.profileId() + "\u0000" + finding.issue().location() + "\u0000" + finding.issue().rule();
+      notes.merge(
+          key,
+          new DataQualityNote(
+              finding.profileId(), finding.issue().location(), finding.issue().rule(), finding.issue().message(), 1),
+          (a, b) -> new DataQualityNote(a.profileId(), a.location(), a.rule(), a.example(), a.count() + 1));
+    }
+    return notes.values().stream()
+        .sorted(Comparator.comparingInt(DataQualityNote::count).reversed().thenComparing(DataQualityNote::profileId))
+        .toList();
   }
 }

@@ -7,7 +7,9 @@ public enum ExclusionReason {
   NO_HEPATIC_RESECTION("no-hepatic-resection", "no hepatic resection for the liver metastases"),
   DEATH_DATE_UNKNOWN("death-date-unknown", "deceased without a date of death"),
   DEATH_BEFORE_INDEX("death-before-index", "death recorded before the hepatic resection"),
-  NO_BIRTH_DATE("no-birth-date", "no birth date");
+  NO_BIRTH_DATE("no-birth-date", "no birth date"),
+  INVALID_RESOURCE("invalid-resource", "a resource fails its profile"),
+  CONFLICTING_MARGINS("conflicting-margins", "conflicting residual-tumor (R) results for the primary resection");
 
   private final String code;
   private final String label;

@@ -1,9 +1,37 @@
 package org.llmfhiradapter.cohort;
 
-/** What mapping one patient gives: a case record, or an exclusion. */
+import java.util.List;
+import org.llmfhiradapter.conformance.ResourceFinding;
+
+/**
+ * What mapping one patient gives: a case record or an exclusion, with the validator's warnings on the
+ * patient's resources (the run's data-quality list).
+ */
 public sealed interface MappingOutcome {
 
-  record Included(CaseRecord record) implements MappingOutcome {}
+  List<ResourceFinding> warnings();
 
-  record Excluded(Exclusion exclusion) implements MappingOutcome {}
+  MappingOutcome withWarnings(List<ResourceFinding> warnings);
+
+  record Included(CaseRecord record, List<ResourceFinding> warnings) implements MappingOutcome {
+    public Included {
+      warnings = List.copyOf(warnings);
+    }
+
+    @Override
+    public MappingOutcome withWarnings(List<ResourceFinding> more) {
+      return new Included(record, more);
+    }
+  }
+
+  record Excluded(Exclusion exclusion, List<ResourceFinding> warnings) implements MappingOutcome {
+    public Excluded {
+      warnings = List.copyOf(warnings);
+    }
+
+    @Override
+    public MappingOutcome withWarnings(List<ResourceFinding> more) {
+      return new Excluded(exclusion, more);
+    }
+  }
 }

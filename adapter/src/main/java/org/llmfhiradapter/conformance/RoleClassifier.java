@@ -7,57 +7,126 @@ import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
 
 /**
- * Gives a (normalized) Condition, Procedure or Observation its role by ValueSet membership of its code.
- * The ValueSets are the explicit concept lists in {@code profiles/}; membership is exact on canonical system
- * and code, so any coding of the resource may match (vendor codings such as IMO sit beside standard ones).
- * The roles are tried in declaration order of {@link ResourceRole}; the first whose ValueSet holds a coding
- * wins.
+ * Gives a (normalized) Condition, Procedure or Observation its role by the codes each role's profile allows
+ * on {@code code}: the explicit concepts of its required ValueSet, or its fixed pattern. Membership is exact
+ * on canonical system and code, and any coding of the resource may match (vendor codings such as IMO sit
+ * beside standard ones). Roles are tried in {@link ResourceRole} order, so a liver-metastasis code is a
+ * liver metastasis before it is a recurrence (the mapper tells the first from later ones by date), and a
+ * primary-site code on a Condition whose clinicalStatus is recurrence or relapse is a local recurrence, not
+ * the primary diagnosis.
  */
 public final class RoleClassifier {
 
   private final Map<ResourceRole, Set<String>> codes;
+  private final Map<String, Set<String>> valueSets;
+  private final Set<String> systems;
 
-  private RoleClassifier(Map<ResourceRole, Set<String>> codes) {
+  private RoleClassifier(Map<ResourceRole, Set<String>> codes, Map<String, Set<String>> valueSets) {
     this.codes = codes;
+    this.valueSets = valueSets;
+    Set<String> systems = new HashSet<>();
+    valueSets.values().forEach(members -> members.forEach(m -> systems.add(m.substring(0, m.lastIndexOf('|')))));
+    this.systems = Set.copyOf(systems);
+  }
+
+  /** The code systems our ValueSets draw on (SNOMED CT, ICD-10-CM, CPT, LOINC, ICD-O-3, ours). */
+  public Set<String> knownSystems() {
+    return systems;
   }
 
   public static RoleClassifier from(ProfilePackage profiles) {
     Map<ResourceRole, Set<String>> codes = new EnumMap<>(ResourceRole.class);
     for (ResourceRole role : ResourceRole.values()) {
-      ValueSet valueSet =
+      StructureDefinition profile =
           profiles
-              .valueSet(role.valueSetId())
-              .orElseThrow(() -> new ConformanceException("ValueSet " + role.valueSetId() + " is missing from profiles/"));
-      Set<String> members = new HashSet<>();
-      for (ValueSet.ConceptSetComponent include : valueSet.getCompose().getInclude()) {
-        String system = CodeNormalizer.canonicalSystem(include.getSystem());
-        for (ValueSet.ConceptReferenceComponent concept : include.getConcept()) {
-          members.add(key(system, concept.getCode()));
-        }
-      }
-      codes.put(role, Set.copyOf(members));
+              .profile(role.profileId())
+              .orElseThrow(() -> new ConformanceException("Profile " + role.profileId() + " is missing from profiles/"));
+      codes.put(role, Set.copyOf(allowedCodes(profiles, profile, role.resourceType() + ".code")));
     }
-    return new RoleClassifier(codes);
+    Map<String, Set<String>> valueSets = new java.util.HashMap<>();
+    for (org.hl7.fhir.r4.model.Resource resource : profiles.resources()) {
+      if (resource instanceof ValueSet valueSet) {
+        valueSets.put(valueSet.getIdElement().getIdPart(), Set.copyOf(members(valueSet)));
+      }
+    }
+    return new RoleClassifier(codes, Map.copyOf(valueSets));
   }
 
-  /** The resource's role, or empty when its code is in none of our ValueSets (it plays no part). */
-  public Optional<ResourceRole> classify(Resource resource, CodeableConcept code) {
-    for (ResourceRole role : ResourceRole.values()) {
-      if (!role.resourceType().equals(resource.fhirType())) {
+  private static Set<String> members(ValueSet valueSet) {
+    Set<String> members = new HashSet<>();
+    for (ValueSet.ConceptSetComponent include : valueSet.getCompose().getInclude()) {
+      String system = CodeNormalizer.canonicalSystem(include.getSystem());
+      for (ValueSet.ConceptReferenceComponent concept : include.getConcept()) {
+        members.add(key(system, concept.getCode()));
+      }
+    }
+    return members;
+  }
+
+  /** Whether any coding of {@code concept} is in the package's ValueSet with this id (explicit concepts). */
+  public boolean inValueSet(String valueSetId, java.util.List<CodeableConcept> concepts) {
+    return concepts.stream().anyMatch(c -> inValueSet(valueSetId, c));
+  }
+
+  /** Whether any coding of {@code concept} is in the package's ValueSet with this id (explicit concepts). */
+  public boolean inValueSet(String valueSetId, CodeableConcept concept) {
+    Set<String> members = valueSets.get(valueSetId);
+    if (members == null) {
+      throw new ConformanceException("ValueSet " + valueSetId + " is not in profiles/");
+    }
+    return concept != null && concept.getCoding().stream()
+        .anyMatch(c -> c.hasSystem() && c.hasCode()
+            && members.contains(key(CodeNormalizer.canonicalSystem(c.getSystem()), c.getCode().trim())));
+  }
+
+  private static Set<String> allowedCodes(ProfilePackage profiles, StructureDefinition profile, String path) {
+    Set<String> members = new HashSet<>();
+    for (ElementDefinition element : profile.getDifferential().getElement()) {
+      if (!path.equals(element.getPath())) {
         continue;
       }
-      if (contains(role, code)) {
-        return Optional.of(role);
+      if (element.getPattern() instanceof CodeableConcept pattern) {
+        for (Coding coding : pattern.getCoding()) {
+          members.add(key(CodeNormalizer.canonicalSystem(coding.getSystem()), coding.getCode()));
+        }
       }
+      if (element.hasBinding() && element.getBinding().hasValueSet()) {
+        String url = element.getBinding().getValueSet();
+        ValueSet valueSet =
+            profiles
+                .valueSetByUrl(url)
+                .orElseThrow(() -> new ConformanceException(profile.getId() + " binds " + url + ", which is not in profiles/"));
+        members.addAll(members(valueSet));
+      }
+    }
+    if (members.isEmpty()) {
+      throw new ConformanceException(profile.getId() + " allows no explicit codes on " + path);
+    }
+    return members;
+  }
+
+  /** The resource's role, or empty when its code is in none of our profiles (it plays no part). */
+  public Optional<ResourceRole> classify(Resource resource, CodeableConcept code) {
+    for (ResourceRole role : ResourceRole.values()) {
+      if (!role.resourceType().equals(resource.fhirType()) || !contains(role, code)) {
+        continue;
+      }
+      if (role == ResourceRole.PRIMARY_LEIOMYOSARCOMA && resource instanceof Condition condition && isRecurrence(condition)) {
+        continue;
+      }
+      return Optional.of(role);
     }
     return Optional.empty();
   }
 
-  /** Whether any coding of {@code concept} is in the role's ValueSet. */
+  /** Whether any coding of {@code concept} is allowed by the role's profile. */
   public boolean contains(ResourceRole role, CodeableConcept concept) {
     if (concept == null) {
       return false;
@@ -65,6 +134,15 @@ public final class RoleClassifier {
     for (Coding coding : concept.getCoding()) {
       if (coding.hasSystem() && coding.hasCode()
           && codes.get(role).contains(key(CodeNormalizer.canonicalSystem(coding.getSystem()), coding.getCode().trim()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isRecurrence(Condition condition) {
+    for (Coding coding : condition.getClinicalStatus().getCoding()) {
+      if ("recurrence".equals(coding.getCode()) || "relapse".equals(coding.getCode())) {
         return true;
       }
     }

@@ -1,39 +1,68 @@
 package org.llmfhiradapter.publish;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.MeasureReport.MeasureReportGroupComponent;
+import org.hl7.fhir.r4.model.MeasureReport.MeasureReportGroupPopulationComponent;
+import org.hl7.fhir.r4.model.MeasureReport.MeasureReportGroupStratifierComponent;
+import org.hl7.fhir.r4.model.MeasureReport.StratifierGroupComponent;
+import org.hl7.fhir.r4.model.PositiveIntType;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.llmfhiradapter.analysis.CoxResult;
+import org.llmfhiradapter.analysis.FactorResult;
+import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.analysis.StudyResult;
 import org.llmfhiradapter.analysis.SurvivalSummary;
 import org.llmfhiradapter.cohort.CaseRecord;
 import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.conformance.ProfilePackage;
+import org.llmfhiradapter.survival.SurvivalAt;
 
 /**
- * Builds the survival MeasureReport of a run. One group per endpoint; the group's measureScore is the
- * Kaplan-Meier median in months (UCUM {@code mo}), its 95% CI and the event and censored counts sit in our
- * extensions (see {@code docs/decisions.md}).
+ * Builds the survival MeasureReport of a run (profile llm-survival-measurereport; the representation is
+ * explained in docs/decisions.md). One group per endpoint: populations, measureScore = Kaplan-Meier median in
+ * months (UCUM {@code mo}; a median not reached is {@code >} the longest follow-up), its 95% CI, events and
+ * censored, survival at 12/36/60 months; on overall survival one stratifier per factor with the log-rank
+ * test, a stratum per level, and the Cox model's terms.
  */
 public final class MeasureReportFactory {
 
-  public static final String PROFILE = ProfilePackage.CANONICAL + "/StructureDefinition/llm-survival-measurereport";
-  public static final String EXT_MEDIAN_CI = ProfilePackage.CANONICAL + "/StructureDefinition/llm-median-ci";
-  public static final String EXT_EVENTS = ProfilePackage.CANONICAL + "/StructureDefinition/llm-events";
-  public static final String EXT_CENSORED = ProfilePackage.CANONICAL + "/StructureDefinition/llm-censored";
+  static final String BASE = ProfilePackage.CANONICAL + "/StructureDefinition/";
+  public static final String PROFILE = BASE + "llm-survival-measurereport";
+  static final String EXT_MEDIAN_CI = BASE + "llm-median-ci";
+  static final String EXT_EVENTS = BASE + "llm-events";
+  static final String EXT_CENSORED = BASE + "llm-censored";
+  static final String EXT_SURVIVAL_AT = BASE + "llm-survival-at";
+  static final String EXT_LOGRANK = BASE + "llm-logrank-p";
+  static final String EXT_COX_TERM = BASE + "llm-cox-term";
   public static final String ENDPOINT_SYSTEM = ProfilePackage.CANONICAL + "/CodeSystem/llm-survival-endpoint";
+  static final String FACTOR_SYSTEM = ProfilePackage.CANONICAL + "/CodeSystem/llm-cohort-factor";
   static final String POPULATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/measure-population";
   static final String UCUM = "http://unitsofmeasure.org";
 
-  private final AdapterConfig.Publish config;
+  /**
+   * Significant digits kept in the report's decimals: far beyond any clinical meaning, and unlike a fixed
+   * number of decimals it keeps a tiny hazard ratio (separation) positive.
+   */
+  static final int DIGITS = 10;
 
-  public MeasureReportFactory(AdapterConfig.Publish config) {
+  private final AdapterConfig.Publish config;
+  private final String measureVersion;
+
+  public MeasureReportFactory(AdapterConfig.Publish config, String measureVersion) {
     this.config = config;
+    this.measureVersion = measureVersion;
   }
 
   /** The report's stable identifier value: cohort name and data cut-off. */
@@ -41,53 +70,165 @@ public final class MeasureReportFactory {
     return result.cohortName() + "-" + result.dataCutoff();
   }
 
-  public MeasureReport build(StudyResult result) {
+  /**
+   * @param cohortGroup reference to the FHIR Group of the included patients (may be a transaction's
+   *     {@code urn:uuid:})
+   */
+  public MeasureReport build(StudyResult result, String cohortGroup) {
     MeasureReport report = new MeasureReport();
     report.getMeta().addProfile(PROFILE);
     report.addIdentifier().setSystem(config.identifierSystem()).setValue(identifierValue(result));
     report.setStatus(MeasureReport.MeasureReportStatus.COMPLETE);
     report.setType(MeasureReport.MeasureReportType.SUMMARY);
-    report.setMeasure(config.measureUrl());
+    report.setMeasure(config.measureUrl() + (measureVersion == null ? "" : "|" + measureVersion));
     report.setDate(new Date());
-    report.getPeriod().setEndElement(new org.hl7.fhir.r4.model.DateTimeType(result.dataCutoff().toString()));
+    report.getPeriod().setEndElement(new DateTimeType(result.dataCutoff().toString()));
     result.cohort().included().stream()
         .map(CaseRecord::indexDate)
         .min(java.util.Comparator.naturalOrder())
-        .ifPresent(first -> report.getPeriod().setStartElement(new org.hl7.fhir.r4.model.DateTimeType(first.toString())));
-    addGroup(report, "overall-survival", "Overall survival from the hepatic resection", result.overallSurvival());
+        .ifPresent(first -> report.getPeriod().setStartElement(new DateTimeType(first.toString())));
+    if (cohortGroup != null) {
+      report.addEvaluatedResource(new Reference(cohortGroup));
+    }
+    MeasureReportGroupComponent os =
+        group(report, "overall-survival", "Overall survival from the hepatic resection", result.overallSurvival());
+    for (FactorResult factor : result.factors()) {
+      stratifier(os, factor);
+    }
+    if (result.cox() != null) {
+      for (CoxResult.Term term : result.cox().terms()) {
+        // A hazard ratio of exactly 0 or infinity (separation) cannot be written; the CI shows it instead.
+        if (positive(term.hr())) {
+          os.addExtension(coxTerm(term));
+        }
+      }
+    }
+    group(report, "recurrence-free-survival", "Recurrence-free survival from the hepatic resection",
+        result.recurrenceFreeSurvival());
     return report;
   }
 
-  private static void addGroup(MeasureReport report, String code, String display, SurvivalSummary summary) {
-    MeasureReport.MeasureReportGroupComponent group = report.addGroup();
+  private static MeasureReportGroupComponent group(
+      MeasureReport report, String code, String display, SurvivalSummary summary) {
+    MeasureReportGroupComponent group = report.addGroup();
     group.setCode(new CodeableConcept(new Coding(ENDPOINT_SYSTEM, code, display)));
-    group
-        .addPopulation()
-        .setCode(new CodeableConcept(new Coding(POPULATION_SYSTEM, "initial-population", "Initial Population")))
-        .setCount(summary.n());
-    if (summary.medianDays().reached()) {
-      group.setMeasureScore(months(summary.medianMonths()));
+    group.addPopulation(population("initial-population", summary.n()));
+    group.addPopulation(population("measure-population", summary.n()));
+    group.addPopulation(population("measure-population-exclusion", 0));
+    group.addPopulation(population("measure-observation", summary.n()));
+    group.setMeasureScore(score(summary));
+    curveExtensions(summary).forEach(group::addExtension);
+    for (int i = 0; i < summary.landmarks().size(); i++) {
+      group.addExtension(survivalAt(StudyAnalysis.LANDMARK_MONTHS.get(i), summary.landmarks().get(i)));
     }
+    return group;
+  }
+
+  private static void stratifier(MeasureReportGroupComponent group, FactorResult factor) {
+    MeasureReportGroupStratifierComponent stratifier = group.addStratifier();
+    stratifier.addCode(new CodeableConcept(new Coding(FACTOR_SYSTEM, factor.factor(), null)));
+    if (factor.logRank() != null) {
+      Extension logRank = new Extension(EXT_LOGRANK);
+      logRank.addExtension("p-value", decimal(factor.logRank().p()));
+      logRank.addExtension("chi-square", decimal(factor.logRank().chisq()));
+      if (factor.logRank().df() > 0) {
+        logRank.addExtension("df", new PositiveIntType(factor.logRank().df()));
+      }
+      stratifier.addExtension(logRank);
+    }
+    for (FactorResult.Level level : factor.levels()) {
+      StratifierGroupComponent stratum = stratifier.addStratum();
+      stratum.setValue(new CodeableConcept(new Coding(FACTOR_SYSTEM, factor.factor() + ":" + level.level(), null)));
+      SurvivalSummary s = level.survival();
+      stratum.addPopulation().setCode(populationCode("initial-population")).setCount(s.n());
+      stratum.addPopulation().setCode(populationCode("measure-population")).setCount(s.n());
+      stratum.setMeasureScore(score(s));
+      curveExtensions(s).forEach(stratum::addExtension);
+    }
+  }
+
+  private static List<Extension> curveExtensions(SurvivalSummary summary) {
     Extension ci = new Extension(EXT_MEDIAN_CI);
-    if (!Double.isNaN(summary.lowerMonths())) {
+    if (Double.isFinite(summary.lowerMonths())) {
       ci.addExtension("lower", months(summary.lowerMonths()));
     }
-    if (!Double.isNaN(summary.upperMonths())) {
+    if (Double.isFinite(summary.upperMonths())) {
       ci.addExtension("upper", months(summary.upperMonths()));
     }
-    if (ci.hasExtension()) {
-      ci.addExtension("level", new org.hl7.fhir.r4.model.DecimalType(new BigDecimal("0.95")));
-      group.addExtension(ci);
+    ci.addExtension("level", new DecimalType(new BigDecimal("0.95")));
+    ci.addExtension("transform", new CodeType("log"));
+    return List.of(
+        ci,
+        new Extension(EXT_EVENTS, new UnsignedIntType(summary.events())),
+        new Extension(EXT_CENSORED, new UnsignedIntType(summary.censored())));
+  }
+
+  private static Extension survivalAt(int month, SurvivalAt at) {
+    Extension extension = new Extension(EXT_SURVIVAL_AT);
+    extension.addExtension("month", new PositiveIntType(month));
+    extension.addExtension("survival", decimal(at.surv()));
+    if (Double.isFinite(at.lower())) {
+      extension.addExtension("lower", decimal(at.lower()));
     }
-    group.addExtension(EXT_EVENTS, new IntegerType(summary.events()));
-    group.addExtension(EXT_CENSORED, new IntegerType(summary.censored()));
+    if (Double.isFinite(at.upper())) {
+      extension.addExtension("upper", decimal(at.upper()));
+    }
+    extension.addExtension("level", new DecimalType(new BigDecimal("0.95")));
+    extension.addExtension("at-risk", new UnsignedIntType(at.nRisk()));
+    return extension;
+  }
+
+  private static Extension coxTerm(CoxResult.Term term) {
+    Extension extension = new Extension(EXT_COX_TERM);
+    extension.addExtension("factor", new CodeableConcept(new Coding(FACTOR_SYSTEM, term.factor(), null)));
+    extension.addExtension("level", new CodeableConcept(new Coding(FACTOR_SYSTEM, term.factor() + ":" + term.level(), null)));
+    extension.addExtension("hazard-ratio", decimal(term.hr()));
+    // Limits that underflow to 0 or overflow to infinity (a possibly infinite coefficient) are left out.
+    if (positive(term.hrLower())) {
+      extension.addExtension("ci-lower", decimal(term.hrLower()));
+    }
+    if (positive(term.hrUpper())) {
+      extension.addExtension("ci-upper", decimal(term.hrUpper()));
+    }
+    extension.addExtension("ci-level", new DecimalType(new BigDecimal("0.95")));
+    if (Double.isFinite(term.p())) {
+      extension.addExtension("p-value", decimal(term.p()));
+    }
+    return extension;
+  }
+
+  private static boolean positive(double value) {
+    return Double.isFinite(value) && value > 0;
+  }
+
+  /** The median in months; when not reached, "more than" the longest follow-up (profile rules llm-mr-2/4). */
+  private static Quantity score(SurvivalSummary summary) {
+    if (summary.medianDays().reached()) {
+      return months(summary.medianMonths());
+    }
+    Quantity longest = months(Double.isNaN(summary.longestMonths()) ? 0 : summary.longestMonths());
+    longest.setComparator(Quantity.QuantityComparator.GREATER_THAN);
+    return longest;
+  }
+
+  private static MeasureReportGroupPopulationComponent population(String code, int count) {
+    return new MeasureReportGroupPopulationComponent().setCode(populationCode(code)).setCount(count);
+  }
+
+  private static CodeableConcept populationCode(String code) {
+    return new CodeableConcept(new Coding(POPULATION_SYSTEM, code, null));
   }
 
   static Quantity months(double value) {
-    return new Quantity().setValue(BigDecimal.valueOf(value)).setUnit("mo").setSystem(UCUM).setCode("mo");
+    return new Quantity().setValue(round(value)).setUnit("month").setSystem(UCUM).setCode("mo");
   }
 
-  static DateType day(java.time.LocalDate date) {
-    return new DateType(date.toString());
+  static DecimalType decimal(double value) {
+    return new DecimalType(round(value));
+  }
+
+  /** Rounded to {@link #DIGITS} significant digits: the report is for reading, results.json keeps all. */
+  static BigDecimal round(double value) {
+    return new BigDecimal(value, new java.math.MathContext(DIGITS, RoundingMode.HALF_EVEN)).stripTrailingZeros();
   }
 }

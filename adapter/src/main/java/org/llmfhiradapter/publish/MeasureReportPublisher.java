@@ -1,51 +1,108 @@
 package org.llmfhiradapter.publish;
 
-import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.Measure;
 import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.Resource;
 import org.llmfhiradapter.analysis.StudyResult;
+import org.llmfhiradapter.conformance.ProfileValidator;
+import org.llmfhiradapter.conformance.ValidationIssue;
 
 /**
- * Writes a run's MeasureReport with a conditional update on its identifier
- * ({@code PUT MeasureReport?identifier=system|value}), so a rerun for the same cohort and data cut-off
- * replaces the report instead of adding another, then reads it back from the server.
+ * Publishes a run's results to the FHIR server in one transaction: the Measure (created once, if absent), the
+ * cohort Group and the MeasureReport (each a conditional update on its stable identifier, so a rerun for the
+ * same cohort and data cut-off replaces them instead of adding more). The report is validated against its
+ * profile before anything is sent; a refused or failed transaction leaves the server as it was. The report
+ * is then read back from the server.
  */
 public final class MeasureReportPublisher {
 
   private final IGenericClient client;
   private final MeasureReportFactory factory;
+  private final Measure measure;
+  private final ProfileValidator validator;
 
-  public MeasureReportPublisher(IGenericClient client, MeasureReportFactory factory) {
+  public MeasureReportPublisher(
+      IGenericClient client, MeasureReportFactory factory, Measure measure, ProfileValidator validator) {
     this.client = client;
     this.factory = factory;
+    this.measure = measure;
+    this.validator = validator;
   }
 
   public Publication publish(StudyResult result) {
-    MeasureReport report = factory.build(result);
+    String groupUrn = "urn:uuid:" + UUID.randomUUID();
+    Group group = CohortGroupFactory.build(result);
+    MeasureReport report = factory.build(result, groupUrn);
+    requireValid(report);
+
     String system = report.getIdentifierFirstRep().getSystem();
     String value = report.getIdentifierFirstRep().getValue();
-    String match = "MeasureReport?identifier=" + URLEncoder.encode(system + "|" + value, StandardCharsets.UTF_8);
+    String reportMatch = "MeasureReport?identifier=" + encode(system + "|" + value);
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    add(transaction, measure, "urn:uuid:" + UUID.randomUUID(), Bundle.HTTPVerb.POST, "Measure")
+        .getRequest()
+        .setIfNoneExist("url=" + encode(measure.getUrl()) + "&version=" + encode(measure.getVersion()));
+    add(transaction, group, groupUrn, Bundle.HTTPVerb.PUT,
+        "Group?identifier=" + encode(CohortGroupFactory.IDENTIFIER_SYSTEM + "|" + CohortGroupFactory.identifierValue(result)));
+    add(transaction, report, "urn:uuid:" + UUID.randomUUID(), Bundle.HTTPVerb.PUT, reportMatch);
+
     try {
-      MethodOutcome outcome = client.update().resource(report).conditionalByUrl(match).execute();
-      Bundle found = client.search().byUrl(match).returnBundle(Bundle.class).execute();
+      Bundle response = client.transaction().withBundle(transaction).execute();
+      String status = response.getEntry().get(2).getResponse().getStatus();
+      Bundle found = client.search().byUrl(reportMatch).returnBundle(Bundle.class).execute();
       if (found.getEntry().size() != 1) {
         throw new PublishException(
             "After writing, the server holds " + found.getEntry().size() + " MeasureReports with identifier "
                 + system + "|" + value + "; expected exactly one");
       }
       MeasureReport readBack = (MeasureReport) found.getEntryFirstRep().getResource();
-      boolean created = Boolean.TRUE.equals(outcome.getCreated());
-      return new Publication(readBack.getIdElement().getValue(), created, readBack);
+      return new Publication(readBack.getIdElement().getValue(), status != null && status.startsWith("201"), readBack);
     } catch (FhirClientConnectionException e) {
-      throw new PublishException("Cannot reach the FHIR server to write the MeasureReport: " + e.getMessage(), e);
+      throw new PublishException(
+          "Cannot reach the FHIR server to publish the results (" + e.getMessage() + "); nothing was written", e);
     } catch (BaseServerResponseException e) {
       throw new PublishException(
-          "The FHIR server refused the MeasureReport (HTTP " + e.getStatusCode() + "): " + e.getMessage(), e);
+          "The FHIR server refused the results transaction (HTTP " + e.getStatusCode() + ": "
+              + firstLine(e.getMessage()) + "); nothing was written, earlier reports are unchanged",
+          e);
     }
+  }
+
+  private void requireValid(MeasureReport report) {
+    List<ValidationIssue> errors =
+        validator.validate(report, MeasureReportFactory.PROFILE).stream().filter(ValidationIssue::isError).toList();
+    if (!errors.isEmpty()) {
+      throw new PublishException(
+          "The MeasureReport fails profile llm-survival-measurereport (" + errors.size() + " errors, first: "
+              + errors.get(0).describe() + "); nothing was written");
+    }
+  }
+
+  private static Bundle.BundleEntryComponent add(
+      Bundle bundle, Resource resource, String fullUrl, Bundle.HTTPVerb method, String url) {
+    Bundle.BundleEntryComponent entry = bundle.addEntry().setFullUrl(fullUrl).setResource(resource);
+    entry.getRequest().setMethod(method).setUrl(url);
+    return entry;
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -6,11 +6,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.llmfhiradapter.analysis.CoxResult;
+import org.llmfhiradapter.analysis.FactorResult;
+import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.analysis.StudyResult;
 import org.llmfhiradapter.analysis.SurvivalSummary;
+import org.llmfhiradapter.analysis.VariableSummary;
 import org.llmfhiradapter.cohort.Cohort;
+import org.llmfhiradapter.survival.SurvivalAt;
 
 /**
  * results.json: the run's numbers for programs. Keys are snake_case; times are months; numbers that are
@@ -34,7 +41,12 @@ public final class ResultsJson {
     counts.put("included", cohort.included().size());
     counts.put("excluded", cohort.exclusionCounts());
     root.put("cohort", counts);
+    root.put("variables", variables(result.variables()));
     root.put("os", endpoint(result.overallSurvival()));
+    root.put("rfs", endpoint(result.recurrenceFreeSurvival()));
+    root.put("factors", factors(result.factors()));
+    root.put("cox", cox(result.cox()));
+    root.put("data_quality", dataQuality(cohort));
     if (run.publication() != null) {
       Map<String, Object> publication = new LinkedHashMap<>();
       publication.put("measure_report", run.publication().reportUrl());
@@ -44,6 +56,26 @@ public final class ResultsJson {
     return root;
   }
 
+  static Map<String, Object> variables(List<VariableSummary> variables) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (VariableSummary variable : variables) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("n_known", variable.known());
+      entry.put("n_missing", variable.missing());
+      if (variable.yes() != null) {
+        entry.put("n_true", variable.yes());
+      }
+      if (variable.median() != null) {
+        entry.put("median", number(variable.median()));
+      }
+      if (variable.levels() != null) {
+        entry.put("levels", variable.levels());
+      }
+      map.put(variable.name(), entry);
+    }
+    return map;
+  }
+
   static Map<String, Object> endpoint(SurvivalSummary summary) {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("n", summary.n());
@@ -51,7 +83,92 @@ public final class ResultsJson {
     map.put("median", number(summary.medianMonths()));
     map.put("lower", number(summary.lowerMonths()));
     map.put("upper", number(summary.upperMonths()));
+    List<Map<String, Object>> landmarks = new ArrayList<>();
+    for (int i = 0; i < summary.landmarks().size(); i++) {
+      SurvivalAt at = summary.landmarks().get(i);
+      Map<String, Object> landmark = new LinkedHashMap<>();
+      landmark.put("months", StudyAnalysis.LANDMARK_MONTHS.get(i));
+      landmark.put("surv", number(at.surv()));
+      landmark.put("lower", number(at.lower()));
+      landmark.put("upper", number(at.upper()));
+      landmark.put("n_risk", at.nRisk());
+      landmarks.add(landmark);
+    }
+    map.put("landmarks", landmarks);
     return map;
+  }
+
+  static Map<String, Object> factors(List<FactorResult> factors) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (FactorResult factor : factors) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      Map<String, Object> levels = new LinkedHashMap<>();
+      for (FactorResult.Level level : factor.levels()) {
+        SurvivalSummary s = level.survival();
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("n", s.n());
+        l.put("events", s.events());
+        l.put("median", number(s.medianMonths()));
+        l.put("lower", number(s.lowerMonths()));
+        l.put("upper", number(s.upperMonths()));
+        levels.put(level.level(), l);
+      }
+      entry.put("levels", levels);
+      entry.put("n_missing", factor.missing());
+      entry.put("logrank_p", number(factor.logRankP()));
+      if (factor.logRank() != null) {
+        entry.put("logrank_chisq", number(factor.logRank().chisq()));
+        entry.put("logrank_df", factor.logRank().df());
+        entry.put("logrank_levels", factor.testedLevels());
+      }
+      map.put(factor.factor(), entry);
+    }
+    return map;
+  }
+
+  static Map<String, Object> cox(CoxResult cox) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    if (cox == null) {
+      map.put("terms", List.of());
+      map.put("note", "not estimable: no patient with all four factors known, or no deaths among them");
+      return map;
+    }
+    List<Map<String, Object>> terms = new ArrayList<>();
+    for (CoxResult.Term term : cox.terms()) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("name", term.factor());
+      t.put("level", term.level());
+      t.put("reference", term.reference());
+      t.put("hr", number(term.hr()));
+      t.put("hr_lower", number(term.hrLower()));
+      t.put("hr_upper", number(term.hrUpper()));
+      t.put("p", number(term.p()));
+      terms.add(t);
+    }
+    map.put("terms", terms);
+    map.put("n", cox.n());
+    map.put("events", cox.fit().events());
+    map.put("ties", "efron");
+    map.put("lr_test_p", number(cox.fit().lrTest().p()));
+    map.put("converged", cox.fit().converged());
+    map.put("warnings", cox.fit().warnings());
+    return map;
+  }
+
+  /** Validator warnings on the pulled resources, grouped by kind and counted; no patient named. */
+  static List<Map<String, Object>> dataQuality(Cohort cohort) {
+    List<Map<String, Object>> notes = new ArrayList<>();
+    for (Cohort.DataQualityNote note : cohort.dataQuality()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("profile", note.profileId());
+      map.put("location", note.location());
+      map.put("rule", note.rule());
+      map.put("count", note.count());
+      // Messages quote element values; on the Patient those could be identifying, so none is shown.
+      map.put("example", "llm-patient".equals(note.profileId()) ? "(not shown for Patient)" : note.example());
+      notes.add(map);
+    }
+    return notes;
   }
 
   /** A finite double as is; NaN as "NA", infinities as "Inf" / "-Inf" (JSON has no such numbers). */

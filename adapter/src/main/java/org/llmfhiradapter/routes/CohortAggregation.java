@@ -8,6 +8,7 @@ import org.llmfhiradapter.cohort.CaseRecord;
 import org.llmfhiradapter.cohort.Cohort;
 import org.llmfhiradapter.cohort.Exclusion;
 import org.llmfhiradapter.cohort.MappingOutcome;
+import org.llmfhiradapter.conformance.ResourceFinding;
 
 /**
  * Gathers the split's per-patient outcomes into one {@link Cohort}. Patients finish in any order when
@@ -45,8 +46,12 @@ public final class CohortAggregation implements AggregationStrategy {
   public Cohort toCohort(Object body) {
     List<CaseRecord> included = new ArrayList<>();
     List<Exclusion> excluded = new ArrayList<>();
+    List<ResourceFinding> warnings = new ArrayList<>();
     if (body instanceof Outcomes outcomes) {
       for (MappingOutcome outcome : outcomes.byIndex) {
+        if (outcome != null) {
+          warnings.addAll(outcome.warnings());
+        }
         if (outcome instanceof MappingOutcome.Included in) {
           included.add(in.record());
         } else if (outcome instanceof MappingOutcome.Excluded out) {
@@ -56,6 +61,6 @@ public final class CohortAggregation implements AggregationStrategy {
         }
       }
     }
-    return new Cohort(included, excluded);
+    return new Cohort(included, excluded, warnings);
   }
 }

@@ -14,7 +14,8 @@ import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.cohort.CohortMapper;
 import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;
-import org.llmfhiradapter.conformance.ProfilePackage;
+import org.llmfhiradapter.conformance.ConformanceReview;
+import org.llmfhiradapter.conformance.ProfileValidator;
 import org.llmfhiradapter.conformance.RoleClassifier;
 import org.llmfhiradapter.publish.MeasureReportFactory;
 import org.llmfhiradapter.publish.MeasureReportPublisher;
@@ -45,22 +46,30 @@ public final class PipelineRunner {
   public StudyRun run(Settings settings) {
     AdapterConfig config = AdapterConfig.from(settings);
     FhirSource source = new FhirSource(fhirContext, config.source());
-    RoleClassifier classifier = RoleClassifier.from(ProfilePackage.load(fhirContext));
+    ProfileValidator validator = ProfileValidator.shared(fhirContext);
+    RoleClassifier classifier = RoleClassifier.from(validator.profiles());
     ExecutorService pullThreads = Executors.newFixedThreadPool(config.pipeline().concurrency(), namedThreads());
 
     Main camel = new Main();
     try {
-      camel.setInitialProperties(settings.asProperties());
+      // Override, not initial: camel-main also reads the packaged application.properties, which would win.
+      camel.setOverrideProperties(settings.asProperties());
       camel.configure().withRoutesIncludePattern(routesPattern(config.pipeline().routes()));
       camel.bind("source", source);
+      camel.bind("conformance", new ConformanceReview(classifier, validator));
       camel.bind("cohortMapper", new CohortMapper(classifier, config.pipeline().dataCutoff()));
       camel.bind("cohort", new CohortAggregation());
       camel.bind("analysis", new StudyAnalysis(config.publish().cohortName(), config.pipeline().dataCutoff()));
+      org.hl7.fhir.r4.model.Measure measure = validator.profiles().measure();
       camel.bind(
           "publisher",
           new PublishStage(
               source.baseUrl(),
-              new MeasureReportPublisher(source.client(), new MeasureReportFactory(config.publish()))));
+              new MeasureReportPublisher(
+                  source.client(),
+                  new MeasureReportFactory(config.publish(), measure.getVersion()),
+                  measure,
+                  validator)));
       camel.bind("pullThreads", pullThreads);
       camel.start();
       try (ProducerTemplate producer = camel.getCamelContext().createProducerTemplate()) {

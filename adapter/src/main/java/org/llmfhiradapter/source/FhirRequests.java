@@ -22,7 +22,7 @@ final class FhirRequests {
       return request.get();
     } catch (FhirClientConnectionException e) {
       throw new SourceException(
-          description + ": cannot reach the FHIR server at " + baseUrl + " (" + firstLine(e.getMessage()) + ")", e);
+          description + ": cannot reach the FHIR server at " + baseUrl + " (" + rootCause(e) + ")", e);
     } catch (BaseServerResponseException e) {
       throw new SourceException(
           description + ": the FHIR server at " + baseUrl + " answered HTTP " + e.getStatusCode() + " ("
@@ -34,6 +34,15 @@ final class FhirRequests {
               + firstLine(e.getMessage()) + ")",
           e);
     }
+  }
+
+  /** The innermost cause, e.g. "Connection refused" or "Read timed out", rather than HAPI's wrapper text. */
+  static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return firstLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
   }
 
   /** Resource references in server messages name patients' records: they are cut to the type. */

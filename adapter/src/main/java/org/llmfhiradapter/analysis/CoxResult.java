@@ -1,0 +1,27 @@
+package org.llmfhiradapter.analysis;
+
+import java.util.List;
+import org.llmfhiradapter.survival.CoxFit;
+
+/**
+ * The multivariable Cox model of overall survival on the abstract's four factors.
+ *
+ * @param terms one per factor, each the hazard ratio of {@code level} against {@code reference}
+ * @param fit the whole fit (tests, convergence, warnings)
+ * @param n patients with all four factors known
+ */
+public record CoxResult(List<Term> terms, CoxFit fit, int n) {
+
+  /**
+   * @param factor the factor's code
+   * @param level the level whose hazard is compared (the favourable one, as in the abstract)
+   * @param reference the level it is compared with
+   */
+  public record Term(
+      String factor, String level, String reference, double hr, double hrLower, double hrUpper, double p,
+      boolean possiblyInfinite) {}
+
+  public CoxResult {
+    terms = List.copyOf(terms);
+  }
+}

@@ -1,0 +1,60 @@
+package org.llmfhiradapter.analysis;
+
+import java.util.List;
+import java.util.function.Function;
+import org.llmfhiradapter.cohort.CaseRecord;
+
+/**
+ * The factors the abstract compares survival by, with their levels in display order. Codes match the
+ * CodeSystem llm-cohort-factor in profiles/.
+ */
+public enum StudyFactor {
+  PRIMARY_R0("primary_r0", "R0 margin at the primary resection", yesNo(CaseRecord::primaryR0)),
+  PRIMARY_RESECTION_TO_LLM_GE_12(
+      "primary_resection_to_llm_ge_12", "LLM 12 months or more after the primary resection",
+      yesNo(CaseRecord::primaryResectionToLlmGe12)),
+  LARGEST_LLM_LT_5CM("largest_llm_lt_5cm", "Largest LLM under 5 cm", yesNo(CaseRecord::largestLlmLt5cm)),
+  RFA("rfa", "Radiofrequency ablation with the resection", yesNo(CaseRecord::rfa)),
+  CHEMO_RESPONSE(
+      "chemo_response", "Response to neoadjuvant chemotherapy", CaseRecord::chemoResponse,
+      "responded", "stable", "progressed"),
+  RECURRENCE_PATTERN(
+      "recurrence_pattern", "Pattern of the first recurrence", CaseRecord::recurrencePattern,
+      "none", "lung-only", "liver-only", "liver-and-other", "other-without-liver");
+
+  private final String code;
+  private final String label;
+  private final Function<CaseRecord, String> level;
+  private final List<String> levels;
+
+  StudyFactor(String code, String label, Function<CaseRecord, String> level, String... levels) {
+    this.code = code;
+    this.label = label;
+    this.level = level;
+    this.levels = levels.length == 0 ? List.of("yes", "no") : List.of(levels);
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /** The patient's level, or null when unknown. */
+  public String levelOf(CaseRecord record) {
+    return level.apply(record);
+  }
+
+  public List<String> levels() {
+    return levels;
+  }
+
+  private static Function<CaseRecord, String> yesNo(Function<CaseRecord, Boolean> value) {
+    return record -> {
+      Boolean v = value.apply(record);
+      return v == null ? null : v ? "yes" : "no";
+    };
+  }
+}

@@ -1,0 +1,167 @@
+package org.llmfhiradapter.conformance;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r4.model.ValueSet;
+
+/**
+ * The HAPI FHIR Validator set up once, offline, with our profiles: base R4 definitions, our package
+ * (StructureDefinitions with snapshots generated at load, ValueSets, CodeSystems), in-memory terminology for
+ * our explicit ValueSets, and the common code systems. SNOMED CT, LOINC, ICD-10-CM and CPT cannot be looked
+ * up offline: an unknown code system is a warning, while membership in our ValueSets is still checked.
+ *
+ * <p>Building the chain costs seconds; {@link #shared} keeps one per process. Validation is thread-safe.
+ */
+public final class ProfileValidator {
+
+  private static final Map<FhirContext, ProfileValidator> SHARED = new ConcurrentHashMap<>();
+  private static final Pattern CONSTRAINT = Pattern.compile("Constraint failed: ([A-Za-z0-9.\\-]+):");
+
+  private final FhirValidator validator;
+  private final ReusedInstanceValidator reused;
+  private final ProfilePackage profiles;
+
+  private ProfileValidator(FhirContext fhirContext, ProfilePackage profiles) {
+    this.profiles = profiles;
+    PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhirContext);
+    for (Resource resource : profiles.resources()) {
+      if (resource instanceof StructureDefinition definition) {
+        ours.addStructureDefinition(definition);
+      } else if (resource instanceof ValueSet valueSet) {
+        ours.addValueSet(valueSet);
+      } else if (resource instanceof CodeSystem codeSystem) {
+        ours.addCodeSystem(codeSystem);
+      }
+    }
+    UnknownCodeSystemWarningValidationSupport unknownSystems = new UnknownCodeSystemWarningValidationSupport(fhirContext);
+    unknownSystems.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
+    ValidationSupportChain chain =
+        new ValidationSupportChain(
+            ours,
+            new PackageResourceSupport(fhirContext, profiles),
+            new DefaultProfileValidationSupport(fhirContext),
+            new SnapshotGeneratingValidationSupport(fhirContext),
+            new InMemoryTerminologyServerValidationSupport(fhirContext),
+            new CommonCodeSystemsTerminologyService(fhirContext),
+            unknownSystems);
+    FhirInstanceValidator module = new FhirInstanceValidator(chain);
+    // EHRs add their own extensions everywhere; only ours are checked against their definitions.
+    module.setAnyExtensionsAllowed(true);
+    this.validator = fhirContext.newValidator().registerValidatorModule(module);
+    // One validation through HAPI creates the worker context the reused core validator runs on.
+    org.hl7.fhir.r4.model.Patient probe = new org.hl7.fhir.r4.model.Patient();
+    validator.validateWithResult(probe, new ValidationOptions().addProfile(ProfilePackage.CANONICAL + "/StructureDefinition/llm-patient"));
+    this.reused = new ReusedInstanceValidator(fhirContext, module);
+  }
+
+  /**
+   * Warnings that say nothing about the data's fitness and would drown real findings: narrative missing
+   * (EHR payloads rarely carry it), the best-practice advice that Observations name a performer, and code
+   * systems that cannot be looked up offline (membership in our ValueSets is still checked).
+   */
+  private static final java.util.Set<String> EXPECTED_OFFLINE =
+      java.util.Set.of("dom-6", "All_observations_should_have_a_performer", "Terminology_PassThrough_TX_Message");
+
+  /** Whether an issue is one of the warnings every offline validation of EHR data gives (see above). */
+  public static boolean isExpectedOffline(ValidationIssue issue) {
+    return !issue.isError() && EXPECTED_OFFLINE.contains(issue.rule());
+  }
+
+  /** The process-wide validator for this context (built on first use). */
+  public static ProfileValidator shared(FhirContext fhirContext) {
+    return SHARED.computeIfAbsent(fhirContext, ctx -> new ProfileValidator(ctx, ProfilePackage.load(ctx)));
+  }
+
+  /**
+   * Pays the validator's first-use cost (snapshot generation, FHIRPath and terminology set-up, several
+   * seconds) now, e.g. in the background while the embedded server starts.
+   */
+  public void warmUp() {
+    org.hl7.fhir.r4.model.Patient patient = new org.hl7.fhir.r4.model.Patient();
+    patient.setGender(org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.UNKNOWN);
+    patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("2000-01-01"));
+    validate(patient, ProfilePackage.CANONICAL + "/StructureDefinition/llm-patient");
+  }
+
+  public ProfilePackage profiles() {
+    return profiles;
+  }
+
+  /** Validates a resource against one profile (by canonical URL), whatever its meta.profile says. */
+  public List<ValidationIssue> validate(IBaseResource resource, String profileUrl) {
+    return issues(reused.validate(resource, profileUrl));
+  }
+
+  /** Validates raw JSON (so that elements a parser would drop are reported too) against one profile. */
+  public List<ValidationIssue> validate(String json, String profileUrl) {
+    return issues(reused.validate(json, profileUrl));
+  }
+
+  /** The same validation through HAPI's own module, one new core validator per call (the reference path). */
+  List<ValidationIssue> validateThroughHapi(IBaseResource resource, String profileUrl) {
+    List<ValidationIssue> issues = new ArrayList<>();
+    for (SingleValidationMessage message :
+        validator.validateWithResult(resource, new ValidationOptions().addProfile(profileUrl)).getMessages()) {
+      issues.add(new ValidationIssue(severity(message.getSeverity()), message.getLocationString(), message.getMessage(),
+          rule(message.getMessage(), message.getMessageId())));
+    }
+    return issues;
+  }
+
+  private static List<ValidationIssue> issues(List<org.hl7.fhir.utilities.validation.ValidationMessage> messages) {
+    List<ValidationIssue> issues = new ArrayList<>();
+    for (org.hl7.fhir.utilities.validation.ValidationMessage message : messages) {
+      issues.add(
+          new ValidationIssue(
+              severity(message.getLevel()), message.getLocation(), message.getMessage(),
+              rule(message.getMessage(), message.getMessageId())));
+    }
+    return issues;
+  }
+
+  private static ValidationIssue.Severity severity(ResultSeverityEnum severity) {
+    return switch (severity) {
+      case FATAL, ERROR -> ValidationIssue.Severity.ERROR;
+      case WARNING -> ValidationIssue.Severity.WARNING;
+      case INFORMATION -> ValidationIssue.Severity.INFORMATION;
+    };
+  }
+
+  private static ValidationIssue.Severity severity(org.hl7.fhir.utilities.validation.ValidationMessage.IssueSeverity level) {
+    return switch (level) {
+      case FATAL, ERROR -> ValidationIssue.Severity.ERROR;
+      case WARNING -> ValidationIssue.Severity.WARNING;
+      default -> ValidationIssue.Severity.INFORMATION;
+    };
+  }
+
+  private static String rule(String message, String messageId) {
+    Matcher constraint = CONSTRAINT.matcher(message == null ? "" : message);
+    if (constraint.find()) {
+      return constraint.group(1);
+    }
+    return messageId;
+  }
+}

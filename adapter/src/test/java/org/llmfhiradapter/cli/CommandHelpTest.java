@@ -1,0 +1,36 @@
+package org.llmfhiradapter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CommandHelpTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo", "run", "sandbox"})
+  void everyCommandExplainsItselfWithHelp(String command) {
+    CliRun run = CliRun.of(command, "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("Usage: llm-fhir-adapter " + command).contains("--set=KEY=VALUE");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--no-such-option", "--set=llm.source.page-size"})
+  void aMistypedCommandLineIsAUsageErrorWithExitCode2(String option) {
+    CliRun run = CliRun.of("run", option);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).isNotBlank();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aBadSettingIsOneLineAndExitCode2() {
+    CliRun run = CliRun.of("run", "--base-url", "http://127.0.0.1:1/fhir", "--set", "llm.source.page-size=zero");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip())
+        .isEqualTo("error: Setting llm.source.page-size must be a whole number, but is 'zero' (env LLM_SOURCE_PAGE_SIZE)");
+  }
+}
