@@ -5,12 +5,13 @@
 #     Rscript bench/survival/survival-bench.R [n ...]        # default: 100000 1000000
 # Needs R with `survival` and `jsonlite` (Debian: r-cran-survival r-cran-jsonlite) and Java 17.
 # Environment: BENCH_DIR (where the CSVs go, default a temp folder), BENCH_R_RUNS (R repetitions, 3),
-# BENCH_JAVA_RUNS (Java repetitions after the first, 5), BENCH_JAVA_OPTS (extra JVM flags).
+# BENCH_JAVA_RUNS (Java repetitions after the first, 5), BENCH_JAVA_OPTS (extra JVM flags),
+# BENCH_ROUND (decimals the times are rounded to, 1; "none" keeps them continuous: no ties, n distinct times).
 #
 # Data (set.seed(20240611 + n)): 5 covariates -- x1 ~ Bernoulli(0.5), x2 ~ Bernoulli(0.3), x3, x4 ~ N(0, 1),
 # x5 ~ U(0, 1) -- and a 3-level arm; exponential event times with hazard 0.01 exp(lp), lp = 0.5 x1 - 0.3 x2 +
 # 0.2 x3 + 0.1 x4 - 0.4 x5 + arm effect, uniform censoring on (0, 300), times rounded to 0.1 (so there are
-# tied times, as in real follow-up). Both sides read the same CSV: R times the fit calls on read.csv's data
+# tied times, as in real follow-up; BENCH_ROUND=none: continuous). Both sides read the same CSV: R times the fit calls on read.csv's data
 # frame, Java the fits after loading (analyze --bench times the fits alone).
 # Fits timed: survfit(Surv(time, status) ~ arm), survdiff(Surv(time, status) ~ arm),
 # coxph(Surv(time, status) ~ x1 + x2 + x3 + x4 + x5, ties = "efron") (which includes its concordance).
@@ -26,6 +27,7 @@ bench_dir <- Sys.getenv("BENCH_DIR", tempdir())
 r_runs <- as.integer(Sys.getenv("BENCH_R_RUNS", "3"))
 java_runs <- as.integer(Sys.getenv("BENCH_JAVA_RUNS", "5"))
 java_opts <- Sys.getenv("BENCH_JAVA_OPTS", "")
+round_to <- Sys.getenv("BENCH_ROUND", "1")
 jar <- "adapter/target/llm-fhir-adapter.jar"
 if (!file.exists(jar)) stop("build first: mvn -q -DskipTests package (", jar, " not found)")
 dir.create(bench_dir, showWarnings = FALSE, recursive = TRUE)
@@ -37,8 +39,10 @@ simulate <- function(n, path) {
   arm <- sample(c("A", "B", "C"), n, replace = TRUE)
   lp <- 0.5 * x1 - 0.3 * x2 + 0.2 * x3 + 0.1 * x4 - 0.4 * x5 + c(A = 0, B = 0.2, C = -0.1)[arm]
   event <- rexp(n, 0.01 * exp(lp)); censor <- runif(n, 0, 300)
-  d <- data.frame(time = round(pmax(pmin(event, censor), 0.1), 1), status = as.integer(event <= censor),
-                  arm = arm, x1 = x1, x2 = x2, x3 = round(x3, 6), x4 = round(x4, 6), x5 = round(x5, 6))
+  t <- pmax(pmin(event, censor), 0.1)
+  t <- if (round_to == "none") signif(t, 15) else round(t, as.integer(round_to))
+  d <- data.frame(time = t, status = as.integer(event <= censor), arm = arm, x1 = x1, x2 = x2,
+                  x3 = round(x3, 6), x4 = round(x4, 6), x5 = round(x5, 6))
   write.csv(d, path, row.names = FALSE, quote = FALSE)
 }
 
@@ -55,7 +59,7 @@ cat(sprintf("%s; survival %s; %s; %d cores\n", R.version.string, packageVersion(
             system2("java", "-version", stdout = TRUE, stderr = TRUE)[1], parallel::detectCores()))
 rows <- list()
 for (n in sizes) {
-  path <- file.path(bench_dir, sprintf("survival-bench-%d.csv", as.integer(n)))
+  path <- file.path(bench_dir, sprintf("survival-bench-%d-round-%s.csv", as.integer(n), round_to))
   if (!file.exists(path)) simulate(n, path)
   d <- read.csv(path)
   cat(sprintf("\nn = %d (%s): %d events, %d distinct times\n", nrow(d), path, sum(d$status), length(unique(d$time))))

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.llmfhiradapter.survival.SurvivalData;
 import org.llmfhiradapter.table.CsvTable;
 import org.llmfhiradapter.table.TableException;
@@ -18,9 +17,6 @@ import org.llmfhiradapter.table.TableException;
  * line and column.
  */
 final class AnalysisInput implements CsvTable.RowHandler {
-
-  /** Plain decimal numbers: what a spreadsheet writes (no NaN, Infinity, hex or type suffixes). */
-  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private final String source;
   private final AnalysisSpec spec;
@@ -141,7 +137,7 @@ final class AnalysisInput implements CsvTable.RowHandler {
     if (text.isEmpty()) {
       return Double.NaN;
     }
-    if (!NUMBER.matcher(text).matches()) {
+    if (!isPlainNumber(text)) {
       String hint = text.equalsIgnoreCase("NA") ? " (leave the cell empty for a missing value)" : "";
       throw cell(line, column, "'" + text + "' is not a number" + hint);
     }
@@ -150,6 +146,48 @@ final class AnalysisInput implements CsvTable.RowHandler {
       throw cell(line, column, text + " is out of range");
     }
     return value;
+  }
+
+  /**
+   * Plain decimal numbers, what a spreadsheet writes: [+-]digits[.digits][e[+-]digits] (no NaN, Infinity,
+   * hex or type suffixes, which Double.parseDouble would take). A scan, not a regex: it runs per cell.
+   */
+  static boolean isPlainNumber(String text) {
+    int i = 0;
+    int n = text.length();
+    if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+      i++;
+    }
+    int digits = 0;
+    while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      i++;
+      digits++;
+    }
+    if (i < n && text.charAt(i) == '.') {
+      i++;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+        i++;
+      }
+      int exponent = 0;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        i++;
+        exponent++;
+      }
+      if (exponent == 0) {
+        return false;
+      }
+    }
+    return i == n;
   }
 
   private TableException cell(int line, String column, String problem) {

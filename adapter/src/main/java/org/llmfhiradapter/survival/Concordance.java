@@ -1,12 +1,13 @@
 package org.llmfhiradapter.survival;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Harrell's concordance of a risk score with survival, as {@code coxph} reports it (survival ≥ 3.0,
  * {@code concordancefit}, {@code timewt = "n"}), computed in O(n log n) with Fenwick trees.
  *
- * <p><b>Input:</b> times (already merged by {@link TimeTies} if wanted), event flags, optional strata and
+ * <p><b>Input:</b> times (equal within {@link TimeTies} are one time), event flags, optional strata and
  * the linear predictor (higher = higher risk). <b>Variant:</b> pairs within a stratum; (i, j) is comparable
  * if i had an event and t_i &lt; t_j, or t_i = t_j with j censored; concordant if lp_i &gt; lp_j, discordant
  * if lp_i &lt; lp_j, tied_x if equal. Two events at one time are tied_y (tied_xy if their lp is equal too)
@@ -23,11 +24,27 @@ import java.util.Arrays;
 public record Concordance(
     double estimate, double se, long concordant, long discordant, long tiedX, long tiedY, long tiedXY) {
 
+  /** Below this many rows a second thread costs more than it saves. */
+  private static final int PARALLEL_FROM = 20_000;
+
+  /** Computes the concordance; times equal within {@link TimeTies} are one time. */
   public static Concordance of(double[] time, boolean[] event, int[] stratum, double[] lp) {
     int n = time.length;
     if (event.length != n || lp.length != n || (stratum != null && stratum.length != n)) {
       throw new SurvivalDataException("time, event, strata and lp must have the same length");
     }
+    int codes = stratum == null ? 1 : Arrays.stream(stratum).max().orElse(0) + 1;
+    SortedRows rows = SortedRows.of(time, event, stratum, codes);
+    double[] sortedLp = new double[n];
+    for (int k = 0; k < n; k++) {
+      sortedLp[k] = lp[rows.order()[k]];
+    }
+    return ofSorted(rows.time(), rows.event(), rows.code(), sortedLp);
+  }
+
+  /** Rows already in ascending (stratum, time) order. */
+  static Concordance ofSorted(double[] time, boolean[] event, int[] stratum, double[] lp) {
+    int n = time.length;
     for (double v : lp) {
       if (!Double.isFinite(v)) {
         throw new SurvivalDataException("the linear predictor must be finite");
@@ -38,28 +55,48 @@ public record Concordance(
     for (int r : rank) {
       ranks = Math.max(ranks, r);
     }
-    int[] order = SortOrder.ascending(time);
-    int[] code = stratum == null ? new int[n] : stratum;
-    if (stratum != null) {
-      int codes = Arrays.stream(stratum).max().orElse(0) + 1;
-      order = SortOrder.byCode(order, code, codes);
-    }
     Counts counts = new Counts(n);
-    // One tree per pass, so that the last (usually only) stratum need not empty them again.
+    int[] bounds = strataBounds(stratum);
+    // The two passes are independent (own tree, own per-row counts): on a large data set the partner pass
+    // runs on a second core.
     Fenwick laterTimes = new Fenwick(ranks);
     Fenwick earlierEvents = new Fenwick(ranks);
-    int start = 0;
-    while (start < n) {
-      int end = start;
-      while (end < n && code[order[end]] == code[order[start]]) {
-        end++;
+    Runnable partners = () -> {
+      for (int s = 0; s + 1 < bounds.length; s++) {
+        asPartner(time, event, rank, bounds[s], bounds[s + 1], earlierEvents, counts, s + 2 == bounds.length);
       }
-      boolean last = end == n;
-      asEvent(time, event, rank, order, start, end, laterTimes, counts, last);
-      asPartner(time, event, rank, order, start, end, earlierEvents, counts, last);
-      start = end;
+    };
+    CompletableFuture<Void> background = n >= PARALLEL_FROM ? CompletableFuture.runAsync(partners) : null;
+    if (background == null) {
+      partners.run();
+    }
+    for (int s = 0; s + 1 < bounds.length; s++) {
+      asEvent(time, event, rank, bounds[s], bounds[s + 1], laterTimes, counts, s + 2 == bounds.length);
+    }
+    if (background != null) {
+      background.join();
     }
     return counts.result();
+  }
+
+  /** Start of each stratum block, and n at the end. */
+  private static int[] strataBounds(int[] stratum) {
+    int n = stratum.length;
+    int blocks = n == 0 ? 0 : 1;
+    for (int k = 1; k < n; k++) {
+      if (stratum[k] != stratum[k - 1]) {
+        blocks++;
+      }
+    }
+    int[] bounds = new int[blocks + 1];
+    int b = 0;
+    for (int k = 0; k < n; k++) {
+      if (k == 0 || stratum[k] != stratum[k - 1]) {
+        bounds[b++] = k;
+      }
+    }
+    bounds[blocks] = n;
+    return bounds;
   }
 
   /** Events against later times (and censored at their own time), processing time downwards. */
@@ -67,7 +104,6 @@ public record Concordance(
       double[] time,
       boolean[] event,
       int[] rank,
-      int[] order,
       int from,
       int to,
       Fenwick tree,
@@ -76,36 +112,35 @@ public record Concordance(
     int hi = to;
     while (hi > from) {
       int lo = hi - 1;
-      while (lo > from && time[order[lo - 1]] == time[order[hi - 1]]) {
+      while (lo > from && time[lo - 1] == time[hi - 1]) {
         lo--;
       }
       for (int k = lo; k < hi; k++) {
-        if (!event[order[k]]) {
-          tree.add(rank[order[k]], 1);
+        if (!event[k]) {
+          tree.add(rank[k], 1);
         }
       }
       int deaths = 0;
       for (int k = lo; k < hi; k++) {
-        int row = order[k];
-        if (event[row]) {
+        if (event[k]) {
           deaths++;
-          int below = tree.below(rank[row]);
-          int equal = tree.at(rank[row]);
-          counts.add(row, below, tree.total() - below - equal, equal);
+          int below = tree.below(rank[k]);
+          int equal = tree.at(rank[k]);
+          counts.add(k, below, tree.total() - below - equal, equal);
         }
       }
       if (deaths > 1) {
-        counts.tiedEvents(rank, order, lo, hi, event);
+        counts.tiedEvents(rank, lo, hi, event);
       }
       for (int k = lo; k < hi; k++) {
-        if (event[order[k]]) {
-          tree.add(rank[order[k]], 1);
+        if (event[k]) {
+          tree.add(rank[k], 1);
         }
       }
       hi = lo;
     }
     for (int k = from; k < to && !last; k++) {
-      tree.add(rank[order[k]], -1);
+      tree.add(rank[k], -1);
     }
   }
 
@@ -114,7 +149,6 @@ public record Concordance(
       double[] time,
       boolean[] event,
       int[] rank,
-      int[] order,
       int from,
       int to,
       Fenwick tree,
@@ -123,24 +157,23 @@ public record Concordance(
     int lo = from;
     while (lo < to) {
       int hi = lo + 1;
-      while (hi < to && time[order[hi]] == time[order[lo]]) {
+      while (hi < to && time[hi] == time[lo]) {
         hi++;
       }
       for (int pass = 0; pass < 2; pass++) {
         // pass 0: events at this time meet strictly earlier events; then they join the tree;
         // pass 1: the censored at this time meet all events up to and including it.
         for (int k = lo; k < hi; k++) {
-          int row = order[k];
-          if (event[row] == (pass == 0)) {
-            int below = tree.below(rank[row]);
-            int equal = tree.at(rank[row]);
-            counts.addPartner(row, tree.total() - below - equal, below, equal);
+          if (event[k] == (pass == 0)) {
+            int below = tree.below(rank[k]);
+            int equal = tree.at(rank[k]);
+            counts.addPartner(k, tree.total() - below - equal, below, equal);
           }
         }
         if (pass == 0) {
           for (int k = lo; k < hi; k++) {
-            if (event[order[k]]) {
-              tree.add(rank[order[k]], 1);
+            if (event[k]) {
+              tree.add(rank[k], 1);
             }
           }
         }
@@ -148,8 +181,8 @@ public record Concordance(
       lo = hi;
     }
     for (int k = from; k < to && !last; k++) {
-      if (event[order[k]]) {
-        tree.add(rank[order[k]], -1);
+      if (event[k]) {
+        tree.add(rank[k], -1);
       }
     }
   }
@@ -170,11 +203,17 @@ public record Concordance(
     return rank;
   }
 
-  /** Pair totals and per-row counts for the jackknife. */
+  /**
+   * Pair totals and per-row counts for the jackknife, kept apart for the two roles so the passes can run
+   * at the same time.
+   */
   private static final class Counts {
     private final int[] conc;
     private final int[] disc;
     private final int[] tied;
+    private final int[] partnerConc;
+    private final int[] partnerDisc;
+    private final int[] partnerTied;
     private long concordant;
     private long discordant;
     private long tiedX;
@@ -185,6 +224,9 @@ public record Concordance(
       conc = new int[n];
       disc = new int[n];
       tied = new int[n];
+      partnerConc = new int[n];
+      partnerDisc = new int[n];
+      partnerTied = new int[n];
     }
 
     /** An event row with c partners of lower lp, d of higher lp, t of equal lp. */
@@ -199,17 +241,17 @@ public record Concordance(
 
     /** A partner row met by c events of higher lp, d of lower lp, t of equal lp (totals already counted). */
     void addPartner(int row, int c, int d, int t) {
-      conc[row] += c;
-      disc[row] += d;
-      tied[row] += t;
+      partnerConc[row] += c;
+      partnerDisc[row] += d;
+      partnerTied[row] += t;
     }
 
-    void tiedEvents(int[] rank, int[] order, int lo, int hi, boolean[] event) {
+    void tiedEvents(int[] rank, int lo, int hi, boolean[] event) {
       int[] ranks = new int[hi - lo];
       int m = 0;
       for (int k = lo; k < hi; k++) {
-        if (event[order[k]]) {
-          ranks[m++] = rank[order[k]];
+        if (event[k]) {
+          ranks[m++] = rank[k];
         }
       }
       Arrays.sort(ranks, 0, m);
@@ -235,7 +277,10 @@ public record Concordance(
       double somer = (concordant - (double) discordant) / pairs;
       double sum = 0;
       for (int k = 0; k < conc.length; k++) {
-        double term = ((double) conc[k] - disc[k]) - somer * ((double) conc[k] + disc[k] + tied[k]);
+        double c = (double) conc[k] + partnerConc[k];
+        double d = (double) disc[k] + partnerDisc[k];
+        double t = (double) tied[k] + partnerTied[k];
+        double term = (c - d) - somer * (c + d + t);
         sum += term * term;
       }
       double se = Math.sqrt(sum) / (2 * pairs);

@@ -10,24 +10,30 @@ final class ConfidenceLimits {
 
   private ConfidenceLimits() {}
 
-  static double lower(double surv, double se, double z, ConfType type) {
-    return switch (type) {
-      case LOG -> surv == 0 ? Double.NaN : Math.exp(Math.log(surv) - z * se);
-      case LOG_LOG -> surv == 0 || surv == 1
-          ? Double.NaN
-          : Math.exp(-Math.exp(Math.log(-Math.log(surv)) - z * se / Math.log(surv)));
-      // At S = 0, se = Inf and Inf·0 = NaN, which Math.max keeps: R's NaN.
-      case PLAIN -> Math.max(surv - z * se * surv, 0);
-    };
-  }
-
-  static double upper(double surv, double se, double z, ConfType type) {
-    return switch (type) {
-      case LOG -> surv == 0 ? Double.NaN : Math.min(Math.exp(Math.log(surv) + z * se), 1);
-      case LOG_LOG -> surv == 0 || surv == 1
-          ? Double.NaN
-          : Math.exp(-Math.exp(Math.log(-Math.log(surv)) + z * se / Math.log(surv)));
-      case PLAIN -> Math.min(surv + z * se * surv, 1);
-    };
+  /** Writes the limits of S at position i of {@code lower} and {@code upper} (one log per step, not two). */
+  static void fill(double surv, double se, double z, ConfType type, double[] lower, double[] upper, int i) {
+    if (surv == 0 || (type == ConfType.LOG_LOG && surv == 1)) {
+      lower[i] = Double.NaN;
+      upper[i] = Double.NaN;
+      return;
+    }
+    switch (type) {
+      case LOG -> {
+        double logS = Math.log(surv);
+        lower[i] = Math.exp(logS - z * se);
+        upper[i] = Math.min(Math.exp(logS + z * se), 1);
+      }
+      case LOG_LOG -> {
+        double logS = Math.log(surv);
+        double logLog = Math.log(-logS);
+        double width = z * se / logS;
+        lower[i] = Math.exp(-Math.exp(logLog - width));
+        upper[i] = Math.exp(-Math.exp(logLog + width));
+      }
+      case PLAIN -> {
+        lower[i] = Math.max(surv - z * se * surv, 0);
+        upper[i] = Math.min(surv + z * se * surv, 1);
+      }
+    }
   }
 }

@@ -2,7 +2,9 @@ package org.llmfhiradapter.survival;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -189,8 +191,12 @@ public final class CoxModel {
         lpCoef[j] = 0;
       }
     }
-    Concordance concordance =
-        Concordance.of(prep.mergedTime, data.event(), data.stratum(), linearPredictor(data, lpCoef, prep.means));
+    double[] lp = linearPredictor(data, lpCoef, prep.means);
+    double[] sortedLp = new double[lp.length];
+    for (int k = 0; k < lp.length; k++) {
+      sortedLp[k] = lp[prep.rows.order()[k]];
+    }
+    Concordance concordance = Concordance.ofSorted(prep.rows.time(), prep.rows.event(), prep.rows.code(), sortedLp);
 
     return new CoxFit(
         terms,
@@ -215,7 +221,7 @@ public final class CoxModel {
    * (one curve keyed {@link KaplanMeier#ALL} without strata), at the event times. For a model without
    * covariates, or at β = 0, it is the Kaplan-Meier curve.
    */
-  public static java.util.Map<String, StepCurve> baselineSurvival(SurvivalData data, CoxFit fit) {
+  public static Map<String, StepCurve> baselineSurvival(SurvivalData data, CoxFit fit) {
     Prepared prep = Prepared.of(data, fit.ties());
     double[] scaledBeta = fit.coefficients();
     for (int j = 0; j < prep.p; j++) {
@@ -224,7 +230,7 @@ public final class CoxModel {
     double[] times = new double[data.n()];
     int[] strata = new int[data.n()];
     double[] surv = prep.likelihood.baselineSurvival(scaledBeta, times, strata);
-    java.util.Map<String, StepCurve> curves = new java.util.LinkedHashMap<>();
+    Map<String, StepCurve> curves = new LinkedHashMap<>();
     int start = 0;
     while (start < surv.length) {
       int end = start;
@@ -292,18 +298,14 @@ public final class CoxModel {
 
   /** The data sorted by (stratum, time), times merged, covariates centred and scaled as R's coxfit6. */
   private record Prepared(
-      int p, double[] means, double[] scale, double[] mergedTime, PartialLikelihood likelihood) {
+      int p, double[] means, double[] scale, SortedRows rows, PartialLikelihood likelihood) {
 
     static Prepared of(SurvivalData data, Ties ties) {
       int n = data.n();
       double[][] x = data.covariates();
       int p = x.length;
-      int[] order = SortOrder.ascending(data.time());
-      double[] merged = TimeTies.merge(data.time(), order);
-      int[] stratum = data.hasStrata() ? data.stratum() : new int[n];
-      if (data.hasStrata()) {
-        order = SortOrder.byCode(order, stratum, data.strataLevels().size());
-      }
+      int strata = data.hasStrata() ? data.strataLevels().size() : 1;
+      SortedRows rows = SortedRows.of(data.time(), data.event(), data.stratum(), strata);
       double[] means = new double[p];
       double[] scale = new double[p];
       for (int j = 0; j < p; j++) {
@@ -319,22 +321,16 @@ public final class CoxModel {
         scale[j] = absDev > 0 ? n / absDev : 1; // R: 1/mean |x - mean|, 1 for a constant covariate
       }
       double[] flat = new double[n * p];
-      double[] sortedTime = new double[n];
-      boolean[] dead = new boolean[n];
-      int[] sortedStratum = new int[n];
-      boolean[] event = data.event();
-      for (int k = 0; k < n; k++) {
-        int row = order[k];
-        sortedTime[k] = merged[row];
-        dead[k] = event[row];
-        sortedStratum[k] = stratum[row];
-        for (int j = 0; j < p; j++) {
-          flat[k * p + j] = (x[j][row] - means[j]) * scale[j];
+      int[] order = rows.order();
+      for (int j = 0; j < p; j++) {
+        double[] column = x[j];
+        for (int k = 0; k < n; k++) {
+          flat[k * p + j] = (column[order[k]] - means[j]) * scale[j];
         }
       }
       return new Prepared(
-          p, means, scale, merged,
-          new PartialLikelihood(flat, p, sortedTime, dead, sortedStratum, ties == Ties.EFRON));
+          p, means, scale, rows,
+          new PartialLikelihood(flat, p, rows.time(), rows.event(), rows.code(), ties == Ties.EFRON));
     }
   }
 }

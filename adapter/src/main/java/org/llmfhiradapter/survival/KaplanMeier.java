@@ -49,35 +49,28 @@ public final class KaplanMeier {
    */
   public static Map<String, KaplanMeierFit> byGroup(SurvivalData data, ConfType confType, double confLevel) {
     double z = Probabilities.zForLevel(confLevel);
-    double[] rawTime = data.time();
-    int[] order = SortOrder.ascending(rawTime);
-    double[] time = TimeTies.merge(rawTime, order);
-    boolean[] event = data.event();
+    int levels = data.hasGroup() ? data.groupLevels().size() : 1;
+    // Near-ties are decided on all rows, before the split by group, as R does.
+    SortedRows rows = SortedRows.of(data.time(), data.event(), data.group(), levels);
     Map<String, KaplanMeierFit> fits = new LinkedHashMap<>();
-    if (!data.hasGroup()) {
-      fits.put(ALL, fitSorted(time, event, order, 0, order.length, confType, confLevel, z));
-      return fits;
-    }
-    int levels = data.groupLevels().size();
-    int[] group = data.group();
-    int[] byGroup = SortOrder.byCode(order, group, levels);
     int start = 0;
-    for (int g = 0; g < levels; g++) {
+    int n = rows.size();
+    while (start < n) {
       int end = start;
-      while (end < byGroup.length && group[byGroup[end]] == g) {
+      int g = rows.code()[start];
+      while (end < n && rows.code()[end] == g) {
         end++;
       }
-      if (end > start) {
-        fits.put(data.groupLevels().get(g), fitSorted(time, event, byGroup, start, end, confType, confLevel, z));
-      }
+      String key = data.hasGroup() ? data.groupLevels().get(g) : ALL;
+      fits.put(key, fitSorted(rows.time(), rows.event(), start, end, confType, confLevel, z));
       start = end;
     }
     return fits;
   }
 
-  /** The curve of rows {@code rows[from..to)}, which are in ascending time. */
+  /** The curve of sorted positions {@code [from, to)}, which are in ascending time. */
   static KaplanMeierFit fitSorted(
-      double[] time, boolean[] event, int[] rows, int from, int to, ConfType confType, double confLevel, double z) {
+      double[] time, boolean[] event, int from, int to, ConfType confType, double confLevel, double z) {
     int size = to - from;
     double[] t = new double[size];
     int[] nRisk = new int[size];
@@ -93,17 +86,16 @@ public final class KaplanMeier {
     double greenwood = 0;
     int i = from;
     while (i < to) {
-      double now = time[rows[i]];
+      double now = time[i];
       int deaths = 0;
-      int censored = 0;
-      while (i < to && time[rows[i]] == now) {
-        if (event[rows[i]]) {
+      int first = i;
+      while (i < to && time[i] == now) {
+        if (event[i]) {
           deaths++;
-        } else {
-          censored++;
         }
         i++;
       }
+      int censored = i - first - deaths;
       if (deaths > 0) {
         // R's survfitkm: km *= (n - d)/n; Greenwood sum d/(n(n - d)), +Inf once n = d.
         km *= (atRisk - (double) deaths) / atRisk;
@@ -116,21 +108,22 @@ public final class KaplanMeier {
       nCensor[steps] = censored;
       surv[steps] = km;
       stdErr[steps] = se;
-      lower[steps] = ConfidenceLimits.lower(km, se, z, confType);
-      upper[steps] = ConfidenceLimits.upper(km, se, z, confType);
+      ConfidenceLimits.fill(km, se, z, confType, lower, upper, steps);
       steps++;
       atRisk -= deaths + censored;
     }
-    return new KaplanMeierFit(
-        Arrays.copyOf(t, steps),
-        Arrays.copyOf(nRisk, steps),
-        Arrays.copyOf(nEvent, steps),
-        Arrays.copyOf(nCensor, steps),
-        Arrays.copyOf(surv, steps),
-        Arrays.copyOf(stdErr, steps),
-        Arrays.copyOf(lower, steps),
-        Arrays.copyOf(upper, steps),
-        confType,
+    if (steps < size) {
+      // Rows sharing a time made fewer steps than rows; with distinct times the arrays are already exact.
+      t = Arrays.copyOf(t, steps);
+      nRisk = Arrays.copyOf(nRisk, steps);
+      nEvent = Arrays.copyOf(nEvent, steps);
+      nCensor = Arrays.copyOf(nCensor, steps);
+      surv = Arrays.copyOf(surv, steps);
+      stdErr = Arrays.copyOf(stdErr, steps);
+      lower = Arrays.copyOf(lower, steps);
+      upper = Arrays.copyOf(upper, steps);
+    }
+    return new KaplanMeierFit(t, nRisk, nEvent, nCensor, surv, stdErr, lower, upper, confType,
         confLevel);
   }
 }

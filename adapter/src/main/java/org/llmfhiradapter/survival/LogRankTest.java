@@ -1,6 +1,7 @@
 package org.llmfhiradapter.survival;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
@@ -33,15 +34,9 @@ public final class LogRankTest {
       throw new IllegalArgumentException("rho must be finite and >= 0, is " + rho);
     }
     int k = data.groupLevels().size();
-    int[] group = data.group();
-    boolean[] event = data.event();
-    int[] order = SortOrder.ascending(data.time());
-    double[] time = TimeTies.merge(data.time(), order);
     int strata = data.hasStrata() ? data.strataLevels().size() : 1;
-    int[] stratum = data.hasStrata() ? data.stratum() : new int[data.n()];
-    if (data.hasStrata()) {
-      order = SortOrder.byCode(order, stratum, strata);
-    }
+    SortedRows rows = SortedRows.of(data.time(), data.event(), data.stratum(), strata);
+    int[] group = rows.gather(data.group());
 
     int[] n = new int[k];
     for (int g : group) {
@@ -53,12 +48,13 @@ public final class LogRankTest {
     int[] atRisk = new int[k];
     int[] deaths = new int[k];
     int start = 0;
-    while (start < order.length) {
+    int[] stratum = rows.code();
+    while (start < rows.size()) {
       int end = start;
-      while (end < order.length && stratum[order[end]] == stratum[order[start]]) {
+      while (end < rows.size() && stratum[end] == stratum[start]) {
         end++;
       }
-      accumulateStratum(time, event, group, order, start, end, rho, atRisk, deaths, observed, expected, variance);
+      accumulateStratum(rows.time(), rows.event(), group, start, end, rho, atRisk, deaths, observed, expected, variance);
       start = end;
     }
 
@@ -73,20 +69,19 @@ public final class LogRankTest {
         : ChiSquareTest.of(chisq(observed, expected, variance, compared), compared.size() - 1);
     return new LogRankResult(
         data.groupLevels(),
-        java.util.Arrays.stream(n).boxed().toList(),
-        java.util.Arrays.stream(observed).boxed().toList(),
-        java.util.Arrays.stream(expected).boxed().toList(),
-        java.util.Arrays.stream(variance).map(row -> java.util.Arrays.stream(row).boxed().toList()).toList(),
+        Arrays.stream(n).boxed().toList(),
+        Arrays.stream(observed).boxed().toList(),
+        Arrays.stream(expected).boxed().toList(),
+        Arrays.stream(variance).map(row -> Arrays.stream(row).boxed().toList()).toList(),
         test,
         rho);
   }
 
-  /** Adds one stratum (rows {@code order[from..to)}, ascending time) to O, E and V. */
+  /** Adds one stratum (sorted positions {@code [from, to)}, ascending time) to O, E and V. */
   private static void accumulateStratum(
       double[] time,
       boolean[] event,
       int[] group,
-      int[] order,
       int from,
       int to,
       double rho,
@@ -96,21 +91,20 @@ public final class LogRankTest {
       double[] expected,
       double[][] variance) {
     int k = atRisk.length;
-    java.util.Arrays.fill(atRisk, 0);
+    Arrays.fill(atRisk, 0);
     for (int i = from; i < to; i++) {
-      atRisk[group[order[i]]]++;
+      atRisk[group[i]]++;
     }
     int total = to - from;
     double km = 1; // pooled S(t-) of the stratum, for the rho weight
     int i = from;
     while (i < to) {
-      double now = time[order[i]];
+      double now = time[i];
       int end = i;
       int d = 0;
-      java.util.Arrays.fill(deaths, 0);
-      while (end < to && time[order[end]] == now) {
-        if (event[order[end]]) {
-          deaths[group[order[end]]]++;
+      while (end < to && time[end] == now) {
+        if (event[end]) {
+          deaths[group[end]]++;
           d++;
         }
         end++;
@@ -118,9 +112,11 @@ public final class LogRankTest {
       if (d > 0) {
         double w = rho == 0 ? 1 : Math.pow(km, rho);
         double nr = total;
+        double share = w * d / nr;
         for (int g = 0; g < k; g++) {
           observed[g] += w * deaths[g];
-          expected[g] += w * d * atRisk[g] / nr;
+          expected[g] += share * atRisk[g];
+          deaths[g] = 0;
         }
         if (total > 1) {
           double scale = w * w * d * (nr - d) / (nr * (nr - 1));
@@ -128,16 +124,18 @@ public final class LogRankTest {
             if (atRisk[g] == 0) {
               continue;
             }
-            variance[g][g] += scale * atRisk[g];
+            double sg = scale * atRisk[g];
+            variance[g][g] += sg;
+            double sgOverN = sg / nr;
             for (int h = 0; h < k; h++) {
-              variance[g][h] -= scale * atRisk[g] * atRisk[h] / nr;
+              variance[g][h] -= sgOverN * atRisk[h];
             }
           }
         }
         km *= (nr - d) / nr;
       }
       for (int j = i; j < end; j++) {
-        atRisk[group[order[j]]]--;
+        atRisk[group[j]]--;
       }
       total -= end - i;
       i = end;

@@ -24,34 +24,6 @@ final class SortOrder {
     return byKeys(keys, identity(x.length));
   }
 
-  /** The rows of {@code rows} in ascending order of {@code x} (stable). */
-  static int[] ascending(double[] x, int[] rows) {
-    long[] keys = new long[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      keys[i] = sortableBits(x[rows[i]]);
-    }
-    return byKeys(keys, rows.clone());
-  }
-
-  /**
-   * Stable regrouping of an ordering by a small integer code (counting sort): rows with code 0 first, then
-   * code 1, ..., each block keeping the order it had in {@code order}.
-   */
-  static int[] byCode(int[] order, int[] code, int codes) {
-    int[] start = new int[codes + 1];
-    for (int row : order) {
-      start[code[row] + 1]++;
-    }
-    for (int c = 0; c < codes; c++) {
-      start[c + 1] += start[c];
-    }
-    int[] out = new int[order.length];
-    for (int row : order) {
-      out[start[code[row]]++] = row;
-    }
-    return out;
-  }
-
   static int[] identity(int n) {
     int[] idx = new int[n];
     for (int i = 0; i < n; i++) {

@@ -19,48 +19,50 @@ public final class TimeTies {
 
   /** The times with near-equal values replaced by the first of their run; the same array if none merge. */
   public static double[] merge(double[] time) {
-    return merge(time, SortOrder.ascending(time));
+    int[] order = SortOrder.ascending(time);
+    double[] sorted = new double[time.length];
+    for (int k = 0; k < sorted.length; k++) {
+      sorted[k] = time[order[k]];
+    }
+    if (!mergeSorted(sorted)) {
+      return time;
+    }
+    double[] merged = new double[time.length];
+    for (int k = 0; k < sorted.length; k++) {
+      merged[order[k]] = sorted[k];
+    }
+    return merged;
   }
 
-  /**
-   * As {@link #merge(double[])}, given the ascending order of {@code time}. Merging keeps that order valid:
-   * it maps times monotonically.
-   */
-  static double[] merge(double[] time, int[] ascending) {
-    int n = ascending.length;
+  /** Merges ascending times in place; whether anything changed. */
+  static boolean mergeSorted(double[] sorted) {
+    int n = sorted.length;
     if (n < 2) {
-      return time;
+      return false;
     }
     // R takes mean(abs(unique times)) with a second, correcting pass; so do we.
     int distinct = 0;
     double sum = 0;
-    double previous = Double.NaN;
-    for (int row : ascending) {
-      double t = time[row];
-      if (t != previous) {
+    for (int k = 0; k < n; k++) {
+      if (k == 0 || sorted[k] != sorted[k - 1]) {
         distinct++;
-        sum += Math.abs(t);
-        previous = t;
+        sum += Math.abs(sorted[k]);
       }
     }
     double mean = sum / distinct;
     double correction = 0;
-    previous = Double.NaN;
-    for (int row : ascending) {
-      double t = time[row];
-      if (t != previous) {
-        correction += Math.abs(t) - mean;
-        previous = t;
+    for (int k = 0; k < n; k++) {
+      if (k == 0 || sorted[k] != sorted[k - 1]) {
+        correction += Math.abs(sorted[k]) - mean;
       }
     }
     mean += correction / distinct;
 
-    double[] merged = null;
-    double cut = time[ascending[0]];
-    previous = cut;
+    boolean changed = false;
+    double cut = sorted[0];
+    double previous = cut;
     for (int k = 1; k < n; k++) {
-      int row = ascending[k];
-      double t = time[row];
+      double t = sorted[k];
       if (t != previous) {
         double gap = t - previous;
         if (!(gap <= TOLERANCE || gap / mean <= TOLERANCE)) {
@@ -69,12 +71,10 @@ public final class TimeTies {
         previous = t;
       }
       if (t != cut) {
-        if (merged == null) {
-          merged = time.clone();
-        }
-        merged[row] = cut;
+        sorted[k] = cut;
+        changed = true;
       }
     }
-    return merged == null ? time : merged;
+    return changed;
   }
 }

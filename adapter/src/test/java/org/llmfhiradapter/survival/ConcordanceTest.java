@@ -3,6 +3,7 @@ package org.llmfhiradapter.survival;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +89,32 @@ class ConcordanceTest {
         .containsExactly(counts);
     assertThat(fast.estimate()).isCloseTo((counts[0] + counts[2] / 2.0) / pairs, within(1e-15));
     assertThat(fast.se()).isCloseTo(Math.sqrt(sum) / (2 * pairs), within(1e-15));
+  }
+
+  @Test
+  void twoIdenticalStrataDoubleEveryCountAndShrinkTheStandardErrorByRootTwo() {
+    // 2 × 12,500 rows: large enough that the two passes run on two threads; one copy runs on one.
+    Random random = new Random(5);
+    int n = 12_500;
+    double[] time = new double[2 * n];
+    boolean[] event = new boolean[2 * n];
+    int[] stratum = new int[2 * n];
+    double[] lp = new double[2 * n];
+    for (int i = 0; i < n; i++) {
+      time[i] = time[i + n] = random.nextInt(500);
+      event[i] = event[i + n] = random.nextDouble() < 0.7;
+      lp[i] = lp[i + n] = random.nextGaussian();
+      stratum[i + n] = 1;
+    }
+
+    Concordance one = Concordance.of(
+        Arrays.copyOf(time, n), Arrays.copyOf(event, n), null, Arrays.copyOf(lp, n));
+    Concordance two = Concordance.of(time, event, stratum, lp);
+
+    assertThat(two.concordant()).isEqualTo(2 * one.concordant());
+    assertThat(two.discordant()).isEqualTo(2 * one.discordant());
+    assertThat(two.tiedY()).isEqualTo(2 * one.tiedY());
+    assertThat(two.estimate()).isEqualTo(one.estimate());
+    assertThat(two.se()).isCloseTo(one.se() / Math.sqrt(2), within(1e-15));
   }
 }
