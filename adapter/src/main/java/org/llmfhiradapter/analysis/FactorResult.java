@@ -10,7 +10,7 @@ import org.llmfhiradapter.survival.LogRankResult;
  * @param levels the levels with at least one patient, in the factor's order
  * @param logRank the log-rank test over {@link #testedLevels}; null when fewer than two levels have patients
  * @param testedLevels the levels the test compares (for recurrence_pattern, the patients who recurred)
- * @param missing patients for whom the factor is unknown (left out)
+ * @param missing patients the factor concerns but for whom it is unknown (left out)
  */
 public record FactorResult(
     String factor, List<Level> levels, LogRankResult logRank, List<String> testedLevels, int missing) {

@@ -93,7 +93,7 @@ public final class StudyAnalysis {
     List<FactorResult.Level> levels = new ArrayList<>();
     int missing = 0;
     for (CaseRecord record : cases) {
-      if (factor.levelOf(record) == null) {
+      if (factor.appliesTo(record) && factor.levelOf(record) == null) {
         missing++;
       }
     }

@@ -42,6 +42,11 @@ public enum StudyFactor {
     return label;
   }
 
+  /** Whether the factor concerns this patient at all: the response only those given neoadjuvant chemotherapy. */
+  public boolean appliesTo(CaseRecord record) {
+    return this != CHEMO_RESPONSE || Boolean.TRUE.equals(record.neoadjuvantChemo());
+  }
+
   /** The patient's level, or null when unknown. */
   public String levelOf(CaseRecord record) {
     return level.apply(record);
