@@ -9,6 +9,7 @@ import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.publish.StudyRun;
 import org.llmfhiradapter.routes.PipelineRunner;
+import org.llmfhiradapter.sandbox.FixtureSeeder;
 import org.llmfhiradapter.sandbox.SandboxServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,16 +44,33 @@ final class DemoCommand implements Callable<Integer> {
       description = "Render case tables the way this EHR sends FHIR (default: llm.sandbox.flavor).")
   String flavor;
 
+  @Option(
+      names = "--personality",
+      paramLabel = "none|epic|cerner",
+      description = "Make the server's API behave like this EHR's (default: llm.sandbox.personality).")
+  String personality;
+
+  @Option(
+      names = "--allow-partial",
+      description = "Go on without patients that cannot be fetched after the retries; list them in results.json.")
+  boolean allowPartial;
+
   @Mixin SettingsOptions settingsOptions;
 
   @Override
   public Integer call() throws Exception {
     Settings settings = settingsOptions.load();
+    if (allowPartial) {
+      settings = settings.with("llm.pipeline.allow-partial", "true");
+    }
     if (fixtures != null) {
       settings = settings.with("llm.sandbox.fixtures", fixtures.toString());
     }
     if (flavor != null) {
       settings = settings.with("llm.sandbox.flavor", flavor);
+    }
+    if (personality != null) {
+      settings = settings.with("llm.sandbox.personality", personality);
     }
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter err = spec.commandLine().getErr();
@@ -65,8 +83,13 @@ final class DemoCommand implements Callable<Integer> {
       err.println("The patients are SYNTHETIC (" + config.sandbox().fixtures() + "): invented to reproduce the"
           + " published study, no real person's data.");
       err.flush();
-      StudyRun run =
-          new PipelineRunner(FhirContext.forR4Cached()).run(settings.with("llm.source.base-url", server.baseUrl()));
+      Settings job = settings.with("llm.source.base-url", server.baseUrl());
+      if (!config.sandbox().personality().equals("none")) {
+        // Pull as from that EHR: its search rules, and the candidates from a list (a Group), not a search.
+        job = job.with("llm.source.vendor", config.sandbox().personality())
+            .with("llm.source.patients", "group:" + FixtureSeeder.CANDIDATES_GROUP);
+      }
+      StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(job);
       JobOutput.report(run, outDir, spec.commandLine().getOut());
     }
     return 0;

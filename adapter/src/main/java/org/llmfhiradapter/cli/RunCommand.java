@@ -34,11 +34,19 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Also write results.json into DIR.")
   Path outDir;
 
+  @Option(
+      names = "--allow-partial",
+      description = "Go on without patients that cannot be fetched after the retries; list them in results.json.")
+  boolean allowPartial;
+
   @Mixin SettingsOptions settingsOptions;
 
   @Override
   public Integer call() throws Exception {
     Settings settings = settingsOptions.load();
+    if (allowPartial) {
+      settings = settings.with("llm.pipeline.allow-partial", "true");
+    }
     if (baseUrl != null) {
       settings = settings.with("llm.source.base-url", baseUrl);
     }

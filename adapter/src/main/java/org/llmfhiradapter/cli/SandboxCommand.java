@@ -39,6 +39,12 @@ final class SandboxCommand implements Callable<Integer> {
       description = "Render case tables the way this EHR sends FHIR (default: llm.sandbox.flavor).")
   String flavor;
 
+  @Option(
+      names = "--personality",
+      paramLabel = "none|epic|cerner",
+      description = "Make the server's API behave like this EHR's (default: llm.sandbox.personality).")
+  String personality;
+
   @Mixin SettingsOptions settingsOptions;
 
   @Override
@@ -52,6 +58,9 @@ final class SandboxCommand implements Callable<Integer> {
     }
     if (flavor != null) {
       settings = settings.with("llm.sandbox.flavor", flavor);
+    }
+    if (personality != null) {
+      settings = settings.with("llm.sandbox.personality", personality);
     }
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter out = spec.commandLine().getOut();

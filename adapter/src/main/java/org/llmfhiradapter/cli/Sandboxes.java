@@ -19,18 +19,20 @@ final class Sandboxes {
     long started = System.nanoTime();
     progress.println("Starting the embedded FHIR server (HAPI FHIR JPA, in memory; about half a minute)...");
     progress.flush();
-    SandboxServer server = SandboxServer.start(config.port());
+    SandboxServer server =
+        SandboxServer.start(config.port(), org.llmfhiradapter.sandbox.VendorPersonality.Kind.parse(config.personality()));
     try {
       Flavor flavor = Flavor.parse(config.flavor());
       int resources = new FixtureSeeder(FhirContext.forR4Cached(), flavor).seed(server.baseUrl(), fixtures);
       progress.println(
           String.format(
               Locale.ROOT,
-              "Embedded FHIR server ready at %s (%d resources from %s as %s, %.1f s)",
+              "Embedded FHIR server ready at %s (%d resources from %s as %s%s, %.1f s)",
               server.baseUrl(),
               resources,
               fixtures,
               config.flavor(),
+              config.personality().equals("none") ? "" : ", behaving like " + config.personality(),
               (System.nanoTime() - started) / 1e9));
       progress.flush();
       return server;

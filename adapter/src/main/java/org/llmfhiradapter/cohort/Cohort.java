@@ -9,9 +9,18 @@ import org.llmfhiradapter.conformance.ResourceFinding;
 
 /**
  * The cohort after mapping: who is in, who is out and why, and what the validator warned about. Counts
- * reconcile by construction: every pulled patient is either included or excluded, once.
+ * reconcile by construction: every candidate is included, excluded or unfetched, once.
  */
-public record Cohort(List<CaseRecord> included, List<Exclusion> excluded, List<ResourceFinding> warnings) {
+public record Cohort(
+    List<CaseRecord> included,
+    List<Exclusion> excluded,
+    List<MappingOutcome.Unfetched> unfetched,
+    List<ResourceFinding> warnings) {
+
+  /** A cohort where every candidate was fetched. */
+  public Cohort(List<CaseRecord> included, List<Exclusion> excluded, List<ResourceFinding> warnings) {
+    this(included, excluded, List.of(), warnings);
+  }
 
   /**
    * Warnings of one kind, counted over the cohort: same profile, element and rule.
@@ -23,11 +32,13 @@ public record Cohort(List<CaseRecord> included, List<Exclusion> excluded, List<R
   public Cohort {
     included = List.copyOf(included);
     excluded = List.copyOf(excluded);
+    unfetched = List.copyOf(unfetched);
     warnings = List.copyOf(warnings);
   }
 
+  /** Every candidate: included, excluded or (with --allow-partial) not fetched. */
   public int pulled() {
-    return included.size() + excluded.size();
+    return included.size() + excluded.size() + unfetched.size();
   }
 
   /** Excluded patients counted by reason code, in code order. */

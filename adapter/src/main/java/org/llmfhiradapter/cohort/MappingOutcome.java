@@ -24,6 +24,24 @@ public sealed interface MappingOutcome {
     }
   }
 
+  /**
+   * A candidate whose record could not be fetched even after the retries; only with --allow-partial, else the
+   * run fails.
+   *
+   * @param reason the last failure, without patient data
+   */
+  record Unfetched(String patientId, String reason) implements MappingOutcome {
+    @Override
+    public List<ResourceFinding> warnings() {
+      return List.of();
+    }
+
+    @Override
+    public MappingOutcome withWarnings(List<ResourceFinding> more) {
+      return this;
+    }
+  }
+
   record Excluded(Exclusion exclusion, List<ResourceFinding> warnings) implements MappingOutcome {
     public Excluded {
       warnings = List.copyOf(warnings);

@@ -20,20 +20,54 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
 
   /**
    * @param baseUrl FHIR base URL (empty until {@code run --base-url} or {@code demo} sets it)
+   * @param vendor whose FHIR API it is: generic, epic or cerner
+   * @param patients who the candidates are: empty (Condition search by code), {@code file:PATH} or
+   *     {@code group:ID}
    * @param candidateCodes Condition codes ({@code system|code}) whose subjects are the candidate patients
    * @param pageSize {@code _count} asked for on every search
    * @param connectTimeout HTTP connect timeout
    * @param readTimeout HTTP read (socket) timeout
+   * @param retry how transient failures are retried
    */
   public record Source(
-      String baseUrl, List<String> candidateCodes, int pageSize, Duration connectTimeout, Duration readTimeout) {}
+      String baseUrl,
+      String vendor,
+      String patients,
+      List<String> candidateCodes,
+      int pageSize,
+      Duration connectTimeout,
+      Duration readTimeout,
+      Retry retry) {
+
+    /** A source with defaults for everything but the server (tests, benchmarks). */
+    public static Source of(String baseUrl, int pageSize) {
+      Source defaults = AdapterConfig.from(Settings.defaults()).source();
+      return new Source(baseUrl, "generic", "", defaults.candidateCodes(), pageSize, defaults.connectTimeout(),
+          defaults.readTimeout(), defaults.retry());
+    }
+
+    public Source withBaseUrl(String url) {
+      return new Source(url, vendor, patients, candidateCodes, pageSize, connectTimeout, readTimeout, retry);
+    }
+  }
+
+  /**
+   * @param maxAttempts attempts in all, the first included
+   * @param initialWait wait before the second attempt; doubles with each further one (with jitter)
+   * @param maxWait longest wait between two attempts, unless the server's Retry-After asks for more
+   * @param budget total time a request may take with its retries
+   */
+  public record Retry(int maxAttempts, Duration initialWait, Duration maxWait, Duration budget) {}
 
   /**
    * @param concurrency patients fetched and mapped at the same time
    * @param dataCutoff the data cut-off date stamped on the report
    * @param routes folder of the Camel YAML routes
+   * @param allowPartial go on without patients that cannot be fetched (listed as unfetched)
+   * @param progressEvery how often the pull's progress is logged
    */
-  public record Pipeline(int concurrency, LocalDate dataCutoff, String routes) {}
+  public record Pipeline(
+      int concurrency, LocalDate dataCutoff, String routes, boolean allowPartial, Duration progressEvery) {}
 
   /**
    * @param enabled write the MeasureReport back to the server
@@ -47,26 +81,52 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
    * @param port loopback port of the embedded server (0: any free port)
    * @param fixtures folder of fixture files it is seeded with
    * @param flavor how case tables are rendered to FHIR: mcode, epic or cerner
+   * @param personality how its API behaves: none, epic or cerner
    */
-  public record Sandbox(int port, String fixtures, String flavor) {}
+  public record Sandbox(int port, String fixtures, String flavor, String personality) {}
 
   public static AdapterConfig from(Settings s) {
     return from(s, Clock.systemUTC());
   }
 
   static AdapterConfig from(Settings s, Clock clock) {
+    String vendor = s.get("llm.source.vendor");
+    if (!List.of("generic", "epic", "cerner").contains(vendor)) {
+      throw new ConfigException("Setting llm.source.vendor must be generic, epic or cerner, but is '" + vendor + "'");
+    }
+    String patients = s.get("llm.source.patients");
+    if (!patients.isEmpty() && !patients.startsWith("file:") && !patients.startsWith("group:")) {
+      throw new ConfigException(
+          "Setting llm.source.patients must be empty, file:PATH or group:ID, but is '" + patients + "'");
+    }
+    if (patients.isEmpty() && !vendor.equals("generic")) {
+      throw new ConfigException(
+          "llm.source.vendor=" + vendor + " requires `patient` on every search, so the candidates cannot be found by"
+              + " a Condition search: set llm.source.patients to file:PATH (Patient ids) or group:ID (a FHIR Group)");
+    }
+    Retry retry =
+        new Retry(
+            positive(s, "llm.source.retry.max-attempts"),
+            Duration.ofMillis(positive(s, "llm.source.retry.initial-wait-ms")),
+            Duration.ofSeconds(positive(s, "llm.source.retry.max-wait-seconds")),
+            Duration.ofSeconds(positive(s, "llm.source.retry.budget-seconds")));
     Source source =
         new Source(
             s.get("llm.source.base-url"),
+            vendor,
+            patients,
             csv(s.get("llm.source.candidate-codes")),
             positive(s, "llm.source.page-size"),
             Duration.ofSeconds(positive(s, "llm.source.connect-timeout-seconds")),
-            Duration.ofSeconds(positive(s, "llm.source.read-timeout-seconds")));
+            Duration.ofSeconds(positive(s, "llm.source.read-timeout-seconds")),
+            retry);
     Pipeline pipeline =
         new Pipeline(
             positive(s, "llm.pipeline.concurrency"),
             date(s, "llm.pipeline.data-cutoff", clock),
-            s.get("llm.pipeline.routes"));
+            s.get("llm.pipeline.routes"),
+            s.getBoolean("llm.pipeline.allow-partial"),
+            Duration.ofSeconds(positive(s, "llm.pipeline.progress-seconds")));
     Publish publish =
         new Publish(
             s.getBoolean("llm.publish.enabled"),
@@ -81,7 +141,12 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
     if (!List.of("mcode", "epic", "cerner").contains(flavor)) {
       throw new ConfigException("Setting llm.sandbox.flavor must be mcode, epic or cerner, but is '" + flavor + "'");
     }
-    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor);
+    String personality = s.get("llm.sandbox.personality");
+    if (!List.of("none", "epic", "cerner").contains(personality)) {
+      throw new ConfigException(
+          "Setting llm.sandbox.personality must be none, epic or cerner, but is '" + personality + "'");
+    }
+    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor, personality);
     for (String code : source.candidateCodes()) {
       if (!code.contains("|") || code.startsWith("|") || code.endsWith("|")) {
         throw new ConfigException(

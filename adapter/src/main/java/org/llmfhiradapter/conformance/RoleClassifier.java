@@ -36,6 +36,11 @@ public final class RoleClassifier {
     this.systems = Set.copyOf(systems);
   }
 
+  /** The codes ({@code system|code}) that give a resource this role, sorted. */
+  public java.util.List<String> codes(ResourceRole role) {
+    return codes.get(role).stream().sorted().toList();
+  }
+
   /** The code systems our ValueSets draw on (SNOMED CT, ICD-10-CM, CPT, LOINC, ICD-O-3, ours). */
   public Set<String> knownSystems() {
     return systems;

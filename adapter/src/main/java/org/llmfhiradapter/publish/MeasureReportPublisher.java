@@ -59,12 +59,19 @@ public final class MeasureReportPublisher {
       Bundle response = client.transaction().withBundle(transaction).execute();
       String status = response.getEntry().get(2).getResponse().getStatus();
       Bundle found = client.search().byUrl(reportMatch).returnBundle(Bundle.class).execute();
-      if (found.getEntry().size() != 1) {
+      // Only the matches: a server may add OperationOutcome entries (Epic does).
+      List<MeasureReport> reports =
+          found.getEntry().stream()
+              .map(Bundle.BundleEntryComponent::getResource)
+              .filter(MeasureReport.class::isInstance)
+              .map(MeasureReport.class::cast)
+              .toList();
+      if (reports.size() != 1) {
         throw new PublishException(
-            "After writing, the server holds " + found.getEntry().size() + " MeasureReports with identifier "
+            "After writing, the server holds " + reports.size() + " MeasureReports with identifier "
                 + system + "|" + value + "; expected exactly one");
       }
-      MeasureReport readBack = (MeasureReport) found.getEntryFirstRep().getResource();
+      MeasureReport readBack = reports.get(0);
       return new Publication(readBack.getIdElement().getValue(), status != null && status.startsWith("201"), readBack);
     } catch (FhirClientConnectionException e) {
       throw new PublishException(

@@ -40,6 +40,17 @@ public final class ResultsJson {
     counts.put("pulled", cohort.pulled());
     counts.put("included", cohort.included().size());
     counts.put("excluded", cohort.exclusionCounts());
+    if (!cohort.unfetched().isEmpty()) {
+      // Only with --allow-partial: the patients to fetch again, named so that they can be.
+      List<Map<String, Object>> unfetched = new ArrayList<>();
+      for (var missing : cohort.unfetched()) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("patient", "Patient/" + missing.patientId());
+        entry.put("reason", missing.reason());
+        unfetched.add(entry);
+      }
+      counts.put("unfetched", unfetched);
+    }
     root.put("cohort", counts);
     root.put("variables", variables(result.variables()));
     root.put("os", endpoint(result.overallSurvival()));

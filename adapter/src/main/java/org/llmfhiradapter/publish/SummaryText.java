@@ -22,8 +22,9 @@ public final class SummaryText {
     StringBuilder out = new StringBuilder();
     out.append("LLM cohort '").append(result.cohortName()).append("' (data cut-off ").append(result.dataCutoff())
         .append(") from ").append(run.sourceUrl()).append('\n');
-    out.append(String.format(Locale.ROOT, "Patients pulled: %d, included: %d, excluded: %d%n",
-        cohort.pulled(), cohort.included().size(), cohort.excluded().size()));
+    out.append(String.format(Locale.ROOT, "Patients pulled: %d, included: %d, excluded: %d%s%n",
+        cohort.pulled(), cohort.included().size(), cohort.excluded().size(),
+        cohort.unfetched().isEmpty() ? "" : ", NOT FETCHED: " + cohort.unfetched().size() + " (listed in results.json)"));
     for (Map.Entry<String, Integer> e : cohort.exclusionCounts().entrySet()) {
       out.append(String.format(Locale.ROOT, "  excluded, %s: %d%n", label(e.getKey()), e.getValue()));
     }

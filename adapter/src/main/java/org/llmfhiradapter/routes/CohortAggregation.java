@@ -42,11 +42,21 @@ public final class CohortAggregation implements AggregationStrategy {
     return oldExchange;
   }
 
+  /**
+   * The outcome for a candidate whose fetch failed after its retries (the route calls this only with
+   * llm.pipeline.allow-partial): the message names the request and the failure, never the patient.
+   */
+  public MappingOutcome unfetched(
+      String patientId, @org.apache.camel.ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+    return new MappingOutcome.Unfetched(patientId, failure == null ? "unknown failure" : failure.getMessage());
+  }
+
   /** The cohort from the gathered outcomes (an empty cohort when there were no candidates). */
   public Cohort toCohort(Object body) {
     List<CaseRecord> included = new ArrayList<>();
     List<Exclusion> excluded = new ArrayList<>();
     List<ResourceFinding> warnings = new ArrayList<>();
+    List<MappingOutcome.Unfetched> unfetched = new ArrayList<>();
     if (body instanceof Outcomes outcomes) {
       for (MappingOutcome outcome : outcomes.byIndex) {
         if (outcome != null) {
@@ -56,11 +66,13 @@ public final class CohortAggregation implements AggregationStrategy {
           included.add(in.record());
         } else if (outcome instanceof MappingOutcome.Excluded out) {
           excluded.add(out.exclusion());
+        } else if (outcome instanceof MappingOutcome.Unfetched missing) {
+          unfetched.add(missing);
         } else {
           throw new IllegalStateException("a patient of the split has no outcome");
         }
       }
     }
-    return new Cohort(included, excluded, warnings);
+    return new Cohort(included, excluded, unfetched, warnings);
   }
 }

@@ -21,6 +21,10 @@ import org.llmfhiradapter.publish.MeasureReportFactory;
 import org.llmfhiradapter.publish.MeasureReportPublisher;
 import org.llmfhiradapter.publish.PublishStage;
 import org.llmfhiradapter.publish.StudyRun;
+import java.util.ArrayList;
+import java.util.List;
+import org.llmfhiradapter.conformance.ResourceRole;
+import org.llmfhiradapter.source.Authentication;
 import org.llmfhiradapter.source.FhirSource;
 
 /**
@@ -33,9 +37,15 @@ public final class PipelineRunner {
   public static final String JOB_ENDPOINT = "direct:cohort-job";
 
   private final FhirContext fhirContext;
+  private final Authentication authentication;
 
   public PipelineRunner(FhirContext fhirContext) {
+    this(fhirContext, Authentication.NONE);
+  }
+
+  public PipelineRunner(FhirContext fhirContext, Authentication authentication) {
     this.fhirContext = fhirContext;
+    this.authentication = authentication;
   }
 
   /**
@@ -45,9 +55,16 @@ public final class PipelineRunner {
    */
   public StudyRun run(Settings settings) {
     AdapterConfig config = AdapterConfig.from(settings);
-    FhirSource source = new FhirSource(fhirContext, config.source());
     ProfileValidator validator = ProfileValidator.shared(fhirContext);
     RoleClassifier classifier = RoleClassifier.from(validator.profiles());
+    List<String> observationCodes = new ArrayList<>();
+    for (ResourceRole role : ResourceRole.values()) {
+      if (role.resourceType().equals("Observation")) {
+        observationCodes.addAll(classifier.codes(role));
+      }
+    }
+    FhirSource source =
+        new FhirSource(fhirContext, config.source(), observationCodes, config.pipeline().dataCutoff(), authentication);
     ExecutorService pullThreads = Executors.newFixedThreadPool(config.pipeline().concurrency(), namedThreads());
 
     Main camel = new Main();
@@ -71,6 +88,7 @@ public final class PipelineRunner {
                   measure,
                   validator)));
       camel.bind("pullThreads", pullThreads);
+      camel.bind("progress", new PullProgress(config.pipeline().progressEvery()));
       camel.start();
       try (ProducerTemplate producer = camel.getCamelContext().createProducerTemplate()) {
         return producer.requestBody(JOB_ENDPOINT, null, StudyRun.class);

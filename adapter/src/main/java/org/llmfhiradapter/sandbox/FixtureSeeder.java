@@ -25,6 +25,9 @@ import org.llmfhiradapter.fixtures.Flavor;
  */
 public final class FixtureSeeder {
 
+  /** Id of the Group of every seeded patient: the candidate list a registry would hand an EHR pull. */
+  public static final String CANDIDATES_GROUP = "llm-demo-candidates";
+
   private final FhirContext fhirContext;
   private final Flavor flavor;
 
@@ -45,8 +48,17 @@ public final class FixtureSeeder {
     fhirContext.getRestfulClientFactory().setSocketTimeout(120_000);
     IGenericClient client = fhirContext.newRestfulGenericClient(baseUrl);
     int written = 0;
+    org.hl7.fhir.r4.model.Group candidates = new org.hl7.fhir.r4.model.Group();
+    candidates.setId(CANDIDATES_GROUP);
+    candidates.setType(org.hl7.fhir.r4.model.Group.GroupType.PERSON).setActual(true);
+    candidates.setName("Candidate patients seeded from " + folder);
     for (Path file : files(folder)) {
       for (Bundle bundle : bundlesOf(file)) {
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+          if (entry.getResource() instanceof org.hl7.fhir.r4.model.Patient patient) {
+            candidates.addMember().getEntity().setReference("Patient/" + patient.getIdElement().getIdPart());
+          }
+        }
         try {
           client.transaction().withBundle(bundle).execute();
         } catch (BaseServerResponseException e) {
@@ -55,7 +67,8 @@ public final class FixtureSeeder {
         written += bundle.getEntry().size();
       }
     }
-    return written;
+    client.update().resource(candidates).execute();
+    return written + 1;
   }
 
   private static List<Path> files(Path folder) {

@@ -46,12 +46,20 @@ public final class SandboxServer implements AutoCloseable {
    * @throws SandboxException if the port is taken or the server cannot start
    */
   public static SandboxServer start(int port) {
+    return start(port, VendorPersonality.Kind.NONE);
+  }
+
+  /** Starts a server that behaves like the given vendor's API ({@link VendorPersonality}). */
+  public static SandboxServer start(int port, VendorPersonality.Kind personality) {
     AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
     Server jetty = null;
     try {
       spring.register(JpaServerConfig.class);
       spring.refresh();
       RestfulServer fhirServlet = restfulServer(spring);
+      if (personality != VendorPersonality.Kind.NONE) {
+        fhirServlet.registerInterceptor(new VendorPersonality(personality));
+      }
 
       jetty = new Server(new InetSocketAddress("127.0.0.1", port));
       ServletContextHandler context = new ServletContextHandler();

@@ -4,35 +4,60 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import java.net.URLEncoder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.llmfhiradapter.config.AdapterConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pull stage: finds the candidate patients and fetches each one's Patient, Conditions, Procedures and
- * Observations from a FHIR R4 server, over HTTP, following {@code next} links.
+ * Observations from a FHIR R4 server, over HTTP, following {@code next} links, retrying what may pass.
  *
- * <p>Candidates are the subjects of Conditions coded as liver metastasis ({@code llm.source.candidate-codes}),
- * found with one {@code Condition?code=} search; the mapping stage decides who is in the cohort.
+ * <p>Candidates come from {@code llm.source.patients}: a list of ids in a file, the members of a FHIR Group,
+ * or (generic servers) the subjects of Conditions with a liver-metastasis code; the mapping stage decides who
+ * is in the cohort. The searches per patient follow the vendor's rules ({@link VendorSearches}).
  */
 public final class FhirSource {
+
+  private static final Logger log = LoggerFactory.getLogger(FhirSource.class);
 
   private final AdapterConfig.Source config;
   private final IGenericClient client;
   private final SearchPager pager;
   private final FhirRequests requests;
+  private final VendorSearches searches;
 
+  /** A source without authentication whose searches need no Observation codes (generic servers, tests). */
   public FhirSource(FhirContext fhirContext, AdapterConfig.Source config) {
+    this(fhirContext, config, List.of(), LocalDate.now(), Authentication.NONE);
+  }
+
+  /**
+   * @param observationCodes {@code system|code} of the Observation codes that play a role (Epic searches by them)
+   * @param until the data cut-off (the end of Cerner's Procedure date range)
+   */
+  public FhirSource(
+      FhirContext fhirContext,
+      AdapterConfig.Source config,
+      List<String> observationCodes,
+      LocalDate until,
+      Authentication authentication) {
     if (config.baseUrl().isBlank()) {
       throw new SourceException("No FHIR server given: set llm.source.base-url or use run --base-url URL");
     }
@@ -43,9 +68,12 @@ public final class FhirSource {
     factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
     factory.setConnectTimeout((int) config.connectTimeout().toMillis());
     factory.setSocketTimeout((int) config.readTimeout().toMillis());
+    factory.setPoolMaxPerRoute(Math.max(20, factory.getPoolMaxPerRoute()));
     this.client = fhirContext.newRestfulGenericClient(config.baseUrl());
-    this.requests = new FhirRequests(config.baseUrl());
-    this.pager = new SearchPager(client, requests);
+    authentication.interceptor().ifPresent(client::registerInterceptor);
+    this.requests = new FhirRequests(config.baseUrl(), new RetryPolicy(config.retry()), authentication::renew);
+    this.pager = new SearchPager(client, requests, config.baseUrl());
+    this.searches = new VendorSearches(config.vendor(), config.pageSize(), observationCodes, until);
   }
 
   /** The base URL pulled from. */
@@ -53,23 +81,30 @@ public final class FhirSource {
     return config.baseUrl();
   }
 
-  /** The client, for stages that write back to the same server. */
+  /** The client, for stages that write back to the same server (with the same credentials). */
   public IGenericClient client() {
     return client;
   }
 
-  /** Logical ids of the candidate patients, in the order the server returned them, each once. */
+  /** Logical ids of the candidate patients, in the order given, each once. */
   public List<String> discoverPatients() {
-    String codes =
-        config.candidateCodes().stream()
-            .map(code -> URLEncoder.encode(code, StandardCharsets.UTF_8))
-            .collect(Collectors.joining(","));
-    String url = "Condition?code=" + codes + "&_count=" + config.pageSize();
+    String patients = config.patients();
+    List<String> ids;
+    if (patients.startsWith("file:")) {
+      ids = fromFile(Path.of(patients.substring("file:".length())));
+    } else if (patients.startsWith("group:")) {
+      ids = fromGroup(patients.substring("group:".length()));
+    } else {
+      ids = byConditionCode();
+    }
+    log.info("{} candidate patients", ids.size());
+    return ids;
+  }
+
+  private List<String> byConditionCode() {
+    String url = searches.conditionsByCode(config.candidateCodes());
     List<Condition> conditions =
-        pager.all(
-            "Condition search by liver-metastasis codes",
-            Condition.class,
-            () -> client.search().byUrl(url).returnBundle(Bundle.class).execute());
+        pager.all("Condition search by liver-metastasis codes", Condition.class, () -> search(url));
     Set<String> patients = new LinkedHashSet<>();
     for (Condition condition : conditions) {
       String id = patientId(condition.getSubject());
@@ -80,25 +115,60 @@ public final class FhirSource {
     return List.copyOf(patients);
   }
 
+  private List<String> fromGroup(String groupId) {
+    Group group =
+        requests.call("Group read (llm.source.patients)", () -> client.read().resource(Group.class).withId(groupId).execute());
+    Set<String> patients = new LinkedHashSet<>();
+    for (Group.GroupMemberComponent member : group.getMember()) {
+      String id = patientId(member.getEntity());
+      if (id != null && !member.getInactive()) {
+        patients.add(id);
+      }
+    }
+    return List.copyOf(patients);
+  }
+
+  static List<String> fromFile(Path file) {
+    try {
+      Set<String> patients = new LinkedHashSet<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String id = line.strip();
+        if (id.isEmpty() || id.startsWith("#")) {
+          continue;
+        }
+        if (id.startsWith("Patient/")) {
+          id = id.substring("Patient/".length());
+        }
+        if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+          throw new SourceException("Patient list " + file + ": a line is not a FHIR id (letters, digits, '-', '.')");
+        }
+        patients.add(id);
+      }
+      return List.copyOf(patients);
+    } catch (NoSuchFileException e) {
+      throw new SourceException("Patient list " + file + " does not exist (llm.source.patients=file:...)");
+    } catch (IOException e) {
+      throw new SourceException("Cannot read the patient list " + file + ": " + e.getMessage());
+    }
+  }
+
   /** The patient's record: Patient plus all its Conditions, Procedures and Observations. */
   public PatientRecord fetchPatient(String patientId) {
     Patient patient =
-        requests.call(
-            "Patient read", () -> client.read().resource(Patient.class).withId(patientId).execute());
-    List<Condition> conditions = searchByPatient(Condition.class, "Condition", patientId);
-    List<Procedure> procedures = searchByPatient(Procedure.class, "Procedure", patientId);
-    List<Observation> observations = searchByPatient(Observation.class, "Observation", patientId);
+        requests.call("Patient read", () -> client.read().resource(Patient.class).withId(patientId).execute());
+    List<Condition> conditions = all("Condition search by patient", Condition.class, searches.conditions(patientId));
+    List<Procedure> procedures = all("Procedure search by patient", Procedure.class, searches.procedures(patientId));
+    List<Observation> observations =
+        all("Observation search by patient", Observation.class, searches.observations(patientId));
     return new PatientRecord(patientId, patient, conditions, procedures, observations);
   }
 
-  private <T extends org.hl7.fhir.r4.model.Resource> List<T> searchByPatient(
-      Class<T> type, String typeName, String patientId) {
-    String url =
-        typeName + "?patient=" + URLEncoder.encode(patientId, StandardCharsets.UTF_8) + "&_count=" + config.pageSize();
-    return pager.all(
-        typeName + " search by patient",
-        type,
-        () -> client.search().byUrl(url).returnBundle(Bundle.class).execute());
+  private <T extends Resource> List<T> all(String description, Class<T> type, String url) {
+    return pager.all(description, type, () -> search(url));
+  }
+
+  private Bundle search(String url) {
+    return client.search().byUrl(url).returnBundle(Bundle.class).execute();
   }
 
   /** The logical id in a {@code Patient/id} reference (relative or absolute), or null for any other target. */

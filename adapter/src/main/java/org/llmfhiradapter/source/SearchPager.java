@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Reads every page of a search by following {@code next} links. Entries that are not matches (Epic's
  * OperationOutcome entries with {@code search.mode = outcome}, included resources) are skipped, and an
  * outcome is logged by its issue code only. A {@code next} link that repeats a page already read stops the
- * pull with an error instead of looping forever.
+ * pull with an error instead of looping forever; one to another origin is refused. Each page is one
+ * {@link FhirRequests} call, so a failed page is retried, never skipped.
  */
 final class SearchPager {
 
@@ -26,10 +27,12 @@ final class SearchPager {
 
   private final IGenericClient client;
   private final FhirRequests requests;
+  private final String baseUrl;
 
-  SearchPager(IGenericClient client, FhirRequests requests) {
+  SearchPager(IGenericClient client, FhirRequests requests, String baseUrl) {
     this.client = client;
     this.requests = requests;
+    this.baseUrl = baseUrl;
   }
 
   /**
@@ -48,6 +51,12 @@ final class SearchPager {
       Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
       if (next == null || next.getUrl() == null || next.getUrl().isBlank()) {
         break;
+      }
+      if (!Origins.same(next.getUrl(), baseUrl)) {
+        // Following it would send the request, and any credentials, to a server we were not told to trust.
+        throw new SourceException(
+            description + ": the server's next link points to another origin (" + Origins.of(next.getUrl())
+                + ", not " + Origins.of(baseUrl) + "); refusing to follow it");
       }
       Bundle.BundleLinkComponent self = page.getLink(Bundle.LINK_SELF);
       if ((self != null && next.getUrl().equals(self.getUrl())) || !seenLinks.add(next.getUrl())) {
@@ -84,8 +93,13 @@ final class SearchPager {
   private static void logOutcome(Resource resource) {
     if (resource instanceof OperationOutcome outcome) {
       for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
-        // Only severity and code: diagnostics text may quote patient data.
-        log.info("Server note in search results: {} {}", issue.getSeverity(), issue.getCode());
+        // Only severity and code: diagnostics text may quote patient data. Epic adds informational notes to
+        // most searches; only warnings and errors are worth a line by default.
+        if (issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION) {
+          log.debug("Server note in search results: {} {}", issue.getSeverity(), issue.getCode());
+        } else {
+          log.warn("Server note in search results: {} {}", issue.getSeverity(), issue.getCode());
+        }
       }
     }
   }

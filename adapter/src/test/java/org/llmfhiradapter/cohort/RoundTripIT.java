@@ -3,7 +3,6 @@ package org.llmfhiradapter.cohort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.llmfhiradapter.config.AdapterConfig;
-import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.conformance.ConformanceReview;
 import org.llmfhiradapter.conformance.ProfileValidator;
 import org.llmfhiradapter.conformance.RoleClassifier;
@@ -62,14 +60,7 @@ class RoundTripIT {
   }
 
   private static Map<String, MappingOutcome> pullAndMap(SandboxServer server) {
-    AdapterConfig.Source config =
-        new AdapterConfig.Source(
-            server.baseUrl(),
-            AdapterConfig.from(Settings.defaults()).source().candidateCodes(),
-            7,
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(60));
-    FhirSource source = new FhirSource(FHIR, config);
+    FhirSource source = new FhirSource(FHIR, AdapterConfig.Source.of(server.baseUrl(), 7));
     ProfileValidator validator = ProfileValidator.shared(FHIR);
     RoleClassifier classifier = RoleClassifier.from(validator.profiles());
     ConformanceReview review = new ConformanceReview(classifier, validator);

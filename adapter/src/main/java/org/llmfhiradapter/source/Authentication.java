@@ -1,0 +1,30 @@
+package org.llmfhiradapter.source;
+
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
+import java.util.Optional;
+
+/**
+ * How the pull authenticates to the FHIR server: an interceptor that adds the credentials to requests for the
+ * server's own origin, and what to do when the server answers 401.
+ */
+public interface Authentication {
+
+  /** No credentials (an open sandbox such as the embedded server). */
+  Authentication NONE =
+      new Authentication() {
+        @Override
+        public Optional<IClientInterceptor> interceptor() {
+          return Optional.empty();
+        }
+
+        @Override
+        public boolean renew() {
+          return false;
+        }
+      };
+
+  Optional<IClientInterceptor> interceptor();
+
+  /** Drops cached credentials after a 401; true when trying again with fresh ones may help. */
+  boolean renew();
+}
