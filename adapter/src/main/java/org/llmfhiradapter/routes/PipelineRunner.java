@@ -112,12 +112,16 @@ public final class PipelineRunner {
     return "classpath:routes/*.camel.yaml";
   }
 
-  private static RuntimeException unwrap(CamelExecutionException e) {
-    Throwable cause = e.getCause();
-    while (cause instanceof CamelExecutionException && cause.getCause() != null) {
+  /** The stage's own exception under Camel's wrappers (execution, exchange, split failures). */
+  static RuntimeException unwrap(CamelExecutionException e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause
+        && cause.getClass().getName().startsWith("org.apache.camel.")) {
       cause = cause.getCause();
     }
-    return cause instanceof RuntimeException runtime ? runtime : e;
+    return cause instanceof RuntimeException runtime && !cause.getClass().getName().startsWith("org.apache.camel.")
+        ? runtime
+        : e;
   }
 
   private static ThreadFactory namedThreads() {

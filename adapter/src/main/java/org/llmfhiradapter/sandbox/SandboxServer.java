@@ -33,11 +33,15 @@ public final class SandboxServer implements AutoCloseable {
   private final AnnotationConfigApplicationContext spring;
   private final Server jetty;
   private final String baseUrl;
+  private final RestfulServer fhirServlet;
+  private VendorPersonality personality;
 
-  private SandboxServer(AnnotationConfigApplicationContext spring, Server jetty, String baseUrl) {
+  private SandboxServer(
+      AnnotationConfigApplicationContext spring, Server jetty, String baseUrl, RestfulServer fhirServlet) {
     this.spring = spring;
     this.jetty = jetty;
     this.baseUrl = baseUrl;
+    this.fhirServlet = fhirServlet;
   }
 
   /**
@@ -57,9 +61,6 @@ public final class SandboxServer implements AutoCloseable {
       spring.register(JpaServerConfig.class);
       spring.refresh();
       RestfulServer fhirServlet = restfulServer(spring);
-      if (personality != VendorPersonality.Kind.NONE) {
-        fhirServlet.registerInterceptor(new VendorPersonality(personality));
-      }
 
       jetty = new Server(new InetSocketAddress("127.0.0.1", port));
       ServletContextHandler context = new ServletContextHandler();
@@ -68,7 +69,9 @@ public final class SandboxServer implements AutoCloseable {
       jetty.setHandler(context);
       jetty.start();
       int actualPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-      return new SandboxServer(spring, jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH);
+      SandboxServer server = new SandboxServer(spring, jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH, fhirServlet);
+      server.personality(personality);
+      return server;
     } catch (Exception e) {
       stopQuietly(jetty);
       spring.close();
@@ -102,6 +105,18 @@ public final class SandboxServer implements AutoCloseable {
   /** The FHIR base URL, e.g. {@code http://127.0.0.1:41233/fhir}. */
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /** Makes the API behave like a vendor's from now on (NONE: plain R4 again). */
+  public synchronized void personality(VendorPersonality.Kind kind) {
+    if (personality != null) {
+      fhirServlet.unregisterInterceptor(personality);
+      personality = null;
+    }
+    if (kind != VendorPersonality.Kind.NONE) {
+      personality = new VendorPersonality(kind);
+      fhirServlet.registerInterceptor(personality);
+    }
   }
 
   /** Blocks until the server is stopped (by {@link #close()} or JVM shutdown). */

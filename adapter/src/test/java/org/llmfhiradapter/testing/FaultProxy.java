@@ -11,23 +11,45 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.function.Predicate;
 
 /**
- * A loopback HTTP proxy in front of the embedded FHIR server that can misbehave on purpose: answer some
- * requests with an error instead of forwarding them. Everything else is forwarded unchanged, so the adapter
- * under test talks real HTTP to a real server through it. Base URLs are rewritten in both directions.
+ * A loopback HTTP proxy in front of the embedded FHIR server that misbehaves on purpose, so that the pull is
+ * tested against real network faults over real HTTP: canned error answers (500, 503, 429 with Retry-After), a
+ * connection cut in the middle of a body, a body cut short but well framed (truncated JSON), a response slower
+ * than the client's read timeout, and rewritten bodies (a {@code next} link to another origin). Requests no
+ * rule takes are forwarded unchanged; base URLs are rewritten in both directions.
  */
 public final class FaultProxy implements AutoCloseable {
 
   /** A request as the proxy sees it. */
   public record Request(String method, String pathAndQuery) {}
 
-  /** A canned answer given instead of forwarding. */
-  public record Fault(Predicate<Request> when, int status, String body) {}
+  /** What a rule does to a request it takes. */
+  public sealed interface Fault {}
+
+  /** Answer with this status, headers and body instead of forwarding. */
+  public record Answer(int status, Map<String, String> headers, String body) implements Fault {}
+
+  /** Forward, then send the headers with the full length and only half the body, and close: a cut connection. */
+  public record CutConnection() implements Fault {}
+
+  /** Forward, then send only the first half of the body, correctly framed: JSON cut short. */
+  public record TruncatedBody() implements Fault {}
+
+  /** Wait this long, then forward. */
+  public record Delay(long millis) implements Fault {}
+
+  /** Forward, then rewrite the body. */
+  public record Rewrite(UnaryOperator<String> body) implements Fault {}
+
+  private record Rule(Predicate<Request> when, Fault fault, AtomicInteger remaining) {}
 
   /** Not forwarded: hop-by-hop headers, and compression (the proxy rewrites bodies as text). */
   private static final Set<String> HOP_BY_HOP =
@@ -38,8 +60,9 @@ public final class FaultProxy implements AutoCloseable {
   private final HttpClient client = HttpClient.newHttpClient();
   private final String target;
   private final String self;
-  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final AtomicInteger faultsServed = new AtomicInteger();
+  private final AtomicInteger requests = new AtomicInteger();
 
   private FaultProxy(String targetBaseUrl) throws IOException {
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -47,6 +70,7 @@ public final class FaultProxy implements AutoCloseable {
     this.target = targetUri.getScheme() + "://" + targetUri.getAuthority();
     this.self = "http://127.0.0.1:" + server.getAddress().getPort();
     server.createContext("/", this::handle);
+    server.setExecutor(Executors.newFixedThreadPool(8));
     server.start();
   }
 
@@ -60,36 +84,76 @@ public final class FaultProxy implements AutoCloseable {
     return targetBaseUrl.replace(target, self);
   }
 
-  public FaultProxy failWhen(Predicate<Request> when, int status, String body) {
-    faults.add(new Fault(when, status, body));
+  /** Applies {@code fault} to the first {@code times} requests that match (Integer.MAX_VALUE: all of them). */
+  public FaultProxy on(Predicate<Request> when, int times, Fault fault) {
+    rules.add(new Rule(when, fault, new AtomicInteger(times)));
     return this;
   }
 
-  /** How many requests got a canned fault instead of the server's answer. */
+  public FaultProxy failWhen(Predicate<Request> when, int status, String body) {
+    return on(when, Integer.MAX_VALUE, new Answer(status, Map.of(), body));
+  }
+
+  /** How many requests a rule took. */
   public int faultsServed() {
     return faultsServed.get();
   }
 
+  /** How many requests reached the proxy. */
+  public int requests() {
+    return requests.get();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString());
-      for (Fault fault : faults) {
-        if (fault.when().test(request)) {
-          faultsServed.incrementAndGet();
-          byte[] body = fault.body().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
-          exchange.sendResponseHeaders(fault.status(), body.length == 0 ? -1 : body.length);
-          if (body.length > 0) {
-            exchange.getResponseBody().write(body);
-          }
-          return;
-        }
+    requests.incrementAndGet();
+    Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString());
+    Fault fault = null;
+    for (Rule rule : rules) {
+      if (rule.when().test(request) && rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        fault = rule.fault();
+        faultsServed.incrementAndGet();
+        break;
       }
-      forward(exchange);
+    }
+    try {
+      if (fault instanceof Answer answer) {
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
+        answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        send(exchange, answer.status(), body);
+        return;
+      }
+      if (fault instanceof Delay delay) {
+        sleep(delay.millis());
+      }
+      Forwarded forwarded = forward(exchange);
+      byte[] body = forwarded.body();
+      if (fault instanceof Rewrite rewrite) {
+        body = rewrite.body().apply(new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+      }
+      if (fault instanceof CutConnection) {
+        exchange.sendResponseHeaders(forwarded.status(), body.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        // Closing without the rest of the promised bytes: the client sees the connection end mid-body.
+        exchange.close();
+        return;
+      }
+      if (fault instanceof TruncatedBody) {
+        byte[] half = java.util.Arrays.copyOf(body, body.length / 2);
+        send(exchange, forwarded.status(), half);
+        return;
+      }
+      send(exchange, forwarded.status(), body);
+    } finally {
+      exchange.close();
     }
   }
 
-  private void forward(HttpExchange exchange) throws IOException {
+  private record Forwarded(int status, byte[] body) {}
+
+  private Forwarded forward(HttpExchange exchange) throws IOException {
     byte[] requestBody = exchange.getRequestBody().readAllBytes();
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
@@ -111,8 +175,11 @@ public final class FaultProxy implements AutoCloseable {
         values.forEach(value -> exchange.getResponseHeaders().add(name, value.replace(target, self)));
       }
     });
-    byte[] body = rewrite(response.body(), target, self);
-    exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
+    return new Forwarded(response.statusCode(), rewrite(response.body(), target, self));
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
@@ -125,6 +192,14 @@ public final class FaultProxy implements AutoCloseable {
       return body;
     }
     return new String(body, StandardCharsets.UTF_8).replace(from, to).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override

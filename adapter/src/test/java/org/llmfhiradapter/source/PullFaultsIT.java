@@ -1,0 +1,183 @@
+package org.llmfhiradapter.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.llmfhiradapter.cli.CliRun;
+import org.llmfhiradapter.sandbox.SandboxData;
+import org.llmfhiradapter.sandbox.SandboxServer;
+import org.llmfhiradapter.sandbox.SharedSandbox;
+import org.llmfhiradapter.testing.FaultProxy;
+import org.llmfhiradapter.testing.FaultProxy.Answer;
+import org.llmfhiradapter.testing.FaultProxy.CutConnection;
+import org.llmfhiradapter.testing.FaultProxy.Delay;
+import org.llmfhiradapter.testing.FaultProxy.Rewrite;
+import org.llmfhiradapter.testing.FaultProxy.TruncatedBody;
+
+/**
+ * The pull against a misbehaving network, through a loopback proxy in front of the embedded server. Every
+ * fault that may pass is retried and the run loses no patient and counts none twice; the others fail the run
+ * in one clear line and publish nothing.
+ */
+@ExtendWith(SharedSandbox.class)
+class PullFaultsIT {
+
+  private static final int PATIENTS = 12;
+  private static final int INCLUDED = 10;
+  private static final String REPORTS = "identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-2024-12-31";
+
+  private SandboxServer server;
+
+  @BeforeEach
+  void seed(SandboxServer server) {
+    this.server = server;
+    SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
+  }
+
+  @Test
+  void tooManyRequestsWithRetryAfterIsWaitedOut(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation"), 3,
+          new Answer(429, Map.of("Retry-After", "1"), "{\"resourceType\":\"OperationOutcome\"}"));
+      CliRun run = run(proxy, out);
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(proxy.faultsServed()).isEqualTo(3);
+      assertEveryPatientOnce(out);
+    }
+  }
+
+  @Test
+  void burstsOfServiceUnavailableAreRetried(@TempDir Path out) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      // Bursts of 2 refused requests in every 10, across the whole pull (fewer than the 4 attempts allowed).
+      proxy.on(r -> r.method().equals("GET") && gets.incrementAndGet() % 10 < 2, 12, new Answer(503, Map.of(), ""));
+      CliRun run = run(proxy, out);
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(proxy.faultsServed()).isEqualTo(12);
+      assertEveryPatientOnce(out);
+    }
+  }
+
+  @Test
+  void aConnectionCutInTheMiddleOfAPageIsRetried(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?patient"), 2, new CutConnection());
+      CliRun run = run(proxy, out);
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(proxy.faultsServed()).isEqualTo(2);
+      assertEveryPatientOnce(out);
+    }
+  }
+
+  @Test
+  void truncatedJsonIsRetried(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Procedure"), 2, new TruncatedBody());
+      CliRun run = run(proxy, out);
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertEveryPatientOnce(out);
+    }
+  }
+
+  @Test
+  void aPageSlowerThanTheReadTimeoutIsRetried(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation"), 1, new Delay(3_000));
+      CliRun run = run(proxy, out, "--set", "llm.source.read-timeout-seconds=1");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertEveryPatientOnce(out);
+    }
+  }
+
+  @Test
+  void aNextLinkToAnotherOriginIsRefusedAndNothingIsPublished(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?code"), 1,
+          new Rewrite(body -> body.replaceAll("\"url\":\"http://127\\.0\\.0\\.1:(\\d+)/fhir\\?_getpages", "\"url\":\"http://evil.example:$1/fhir?_getpages")));
+      CliRun run = run(proxy, out, "--set", "llm.source.page-size=3");
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).contains("error: Condition search by liver-metastasis codes: the server's next link points to another origin (http://evil.example:")
+          .contains("refusing to follow it").doesNotContain("\tat ");
+      assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isZero();
+    }
+  }
+
+  @Test
+  void aServerThatIsDownFailsInOneLineAfterTheRetries() {
+    CliRun run = CliRun.of("run", "--base-url", "http://127.0.0.1:1/fhir", "--set", "llm.pipeline.routes=../routes",
+        "--set", "llm.source.retry.initial-wait-ms=20", "--set", "llm.source.retry.max-attempts=3");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().strip().lines().filter(l -> l.startsWith("error: ")))
+        .singleElement()
+        .satisfies(line -> assertThat(line).contains("cannot reach the FHIR server at http://127.0.0.1:1/fhir (Connection refused), after 3 attempts"));
+  }
+
+  @Test
+  void aPatientThatCannotBeFetchedFailsTheRunAndNothingIsPublished(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation?patient=d004"), Integer.MAX_VALUE, new Answer(503, Map.of(), ""));
+      CliRun run = run(proxy, out);
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).contains("error: Observation search by patient: the FHIR server at").contains("gave HTTP 503, after 4 attempts")
+          .doesNotContain("d004");
+      assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isZero();
+    }
+  }
+
+  @Test
+  void withAllowPartialTheUnfetchedPatientIsListedAndTheRestPublished(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation?patient=d004"), Integer.MAX_VALUE, new Answer(503, Map.of(), ""));
+      CliRun run = run(proxy, out, "--allow-partial");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).contains("NOT FETCHED: 1");
+      JsonNode cohort = results(out).get("cohort");
+      assertThat(cohort.get("pulled").asInt()).isEqualTo(PATIENTS);
+      assertThat(cohort.get("included").asInt()).isEqualTo(INCLUDED - 1);
+      assertThat(cohort.at("/unfetched/0/patient").asText()).isEqualTo("Patient/d004");
+      assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isEqualTo(1);
+    }
+  }
+
+  private CliRun run(FaultProxy proxy, Path out, String... extra) {
+    List<String> args = new ArrayList<>(List.of("run", "--base-url", proxy.baseUrl(server.baseUrl()), "--out", out.toString(),
+        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=2024-12-31",
+        "--set", "llm.source.retry.initial-wait-ms=50", "--set", "llm.source.retry.max-wait-seconds=1",
+        "--set", "llm.source.retry.max-attempts=4"));
+    args.addAll(List.of(extra));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  /** No patient lost, none counted twice: every candidate once, and the Group lists exactly the included. */
+  private void assertEveryPatientOnce(Path out) throws Exception {
+    JsonNode cohort = results(out).get("cohort");
+    assertThat(cohort.get("pulled").asInt()).isEqualTo(PATIENTS);
+    assertThat(cohort.get("included").asInt()).isEqualTo(INCLUDED);
+    assertThat(Files.readAllLines(out.resolve("cohort.csv"))).hasSize(INCLUDED + 1);
+    assertThat(Files.readAllLines(out.resolve("exclusions.csv"))).hasSize(PATIENTS - INCLUDED + 1);
+  }
+
+  private static JsonNode results(Path out) throws Exception {
+    return new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
+  }
+}
