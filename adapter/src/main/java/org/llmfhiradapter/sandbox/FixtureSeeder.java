@@ -87,11 +87,19 @@ public final class FixtureSeeder {
     }
   }
 
-  /** A case table as one transaction per patient (small transactions; a bad row names its patient). */
+  /** Patients per seeding transaction: small enough for a cold server, large enough for 10,000 patients. */
+  static final int PATIENTS_PER_TRANSACTION = 25;
+
+  /** A case table as transactions of a few patients each. */
   private List<Bundle> bundlesOf(Path file) {
     if (file.toString().endsWith(".csv")) {
       CaseRenderer renderer = new CaseRenderer(flavor);
-      return CaseTable.read(file).stream().map(row -> renderer.render(List.of(row))).toList();
+      List<CaseRow> rows = CaseTable.read(file);
+      List<Bundle> bundles = new java.util.ArrayList<>();
+      for (int from = 0; from < rows.size(); from += PATIENTS_PER_TRANSACTION) {
+        bundles.add(renderer.render(rows.subList(from, Math.min(rows.size(), from + PATIENTS_PER_TRANSACTION))));
+      }
+      return bundles;
     }
     return List.of(bundleOf(file));
   }
