@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       ValidateCommand.class,
       BenchCommand.class,
+      JwksCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -1,0 +1,116 @@
+package org.llmfhiradapter.source.auth;
+
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.llmfhiradapter.config.AdapterConfig;
+import org.llmfhiradapter.config.ConfigException;
+
+/**
+ * Puts the {@code Authorization} header on HAPI client requests, but only on requests to the origin (scheme,
+ * host, port) of the configured FHIR base URL. Servers hand out absolute URLs ({@code next} links, Cerner's
+ * {@code fullUrl}s on another host, Bulk Data file locations); whatever a response makes the client follow, a
+ * token or password must never travel to another origin, so on any other origin the header is removed instead.
+ *
+ * <p>A 401 answer to a bearer request makes the token provider forget that token, so the next request fetches
+ * a new one (the request itself is not retried here: the caller decides).
+ *
+ * <p>Register it with {@code client.registerInterceptor(interceptor)}; {@link #forSource} builds the one the
+ * settings ask for.
+ */
+public final class AuthInterceptor implements IClientInterceptor {
+
+  private static final String AUTHORIZATION = "Authorization";
+
+  private final Origin origin;
+  private final Supplier<String> headerValue;
+  private final AccessTokens tokens;
+  /** The bearer token each thread last sent, to report exactly that one when the answer is 401. */
+  private final ThreadLocal<String> sentToken = new ThreadLocal<>();
+
+  private AuthInterceptor(String fhirBaseUrl, Supplier<String> headerValue, AccessTokens tokens) {
+    this.origin = Origin.of(fhirBaseUrl).filter(Origin::mayCarryCredentials).orElseThrow(() -> refusal(fhirBaseUrl));
+    this.headerValue = headerValue;
+    this.tokens = tokens;
+  }
+
+  /** Bearer tokens from {@code tokens} for requests to {@code fhirBaseUrl}'s origin. */
+  public static AuthInterceptor bearer(String fhirBaseUrl, AccessTokens tokens) {
+    Objects.requireNonNull(tokens);
+    return new AuthInterceptor(fhirBaseUrl, null, tokens);
+  }
+
+  /** HTTP Basic for requests to {@code fhirBaseUrl}'s origin. */
+  public static AuthInterceptor basic(String fhirBaseUrl, BasicCredentials credentials) {
+    String value = credentials.authorizationHeader();
+    return new AuthInterceptor(fhirBaseUrl, () -> value, null);
+  }
+
+  /**
+   * The interceptor the settings ask for: empty for mode none, Basic, or SMART backend tokens (the key file is
+   * read now, so a bad one fails before the pull starts).
+   *
+   * @throws ConfigException for a bad key file, or credentials that would go over plain http to another machine
+   */
+  public static Optional<AuthInterceptor> forSource(AuthConfig auth, AdapterConfig.Source source) {
+    return switch (auth.mode()) {
+      case NONE -> Optional.empty();
+      case BASIC -> Optional.of(basic(source.baseUrl(), auth.basicCredentials().orElseThrow()));
+      case SMART_BACKEND -> {
+        // Check the base URL before reading the key, so that the first error is the most basic one.
+        Origin.of(source.baseUrl()).filter(Origin::mayCarryCredentials).orElseThrow(() -> refusal(source.baseUrl()));
+        yield Optional.of(bearer(source.baseUrl(), SmartBackendTokens.create(auth, source)));
+      }
+    };
+  }
+
+  /**
+   * Whether {@code url} has the same origin (scheme, host, port; default ports made explicit) as
+   * {@code baseUrl}. False when either is not an absolute http(s) URL. The pull uses it to refuse {@code next}
+   * links that leave the server.
+   */
+  public static boolean isSameOrigin(String url, String baseUrl) {
+    Optional<Origin> a = Origin.of(url);
+    return a.isPresent() && a.equals(Origin.of(baseUrl));
+  }
+
+  @Override
+  public void interceptRequest(IHttpRequest request) {
+    // Whatever put an Authorization header there before, this interceptor decides where one goes.
+    request.removeHeaders(AUTHORIZATION);
+    sentToken.remove();
+    if (!Origin.of(request.getUri()).map(origin::equals).orElse(false)) {
+      return;
+    }
+    if (tokens != null) {
+      String token = tokens.token();
+      sentToken.set(token);
+      request.addHeader(AUTHORIZATION, "Bearer " + token);
+    } else {
+      request.addHeader(AUTHORIZATION, headerValue.get());
+    }
+  }
+
+  @Override
+  public void interceptResponse(IHttpResponse response) {
+    String token = sentToken.get();
+    sentToken.remove();
+    if (token != null && response.getStatus() == 401) {
+      tokens.invalidate(token);
+    }
+  }
+
+  private static ConfigException refusal(String baseUrl) {
+    return new ConfigException(
+        "Setting llm.source.base-url is '" + baseUrl + "': credentials are only sent to an absolute https URL (plain"
+            + " http only to loopback addresses)");
+  }
+
+  @Override
+  public String toString() {
+    return "AuthInterceptor[" + origin + ", " + (tokens != null ? "bearer" : "basic") + "]";
+  }
+}

@@ -1,0 +1,296 @@
+package org.llmfhiradapter.source.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.JWSObject;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.llmfhiradapter.config.ConfigException;
+import org.llmfhiradapter.testing.TestKeys;
+
+class PrivateKeysTest {
+
+  /** secp384r1, 1.3.132.0.34. */
+  private static final byte[] SECP384R1 = {0x2B, (byte) 0x81, 0x04, 0x00, 0x22};
+
+  @TempDir Path dir;
+
+  @Test
+  void aPkcs8RsaKeySignsAndYieldsItsPublicJwkWithTheThumbprintAsKid() throws Exception {
+    RSAKey key = TestKeys.rsa();
+    Path file = file("rsa.pem", TestKeys.pkcs8Pem(key.toPrivateKey()));
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.RS384, "");
+
+    String thumbprint = key.computeThumbprint().toString();
+    assertThat(loaded.keyId()).contains(thumbprint);
+    JWK published = loaded.publicJwk().orElseThrow();
+    assertThat(published.isPrivate()).isFalse();
+    assertThat(published.getKeyID()).isEqualTo(thumbprint);
+    assertThat(published.getAlgorithm()).isEqualTo(JWSAlgorithm.RS384);
+    assertThat(published.getKeyUse()).isEqualTo(KeyUse.SIGNATURE);
+    assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
+  }
+
+  @Test
+  void aPkcs8EcKeyWithItsPublicPointAsOpensslWritesItYieldsThePublicJwk() throws Exception {
+    ECKey key = TestKeys.ecP384();
+    Path file = file("ec.pem", TestKeys.pem("PRIVATE KEY", Der.pkcs8(Der.EC_PUBLIC_KEY, Der.encode(Der.OID, SECP384R1), sec1(key, true))));
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.ES384, "");
+
+    ECKey published = (ECKey) loaded.publicJwk().orElseThrow();
+    assertThat(published.getX()).isEqualTo(key.getX());
+    assertThat(published.getY()).isEqualTo(key.getY());
+    assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
+  }
+
+  @Test
+  void anEcKeyWithoutItsPublicPointStillSignsButHasNothingToPublish() throws Exception {
+    ECKey key = TestKeys.ecP384();
+    Path file = file("ec.pem", TestKeys.pkcs8Pem(key.toPrivateKey()));
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.ES384, "kid-1");
+
+    assertThat(loaded.publicJwk()).isEmpty();
+    assertThat(loaded.keyId()).contains("kid-1");
+    assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
+  }
+
+  @Test
+  void aTraditionalRsaPrivateKeyIsRead() throws Exception {
+    RSAKey key = TestKeys.rsa();
+    byte[] pkcs1 = Der.elements(Der.parse(key.toPrivateKey().getEncoded()).content()).get(2).content();
+    Path file = file("rsa.pem", TestKeys.pem("RSA PRIVATE KEY", pkcs1));
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.RS384, "");
+
+    assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
+    assertThat(loaded.publicJwk().orElseThrow().toRSAKey().getModulus()).isEqualTo(key.getModulus());
+  }
+
+  @Test
+  void aTraditionalEcPrivateKeyAfterItsParametersBlockIsRead() throws Exception {
+    ECKey key = TestKeys.ecP384();
+    String parameters = TestKeys.pem("EC PARAMETERS", Der.encode(Der.OID, SECP384R1));
+    Path file = file("ec.pem", parameters + TestKeys.pem("EC PRIVATE KEY", sec1(key, true)));
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.ES384, "");
+
+    assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
+    assertThat(loaded.publicJwk()).isPresent();
+  }
+
+  @Test
+  void aJwkWithItsPrivatePartIsReadWithItsOwnKid() throws Exception {
+    RSAKey key = new RSAKey.Builder(TestKeys.rsa()).keyID("epic-2026").build();
+    Path file = file("key.jwk", key.toJSONString());
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.RS384, "");
+
+    assertThat(loaded.keyId()).contains("epic-2026");
+    assertThat(loaded.publicJwk().orElseThrow().getKeyID()).isEqualTo("epic-2026");
+    assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
+  }
+
+  @Test
+  void theConfiguredKeyIdPicksTheKeyInAJwkSet() throws Exception {
+    ECKey wanted = new ECKey.Builder(TestKeys.ecP384()).keyID("new").build();
+    ECKey other = new ECKey.Builder(TestKeys.ec("other", Curve.P_384)).keyID("old").build();
+    Path file = file("keys.json", new JWKSet(List.of(other, wanted)).toString(false));
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.ES384, "new");
+
+    assertThat(signsFor(loaded, wanted.toPublicJWK())).isTrue();
+    assertThat(signsFor(loaded, other.toPublicJWK())).isFalse();
+  }
+
+  @Test
+  void aJwkSetWithTwoPrivateKeysAndNoKeyIdAsksForOne() {
+    ECKey a = new ECKey.Builder(TestKeys.ecP384()).keyID("a").build();
+    ECKey b = new ECKey.Builder(TestKeys.ec("other", Curve.P_384)).keyID("b").build();
+    Path file = file("keys.json", new JWKSet(List.of(a, b)).toString(false));
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Private key file " + file + " holds 2 private keys; set llm.source.auth.key-id to pick one (kids: a, b)");
+  }
+
+  @Test
+  void aJwkSetOfPublicKeysOnlyIsRefused() {
+    Path file = file("public.json", new JWKSet(TestKeys.rsa()).toString(true));
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .hasMessage("Private key file " + file
+            + " holds public keys only; the adapter needs the private key (the JWK with \"d\")");
+  }
+
+  @Test
+  void anEcKeyForRs384IsRefusedWithTheSettingToChangeAndNoKeyMaterial() throws Exception {
+    ECKey key = TestKeys.ecP384();
+    String pem = TestKeys.pkcs8Pem(key.toPrivateKey());
+    Path file = file("ec.pem", pem);
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Private key file " + file + " holds an EC key, but llm.source.auth.algorithm is RS384, which needs an"
+            + " RSA key of 2048 bits or more (set it to ES384 for an EC P-384 key)")
+        .message()
+        .doesNotContain(pem.split("\n")[1])
+        .doesNotContain(key.getD().toString());
+  }
+
+  @Test
+  void anRsaKeyForEs384IsRefused() throws Exception {
+    Path file = file("rsa.pem", TestKeys.pkcs8Pem(TestKeys.rsa().toPrivateKey()));
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
+        .hasMessageEndingWith("holds an RSA key, but llm.source.auth.algorithm is ES384, which needs an EC key on P-384"
+            + " (set it to RS384 for an RSA key)");
+  }
+
+  @Test
+  void anRsaKeyShorterThan2048BitsIsRefused() throws Exception {
+    Path file = file("rsa.pem", TestKeys.pkcs8Pem(TestKeys.rsa("weak", 1024).toPrivateKey()));
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .hasMessageEndingWith("holds a 1024-bit RSA key; RS384 needs 2048 bits or more");
+  }
+
+  @Test
+  void aP256KeyIsRefusedForEs384() throws Exception {
+    Path file = file("ec.pem", TestKeys.pkcs8Pem(TestKeys.ec("p256", Curve.P_256).toPrivateKey()));
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
+        .hasMessageEndingWith("holds an EC key on P-256; ES384 needs P-384");
+  }
+
+  @Test
+  void aJwkMarkedForAnotherAlgorithmIsRefused() {
+    RSAKey key = new RSAKey.Builder(TestKeys.rsa()).algorithm(JWSAlgorithm.RS256).build();
+    Path file = file("key.jwk", key.toJSONString());
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .hasMessageEndingWith("holds a key marked \"alg\": \"RS256\", but llm.source.auth.algorithm is RS384");
+  }
+
+  @Test
+  void aPublicKeyThatIsNotThePrivateKeysOwnIsRefused() {
+    ECKey mine = TestKeys.ecP384();
+    ECKey someoneElses = TestKeys.ec("other", Curve.P_384);
+    ECKey mixed = new ECKey.Builder(Curve.P_384, someoneElses.getX(), someoneElses.getY()).d(mine.getD()).build();
+    Path file = file("key.jwk", mixed.toJSONString());
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
+        .hasMessageEndingWith("holds a public key that does not belong to its private key");
+  }
+
+  @Test
+  void aMissingFileIsNamedInOneLine() {
+    Path file = dir.resolve("nowhere.pem");
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Private key file " + file + " does not exist");
+  }
+
+  @Test
+  void anEncryptedKeyIsRefusedWithTheCommandThatDecryptsIt() {
+    Path file = file("enc.pem", TestKeys.pem("ENCRYPTED PRIVATE KEY", new byte[64]));
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .hasMessageContaining("is encrypted with a passphrase")
+        .hasMessageContaining("openssl pkey -in F -out key.pem");
+  }
+
+  @Test
+  void aPublicKeyFileIsNotTakenForThePrivateKey() throws Exception {
+    Path file = file("public.pem", TestKeys.pem("PUBLIC KEY", TestKeys.rsa().toRSAPublicKey().getEncoded()));
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .hasMessageEndingWith("holds PUBLIC KEY but no private key (the private key is the file with BEGIN PRIVATE KEY)");
+  }
+
+  @Test
+  void unreadableJsonIsReportedWithoutEchoingTheFile() {
+    Path file = file("broken.jwk", "{\"kty\": \"RSA\", \"d\": \"SECRET-PRIVATE-EXPONENT\", ");
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .hasMessage("Private key file " + file + " is JSON but not a valid JWK or JWK Set")
+        .message()
+        .doesNotContain("SECRET");
+  }
+
+  @Test
+  void somethingElseEntirelyIsNamedForWhatItIsNot() {
+    Path file = file("notes.txt", "client id: abc\n");
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .hasMessageEndingWith("is neither a PEM private key nor a JWK / JWK Set (JSON)");
+  }
+
+  // --- helpers --------------------------------------------------------------------------------------------------
+
+  private Path file(String name, String content) {
+    return TestKeys.write(dir.resolve(name), content);
+  }
+
+  /** Whether a JWS made with the loaded key verifies with {@code publicJwk}. */
+  private static boolean signsFor(SigningKey key, JWK publicJwk) throws JOSEException {
+    JWSObject jws = new JWSObject(new JWSHeader(key.algorithm().jws()), new Payload("check"));
+    jws.sign(key.signer());
+    return publicJwk instanceof RSAKey rsa ? jws.verify(new RSASSAVerifier(rsa)) : jws.verify(new ECDSAVerifier((ECKey) publicJwk));
+  }
+
+  /** SEC1 ECPrivateKey as OpenSSL writes it: version, d (48 bytes), [0] curve, optionally [1] public point. */
+  private static byte[] sec1(ECKey key, boolean withPublicPoint) {
+    byte[] d = fixed(key.getD().decodeToBigInteger(), 48);
+    byte[] point = new byte[2 + 96];
+    point[0] = 0; // unused bits of the BIT STRING
+    point[1] = 4; // uncompressed
+    System.arraycopy(fixed(key.getX().decodeToBigInteger(), 48), 0, point, 2, 48);
+    System.arraycopy(fixed(key.getY().decodeToBigInteger(), 48), 0, point, 50, 48);
+    byte[] body =
+        concat(
+            Der.encode(Der.INTEGER, new byte[] {1}),
+            Der.encode(Der.OCTET_STRING, d),
+            Der.encode(Der.CONTEXT_0, Der.encode(Der.OID, SECP384R1)),
+            withPublicPoint ? Der.encode(Der.CONTEXT_1, Der.encode(Der.BIT_STRING, point)) : new byte[0]);
+    return Der.encode(Der.SEQUENCE, body);
+  }
+
+  private static byte[] fixed(BigInteger value, int length) {
+    byte[] raw = value.toByteArray();
+    byte[] out = new byte[length];
+    int copy = Math.min(raw.length, length);
+    System.arraycopy(raw, raw.length - copy, out, length - copy, copy);
+    return out;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    byte[] out = new byte[Arrays.stream(parts).mapToInt(p -> p.length).sum()];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, out, at, part.length);
+      at += part.length;
+    }
+    return out;
+  }
+}
