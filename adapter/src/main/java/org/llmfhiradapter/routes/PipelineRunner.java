@@ -26,6 +26,7 @@ import java.util.List;
 import org.llmfhiradapter.conformance.ResourceRole;
 import org.llmfhiradapter.source.Authentication;
 import org.llmfhiradapter.source.FhirSource;
+import org.llmfhiradapter.source.auth.AuthConfig;
 
 /**
  * Runs the cohort job once: starts Camel (camel-main) with the YAML routes and the stage beans, sends one
@@ -37,15 +38,9 @@ public final class PipelineRunner {
   public static final String JOB_ENDPOINT = "direct:cohort-job";
 
   private final FhirContext fhirContext;
-  private final Authentication authentication;
 
   public PipelineRunner(FhirContext fhirContext) {
-    this(fhirContext, Authentication.NONE);
-  }
-
-  public PipelineRunner(FhirContext fhirContext, Authentication authentication) {
     this.fhirContext = fhirContext;
-    this.authentication = authentication;
   }
 
   /**
@@ -63,6 +58,7 @@ public final class PipelineRunner {
         observationCodes.addAll(classifier.codes(role));
       }
     }
+    Authentication authentication = Authentication.of(AuthConfig.from(settings), config.source());
     FhirSource source =
         new FhirSource(fhirContext, config.source(), observationCodes, config.pipeline().dataCutoff(), authentication);
     ExecutorService pullThreads = Executors.newFixedThreadPool(config.pipeline().concurrency(), namedThreads());

@@ -23,6 +23,25 @@ public interface Authentication {
         }
       };
 
+  /** The authentication {@code llm.source.auth.*} asks for, for this source. */
+  static Authentication of(org.llmfhiradapter.source.auth.AuthConfig auth, org.llmfhiradapter.config.AdapterConfig.Source source) {
+    Optional<org.llmfhiradapter.source.auth.AuthInterceptor> interceptor =
+        org.llmfhiradapter.source.auth.AuthInterceptor.forSource(auth, source);
+    boolean tokens = auth.mode() == org.llmfhiradapter.source.auth.AuthConfig.Mode.SMART_BACKEND;
+    return new Authentication() {
+      @Override
+      public Optional<IClientInterceptor> interceptor() {
+        return interceptor.map(IClientInterceptor.class::cast);
+      }
+
+      @Override
+      public boolean renew() {
+        // The interceptor has already dropped the token the server refused; a fresh one may be accepted.
+        return tokens;
+      }
+    };
+  }
+
   Optional<IClientInterceptor> interceptor();
 
   /** Drops cached credentials after a 401; true when trying again with fresh ones may help. */

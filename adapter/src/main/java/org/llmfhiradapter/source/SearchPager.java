@@ -11,6 +11,8 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
+import org.llmfhiradapter.source.auth.AuthInterceptor;
+import org.llmfhiradapter.source.auth.Origin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +54,12 @@ final class SearchPager {
       if (next == null || next.getUrl() == null || next.getUrl().isBlank()) {
         break;
       }
-      if (!Origins.same(next.getUrl(), baseUrl)) {
+      if (!AuthInterceptor.isSameOrigin(next.getUrl(), baseUrl)) {
         // Following it would send the request, and any credentials, to a server we were not told to trust.
         throw new SourceException(
-            description + ": the server's next link points to another origin (" + Origins.of(next.getUrl())
-                + ", not " + Origins.of(baseUrl) + "); refusing to follow it");
+            description + ": the server's next link points to another origin ("
+                + Origin.of(next.getUrl()).map(Object::toString).orElse("not a URL") + ", not "
+                + Origin.of(baseUrl).map(Object::toString).orElse(baseUrl) + "); refusing to follow it");
       }
       Bundle.BundleLinkComponent self = page.getLink(Bundle.LINK_SELF);
       if ((self != null && next.getUrl().equals(self.getUrl())) || !seenLinks.add(next.getUrl())) {

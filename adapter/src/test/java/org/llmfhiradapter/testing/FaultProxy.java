@@ -29,7 +29,7 @@ import java.util.function.Predicate;
 public final class FaultProxy implements AutoCloseable {
 
   /** A request as the proxy sees it. */
-  public record Request(String method, String pathAndQuery) {}
+  public record Request(String method, String pathAndQuery, String authorization) {}
 
   /** What a rule does to a request it takes. */
   public sealed interface Fault {}
@@ -106,7 +106,8 @@ public final class FaultProxy implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     requests.incrementAndGet();
-    Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString());
+    Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+        exchange.getRequestHeaders().getFirst("Authorization"));
     Fault fault = null;
     for (Rule rule : rules) {
       if (rule.when().test(request) && rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {

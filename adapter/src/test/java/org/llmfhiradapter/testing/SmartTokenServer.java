@@ -174,6 +174,11 @@ public final class SmartTokenServer implements AutoCloseable {
     issued.remove(token);
   }
 
+  /** Every token issued so far (to check that none of them shows up where it must not). */
+  public java.util.Set<String> issuedTokens() {
+    return java.util.Set.copyOf(issued.keySet());
+  }
+
   /** Every token issued so far expires now. */
   public void expireAll() {
     Instant now = clock.instant();

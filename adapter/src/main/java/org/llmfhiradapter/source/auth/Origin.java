@@ -14,10 +14,10 @@ import java.util.Optional;
  * @param host lower-case host name or IP literal (IPv6 in brackets)
  * @param port the explicit port, or the scheme's default (80, 443)
  */
-record Origin(String scheme, String host, int port) {
+public record Origin(String scheme, String host, int port) {
 
   /** The origin of an absolute http(s) URL; empty for anything else (relative, other schemes, malformed). */
-  static Optional<Origin> of(String url) {
+  public static Optional<Origin> of(String url) {
     if (url == null) {
       return Optional.empty();
     }

@@ -178,7 +178,7 @@ class AuthInterceptorTest {
   // --- helpers --------------------------------------------------------------------------------------------------
 
   private static AdapterConfig.Source source(String baseUrl) {
-    return new AdapterConfig.Source(baseUrl, List.of(), 50, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    return AdapterConfig.Source.of(baseUrl, 50);
   }
 
   private FhirStub stub() throws IOException {
