@@ -2,6 +2,8 @@ package org.llmfhiradapter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -9,11 +11,23 @@ class CommandHelpTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"demo", "run", "sandbox"})
-  void everyCommandExplainsItselfWithHelp(String command) {
+  void everyJobCommandExplainsItselfAndItsSettingsWithHelp(String command) {
     CliRun run = CliRun.of(command, "--help");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).startsWith("Usage: llm-fhir-adapter " + command).contains("--set=KEY=VALUE");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"analyze", "validate", "jwks", "bench", "bench validate", "bench pull"})
+  void everyOtherCommandExplainsItselfWithHelp(String command) {
+    List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("Usage: llm-fhir-adapter " + command);
   }
 
   @ParameterizedTest
