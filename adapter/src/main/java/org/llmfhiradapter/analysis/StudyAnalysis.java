@@ -64,7 +64,7 @@ public final class StudyAnalysis {
   static SurvivalSummary summary(
       List<CaseRecord> cases, Function<CaseRecord, Integer> days, Predicate<CaseRecord> event) {
     if (cases.isEmpty()) {
-      return new SurvivalSummary(0, 0, NONE, List.of(), Double.NaN);
+      return new SurvivalSummary(0, 0, NONE, List.of(), Double.NaN, List.of());
     }
     double[] time = new double[cases.size()];
     boolean[] status = new boolean[cases.size()];
@@ -78,7 +78,7 @@ public final class StudyAnalysis {
       landmarks.add(fit.at(months * CaseRecord.DAYS_PER_MONTH));
     }
     double longest = java.util.Arrays.stream(time).max().orElse(Double.NaN);
-    return new SurvivalSummary(fit.n(), fit.events(), fit.median(), landmarks, longest);
+    return new SurvivalSummary(fit.n(), fit.events(), fit.median(), landmarks, longest, fit.steps());
   }
 
   private static List<FactorResult> factors(List<CaseRecord> cases) {

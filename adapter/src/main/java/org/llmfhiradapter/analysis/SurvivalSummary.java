@@ -2,6 +2,7 @@ package org.llmfhiradapter.analysis;
 
 import java.util.List;
 import org.llmfhiradapter.cohort.CaseRecord;
+import org.llmfhiradapter.survival.KmStep;
 import org.llmfhiradapter.survival.Quantile;
 import org.llmfhiradapter.survival.SurvivalAt;
 
@@ -12,11 +13,14 @@ import org.llmfhiradapter.survival.SurvivalAt;
  *
  * @param landmarks survival at {@link StudyAnalysis#LANDMARK_MONTHS}, in that order ({@code time} in days)
  * @param longestDays the longest follow-up (what a median that is not reached exceeds)
+ * @param curve the Kaplan-Meier table the numbers come from (times in days), for plots
  */
-public record SurvivalSummary(int n, int events, Quantile medianDays, List<SurvivalAt> landmarks, double longestDays) {
+public record SurvivalSummary(
+    int n, int events, Quantile medianDays, List<SurvivalAt> landmarks, double longestDays, List<KmStep> curve) {
 
   public SurvivalSummary {
     landmarks = List.copyOf(landmarks);
+    curve = List.copyOf(curve);
   }
 
   public int censored() {

@@ -2,12 +2,18 @@ package org.llmfhiradapter.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.llmfhiradapter.plot.PlotCurve;
+import org.llmfhiradapter.plot.SurvivalPlot;
 import org.llmfhiradapter.survival.ConfType;
+import org.llmfhiradapter.survival.Quantile;
 import org.llmfhiradapter.survival.SurvivalData;
 import org.llmfhiradapter.survival.Ties;
 import picocli.CommandLine.Command;
@@ -88,6 +94,12 @@ final class AnalyzeCommand implements Callable<Integer> {
   String format = "text";
 
   @Option(
+      names = "--plot",
+      paramLabel = "FILE.svg",
+      description = "Also draw the Kaplan-Meier curves (one per group, with the log-rank p) into this SVG file.")
+  Path plot;
+
+  @Option(
       names = "--bench",
       description = "Time the fits alone (first run, then --bench-runs more) instead of printing results.")
   boolean bench;
@@ -116,9 +128,35 @@ final class AnalyzeCommand implements Callable<Integer> {
       return 0;
     }
     SurvivalAnalysis analysis = SurvivalAnalysis.run(source, analysisSpec, data);
+    if (plot != null) {
+      writePlot(analysis);
+    }
     spec.commandLine().getOut().print(output.equals("json") ? AnalysisJson.render(analysis) + "\n" : AnalysisText.render(analysis));
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  private void writePlot(SurvivalAnalysis analysis) {
+    List<PlotCurve> curves = new ArrayList<>();
+    analysis.km().forEach((level, fit) -> {
+      Quantile median = fit.median();
+      String note = median.reached()
+          ? "median " + new java.math.BigDecimal(median.estimate()).round(new java.math.MathContext(4))
+              .stripTrailingZeros().toPlainString()
+          : "median not reached";
+      curves.add(new PlotCurve(level, note, fit.n(), fit.steps()));
+    });
+    String caption = analysis.logRank() == null ? ""
+        : String.format(Locale.ROOT, "%s p = %.4g (chisq %.2f on %d df)", rho == 0 ? "Log-rank" : "G-rho (rho = "
+            + AnalysisText.number(rho) + ")", analysis.logRank().p(), analysis.logRank().chisq(), analysis.logRank().df());
+    String title = "Kaplan-Meier: " + csv.getFileName() + (group == null ? "" : " by " + group);
+    String svg = new SurvivalPlot(title, "Time (" + time + ")", 1, false, caption, curves).toSvg();
+    try {
+      Files.writeString(plot, svg, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new BadInputException("Cannot write the plot to " + plot + ": " + e.getMessage());
+    }
+    spec.commandLine().getErr().println("Wrote " + plot);
   }
 
   private AnalysisSpec analysisSpec() {

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.llmfhiradapter.publish.CohortCsv;
 import org.llmfhiradapter.publish.ExclusionsCsv;
 import org.llmfhiradapter.publish.ResultsJson;
+import org.llmfhiradapter.publish.StudyPlots;
 import org.llmfhiradapter.publish.StudyRun;
 import org.llmfhiradapter.publish.SummaryText;
 
@@ -29,6 +31,10 @@ final class JobOutput {
       ExclusionsCsv.write(run, exclusions);
       out.println("Wrote " + results);
       out.println("Wrote " + exclusions);
+      List<Path> plots = StudyPlots.write(run.result(), outDir);
+      if (!plots.isEmpty()) {
+        out.println("Wrote " + plots.size() + " Kaplan-Meier plots (" + outDir.resolve("km-*.svg") + ")");
+      }
       if (run.publication() != null) {
         Path report = outDir.resolve("measurereport.json");
         Files.writeString(report,

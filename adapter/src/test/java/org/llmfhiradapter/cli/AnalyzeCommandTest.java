@@ -204,6 +204,26 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void plotDrawsOneCurvePerGroupWithTheLogRankPOfTheSameRun() throws Exception {
+    JsonNode reference = reference("km-lung-sex-loglog.json");
+    Path svg = dir.resolve("lung.svg");
+
+    CliRun run = CliRun.of("analyze", "--csv", csvOf(reference).toString(), "--time", "time", "--event", "status",
+        "--group", "sex", "--plot", svg.toString(), "--format", "json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).contains("Wrote " + svg);
+    String text = Files.readString(svg);
+    javax.xml.parsers.DocumentBuilderFactory xml = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+    xml.setNamespaceAware(true);
+    assertThat(xml.newDocumentBuilder().parse(svg.toFile()).getDocumentElement().getLocalName()).isEqualTo("svg");
+    assertThat(text.split("class=\"curve\"")).hasSize(3);
+    double p = JSON.readTree(run.out()).get("logrank").get("p").asDouble();
+    assertThat(text).contains(String.format(java.util.Locale.ROOT, "Log-rank p = %.4g", p))
+        .contains(">1  (n = 138; median 270)").contains(">2  (n = 90; median 426)");
+  }
+
+  @Test
   void helpDescribesTheOptions() {
     CliRun run = CliRun.of("analyze", "--help");
 

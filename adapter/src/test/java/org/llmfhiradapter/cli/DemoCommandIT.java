@@ -85,6 +85,18 @@ class DemoCommandIT {
     assertThat(noRfa.get("hr").asDouble()).isLessThan(0.3);
     assertThat(noRfa.get("p").asDouble()).isBetween(0.05, 0.2);
 
+    // The plots draw the same result: OS and RFS, and OS by each factor with its log-rank p.
+    assertThat(Files.readString(out.resolve("km-os.svg")))
+        .contains(String.format(java.util.Locale.ROOT, "median %.1f mo", r.at("/os/median").asDouble()));
+    for (String factor : List.of("primary_r0", "primary_resection_to_llm_ge_12", "largest_llm_lt_5cm", "rfa",
+        "chemo_response", "recurrence_pattern")) {
+      String plot = Files.readString(out.resolve("km-os-" + factor.replace('_', '-') + ".svg"));
+      double p = r.at("/factors/" + factor + "/logrank_p").asDouble();
+      assertThat(plot).as(factor).contains(p < 0.001 ? "Log-rank p < 0.001"
+          : String.format(java.util.Locale.ROOT, "Log-rank p = %.3f", p));
+    }
+    assertThat(out.resolve("km-rfs.svg")).exists();
+
     // The de-identified table has no dates or identifiers, and reads into analyze with the same OS median.
     String cohort = Files.readString(out.resolve("cohort.csv"));
     assertThat(cohort.lines()).hasSize(55);

@@ -1,0 +1,111 @@
+package org.llmfhiradapter.publish;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.llmfhiradapter.analysis.FactorResult;
+import org.llmfhiradapter.analysis.StudyFactor;
+import org.llmfhiradapter.analysis.StudyResult;
+import org.llmfhiradapter.analysis.SurvivalSummary;
+import org.llmfhiradapter.cohort.CaseRecord;
+import org.llmfhiradapter.plot.PlotCurve;
+import org.llmfhiradapter.plot.SurvivalPlot;
+
+/**
+ * The study's Kaplan-Meier plots, from the same result as the table and the MeasureReport: OS and RFS of the
+ * cohort, and OS by each factor with its log-rank p. File names are stable so a report can link them.
+ */
+public final class StudyPlots {
+
+  private static final String TIME_AXIS = "Months from the hepatic resection";
+
+  private StudyPlots() {}
+
+  /** File name → SVG document, in the order of the printed table. */
+  public static Map<String, String> render(StudyResult result) {
+    Map<String, String> plots = new LinkedHashMap<>();
+    if (result.cohort().included().isEmpty()) {
+      return plots;
+    }
+    String cohort = "Cohort '" + result.cohortName() + "', data cut-off " + result.dataCutoff();
+    plots.put("km-os.svg", single("Overall survival", cohort, result.overallSurvival()));
+    plots.put("km-rfs.svg", single("Recurrence-free survival", cohort, result.recurrenceFreeSurvival()));
+    for (FactorResult factor : result.factors()) {
+      List<PlotCurve> curves = new ArrayList<>();
+      for (FactorResult.Level level : factor.levels()) {
+        curves.add(curve(level.level(), level.survival()));
+      }
+      if (curves.isEmpty()) {
+        continue;
+      }
+      String title = "Overall survival by " + lowerFirst(label(factor.factor()));
+      plots.put("km-os-" + factor.factor().replace('_', '-') + ".svg",
+          new SurvivalPlot(title, TIME_AXIS, CaseRecord.DAYS_PER_MONTH, true, caption(factor), curves).toSvg());
+    }
+    return plots;
+  }
+
+  /** Writes every plot into {@code dir}; returns the files written. */
+  public static List<Path> write(StudyResult result, Path dir) throws IOException {
+    List<Path> written = new ArrayList<>();
+    for (Map.Entry<String, String> plot : render(result).entrySet()) {
+      Path file = dir.resolve(plot.getKey());
+      Files.writeString(file, plot.getValue(), StandardCharsets.UTF_8);
+      written.add(file);
+    }
+    return written;
+  }
+
+  private static String single(String title, String caption, SurvivalSummary survival) {
+    return new SurvivalPlot(title, TIME_AXIS, CaseRecord.DAYS_PER_MONTH, true, caption,
+        List.of(curve("All patients", survival))).toSvg();
+  }
+
+  private static PlotCurve curve(String label, SurvivalSummary s) {
+    String median = s.medianDays().reached()
+        ? "median " + months(s.medianMonths()) + " mo, 95% CI " + months(s.lowerMonths()) + "-" + months(s.upperMonths())
+        : "median not reached";
+    return new PlotCurve(label, median, s.n(), s.curve());
+  }
+
+  private static String caption(FactorResult factor) {
+    StringBuilder caption = new StringBuilder();
+    if (factor.logRank() == null) {
+      caption.append("Log-rank test not computable");
+    } else {
+      double p = factor.logRankP();
+      caption.append("Log-rank p ").append(p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "= %.3f", p));
+      if (factor.factor().equals(StudyFactor.RECURRENCE_PATTERN.code())) {
+        caption.append(" among the patients who recurred");
+      }
+    }
+    if (factor.missing() > 0) {
+      caption.append("; ").append(factor.missing()).append(" unknown, not shown");
+    }
+    return caption.toString();
+  }
+
+  private static String months(double value) {
+    return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "NR";
+  }
+
+  private static String label(String code) {
+    for (StudyFactor f : StudyFactor.values()) {
+      if (f.code().equals(code)) {
+        return f.label();
+      }
+    }
+    return code;
+  }
+
+  private static String lowerFirst(String text) {
+    return text.isEmpty() || text.startsWith("R0") || text.startsWith("LLM") ? text
+        : Character.toLowerCase(text.charAt(0)) + text.substring(1);
+  }
+}
