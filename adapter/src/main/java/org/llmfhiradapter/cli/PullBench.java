@@ -42,7 +42,12 @@ import picocli.CommandLine.Spec;
  * separate embedded-server process is seeded with that many generated patients (so that this JVM's heap is
  * the adapter's alone); then, in this JVM and with the same concurrency, (1) a plain HTTP client fetches every
  * page the pull fetches, reading only the links it must follow, and (2) the adapter runs its job without
- * publishing. Reported: patients per second for both, their ratio, and the adapter's peak heap.
+ * publishing. Reported: patients per second for both, their ratio, the CPU each side spent per patient (the
+ * server's process and this one), and the adapter's peak heap.
+ *
+ * <p>Why CPU: here the server shares the machine's cores with the adapter, so the pull can only approach the
+ * raw fetch if the adapter's CPU per patient is small beside the server's; against a remote EHR the server's
+ * CPU is not ours, and the adapter's CPU per patient bounds the rate instead.
  */
 @Command(
     name = "pull",
@@ -61,8 +66,10 @@ final class PullBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(spec.commandLine().getOut());
-    out.printf(Locale.ROOT, "%8s %12s %12s %8s %14s %14s%n", "patients", "raw pat/s", "pull pat/s", "ratio",
-        "pull peak MB", "pull live MB");
+    out.printf(Locale.ROOT, "%8s %10s %10s %6s | %11s %11s %11s | %9s %9s%n", "patients", "raw pat/s",
+        "pull pat/s", "ratio", "srv ms/pat", "srv ms/pat", "adapter", "peak MB", "live MB");
+    out.printf(Locale.ROOT, "%8s %10s %10s %6s | %11s %11s %11s | %9s %9s%n", "", "", "", "", "(raw)", "(pull)",
+        "ms/pat", "(pull)", "(pull)");
     out.flush();
     for (int size : sizes) {
       Path fixtures = Files.createTempDirectory("llm-bench-");
@@ -71,11 +78,16 @@ final class PullBench implements Callable<Integer> {
       try {
         String baseUrl = readBaseUrl(sandbox);
         rawFetch(baseUrl); // untimed: warms the server, so that both timed runs meet the same server
+        Cpu rawStart = Cpu.now(sandbox);
         double raw = timed(() -> rawFetch(baseUrl), size);
+        Cpu pullStart = Cpu.now(sandbox);
         Memory.reset();
         double pull = timed(() -> pipeline(baseUrl), size);
         Memory.Peak peak = Memory.stop();
-        out.printf(Locale.ROOT, "%8d %12.1f %12.1f %8.2f %14.0f %14.0f%n", size, raw, pull, raw / pull,
+        Cpu pullEnd = Cpu.now(sandbox);
+        out.printf(Locale.ROOT, "%8d %10.1f %10.1f %6.2f | %11.1f %11.1f %11.1f | %9.0f %9.0f%n", size, raw, pull,
+            raw / pull, (pullStart.serverMs() - rawStart.serverMs()) / size,
+            (pullEnd.serverMs() - pullStart.serverMs()) / size, (pullEnd.selfMs() - pullStart.selfMs()) / size,
             peak.usedMb(), peak.liveMb());
         out.flush();
       } finally {
@@ -108,7 +120,7 @@ final class PullBench implements Callable<Integer> {
   private static Process startSandbox(Path fixtures) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     String jar = new File(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-    return new ProcessBuilder(java, "-Xmx3g", "-XX:TieredStopAtLevel=1", "-cp", jar, Main.class.getName(), "sandbox",
+    return new ProcessBuilder(java, "-Xmx3g", "-cp", jar, Main.class.getName(), "sandbox",
             "--fixtures", fixtures.toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
@@ -191,14 +203,35 @@ final class PullBench implements Callable<Integer> {
     return pages;
   }
 
+  /**
+   * One GET with the headers the adapter's HTTP client sends that change the server's work: JSON, and gzip
+   * (Apache HttpClient asks for it by default, and compressing is a good part of the server's CPU per page).
+   */
   private static String get(HttpClient client, String url) throws Exception {
-    HttpResponse<String> response =
-        client.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json").build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<byte[]> response =
+        client.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
+            .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw new IllegalStateException("HTTP " + response.statusCode() + " for a benchmark request");
     }
-    return response.body();
+    byte[] body = response.body();
+    if (response.headers().firstValue("Content-Encoding").orElse("").equalsIgnoreCase("gzip")) {
+      try (var unzip = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+        body = unzip.readAllBytes();
+      }
+    }
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** CPU time so far of the server's process and of this one, in milliseconds. */
+  private record Cpu(double serverMs, double selfMs) {
+    static Cpu now(Process server) {
+      double serverMs = server.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
+      double selfMs = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime() / 1e6
+          : Double.NaN;
+      return new Cpu(serverMs, selfMs);
+    }
   }
 
   /** Peak heap while the pull runs: the pools' peak use, and the most memory still live after a collection. */

@@ -1,6 +1,8 @@
 package org.llmfhiradapter.source;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RequestFormatParamStyleEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
@@ -70,6 +72,11 @@ public final class FhirSource {
     factory.setSocketTimeout((int) config.readTimeout().toMillis());
     factory.setPoolMaxPerRoute(Math.max(20, factory.getPoolMaxPerRoute()));
     this.client = fhirContext.newRestfulGenericClient(config.baseUrl());
+    // Ask for JSON in the Accept header only. Left alone, HAPI's client accepts XML and JSON equally and
+    // servers (HAPI among them) answer XML, which cost the server and the adapter more CPU per page than
+    // anything else in the pull; a _format parameter would be one more parameter for vendors to vet.
+    client.setEncoding(EncodingEnum.JSON);
+    client.setFormatParamStyle(RequestFormatParamStyleEnum.NONE);
     authentication.interceptor().ifPresent(client::registerInterceptor);
     this.requests = new FhirRequests(config.baseUrl(), new RetryPolicy(config.retry()), authentication::renew);
     this.pager = new SearchPager(client, requests, config.baseUrl());

@@ -92,7 +92,7 @@ class DemoCommandIT {
         "chemo_response", "recurrence_pattern")) {
       String plot = Files.readString(out.resolve("km-os-" + factor.replace('_', '-') + ".svg"));
       double p = r.at("/factors/" + factor + "/logrank_p").asDouble();
-      assertThat(plot).as(factor).contains(p < 0.001 ? "Log-rank p < 0.001"
+      assertThat(plot).as(factor).contains(p < 0.001 ? "Log-rank p &lt; 0.001"
           : String.format(java.util.Locale.ROOT, "Log-rank p = %.3f", p));
     }
     assertThat(out.resolve("km-rfs.svg")).exists();
