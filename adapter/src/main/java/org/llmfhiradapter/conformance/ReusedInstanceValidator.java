@@ -29,13 +29,22 @@ import org.hl7.fhir.validation.instance.InstanceValidator;
  * validation in {@code bench validate}. Reusing the instance gives the same messages (the profile examples and
  * their expected errors are the test) at a fraction of the cost. The settings mirror HAPI's
  * {@code ValidatorWrapper} with our module's options.
+ *
+ * <p>An instance is replaced after {@link #VALIDATIONS_PER_INSTANCE} validations: the core validator keeps
+ * per-resource bookkeeping (a tracker keyed by each parsed element, messages to revisit) that it never
+ * clears, since it expects to be thrown away. Kept for a whole pull, it held every resource ever validated
+ * and a 10,000-patient pull ran out of memory; renewed every few hundred, it holds a bounded number and the
+ * constructor's cost is spread thin.
  */
 final class ReusedInstanceValidator {
 
   private final FhirContext fhirContext;
   private final FhirInstanceValidator module;
   private final IWorkerContext worker;
-  private final ThreadLocal<InstanceValidator> perThread;
+  /** Validations one core validator does before it is replaced (see the class comment). */
+  static final int VALIDATIONS_PER_INSTANCE = 250;
+
+  private final ThreadLocal<Renewed> perThread;
   private final Map<String, StructureDefinition> profiles = new ConcurrentHashMap<>();
 
   /** @param module a HAPI module that has validated once (so that its worker context exists) */
@@ -43,7 +52,22 @@ final class ReusedInstanceValidator {
     this.fhirContext = fhirContext;
     this.module = module;
     this.worker = module.getWorkerContext();
-    this.perThread = ThreadLocal.withInitial(this::newValidator);
+    this.perThread = ThreadLocal.withInitial(Renewed::new);
+  }
+
+  /** This thread's core validator, replaced every {@link #VALIDATIONS_PER_INSTANCE} validations. */
+  private final class Renewed {
+    private InstanceValidator validator;
+    private int uses;
+
+    InstanceValidator next() {
+      if (validator == null || uses == VALIDATIONS_PER_INSTANCE) {
+        validator = newValidator();
+        uses = 0;
+      }
+      uses++;
+      return validator;
+    }
   }
 
   private InstanceValidator newValidator() {
@@ -85,7 +109,7 @@ final class ReusedInstanceValidator {
       messages.add(unknown);
       return messages;
     }
-    perThread.get().validate(
+    perThread.get().next().validate(
         null,
         messages,
         new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),

@@ -45,4 +45,23 @@ class ReusedValidatorTest {
       assertThat(again).as(name + " twice").containsExactlyElementsOf(reused);
     }
   }
+
+  @Test
+  void aRenewedCoreValidatorReportsWhatTheOneBeforeItReported() throws IOException {
+    ProfileValidator validator = ProfileValidator.shared(FHIR);
+    Path broken;
+    try (Stream<Path> list = Files.list(Path.of("../profiles/examples/invalid"))) {
+      broken = list.filter(p -> p.toString().endsWith(".json")).sorted().findFirst().orElseThrow();
+    }
+    InputResource input = new ResourceFiles(FHIR).read(List.of(broken)).get(0);
+    String name = broken.getFileName().toString();
+    String profile = ProfilePackage.CANONICAL + "/StructureDefinition/" + name.substring(0, name.indexOf("--"));
+
+    List<ValidationIssue> first = validator.validate(input.resource(), profile);
+    assertThat(first).as(name).isNotEmpty();
+    // On one thread, across at least one renewal of the core validator.
+    for (int i = 0; i < ReusedInstanceValidator.VALIDATIONS_PER_INSTANCE + 1; i++) {
+      assertThat(validator.validate(input.resource(), profile)).as("validation %d", i).containsExactlyElementsOf(first);
+    }
+  }
 }
