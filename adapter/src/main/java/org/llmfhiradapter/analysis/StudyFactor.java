@@ -56,6 +56,18 @@ public enum StudyFactor {
     return levels;
   }
 
+  /** How a level reads in a figure or a table: "R0" and "R1/R2" rather than "yes" and "no". */
+  public String displayLevel(String level) {
+    return switch (this) {
+      case PRIMARY_R0 -> level.equals("yes") ? "R0" : level.equals("no") ? "R1/R2" : level;
+      case PRIMARY_RESECTION_TO_LLM_GE_12 -> level.equals("yes") ? "\u2265 12 months" : level.equals("no") ? "< 12 months" : level;
+      case LARGEST_LLM_LT_5CM -> level.equals("yes") ? "< 5 cm" : level.equals("no") ? "\u2265 5 cm" : level;
+      case RFA -> level.equals("yes") ? "RFA" : level.equals("no") ? "No RFA" : level;
+      case CHEMO_RESPONSE, RECURRENCE_PATTERN -> level.equals("none") ? "No recurrence"
+          : level.isEmpty() ? level : Character.toUpperCase(level.charAt(0)) + level.substring(1).replace('-', ' ');
+    };
+  }
+
   private static Function<CaseRecord, String> yesNo(Function<CaseRecord, Boolean> value) {
     return record -> {
       Boolean v = value.apply(record);

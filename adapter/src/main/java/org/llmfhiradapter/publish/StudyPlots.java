@@ -37,9 +37,11 @@ public final class StudyPlots {
     plots.put("km-os.svg", single("Overall survival", cohort, result.overallSurvival()));
     plots.put("km-rfs.svg", single("Recurrence-free survival", cohort, result.recurrenceFreeSurvival()));
     for (FactorResult factor : result.factors()) {
+      StudyFactor studyFactor = factorOf(factor.factor());
       List<PlotCurve> curves = new ArrayList<>();
       for (FactorResult.Level level : factor.levels()) {
-        curves.add(curve(level.level(), level.survival()));
+        String label = studyFactor == null ? level.level() : studyFactor.displayLevel(level.level());
+        curves.add(curve(label, level.survival()));
       }
       if (curves.isEmpty()) {
         continue;
@@ -96,12 +98,17 @@ public final class StudyPlots {
   }
 
   private static String label(String code) {
+    StudyFactor factor = factorOf(code);
+    return factor == null ? code : factor.label();
+  }
+
+  private static StudyFactor factorOf(String code) {
     for (StudyFactor f : StudyFactor.values()) {
       if (f.code().equals(code)) {
-        return f.label();
+        return f;
       }
     }
-    return code;
+    return null;
   }
 
   private static String lowerFirst(String text) {

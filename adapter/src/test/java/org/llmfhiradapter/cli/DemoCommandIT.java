@@ -96,6 +96,7 @@ class DemoCommandIT {
           : String.format(java.util.Locale.ROOT, "Log-rank p = %.3f", p));
     }
     assertThat(out.resolve("km-rfs.svg")).exists();
+    assertThat(Files.readString(out.resolve("km-os-primary-r0.svg"))).contains(">R0  (n = 45;").contains(">R1/R2  (n = 9;");
 
     // The de-identified table has no dates or identifiers, and reads into analyze with the same OS median.
     String cohort = Files.readString(out.resolve("cohort.csv"));
