@@ -135,7 +135,7 @@ public final class StudyAnalysis {
             .time(cases.stream().mapToDouble(CaseRecord::osDays).toArray())
             .event(toArray(cases, CaseRecord::osEvent));
     for (String[] term : COX_TERMS) {
-      StudyFactor factor = factorOf(term[0]);
+      StudyFactor factor = StudyFactor.byCode(term[0]).orElseThrow();
       double[] values = new double[cases.size()];
       for (int i = 0; i < cases.size(); i++) {
         String level = factor.levelOf(cases.get(i));
@@ -159,15 +159,6 @@ public final class StudyAnalysis {
     } catch (SurvivalDataException e) {
       return null;
     }
-  }
-
-  private static StudyFactor factorOf(String code) {
-    for (StudyFactor factor : StudyFactor.values()) {
-      if (factor.code().equals(code)) {
-        return factor;
-      }
-    }
-    throw new IllegalArgumentException(code);
   }
 
   private static boolean[] toArray(List<CaseRecord> cases, Predicate<CaseRecord> value) {

@@ -34,6 +34,16 @@ public enum StudyFactor {
     this.levels = levels.length == 0 ? List.of("yes", "no") : List.of(levels);
   }
 
+  /** The factor with this code, if there is one. */
+  public static java.util.Optional<StudyFactor> byCode(String code) {
+    for (StudyFactor factor : values()) {
+      if (factor.code.equals(code)) {
+        return java.util.Optional.of(factor);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   public String code() {
     return code;
   }

@@ -29,26 +29,14 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Also write results.json into DIR.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Also write the results into DIR: results.json, cohort.csv, exclusions.csv,"
+          + " measurereport.json and Kaplan-Meier plots (km-*.svg).")
   Path outDir;
 
-  @Option(
-      names = "--fixtures",
-      paramLabel = "DIR",
-      description = "Folder of case tables (*.csv) and Bundles (*.json) to seed (default: llm.sandbox.fixtures).")
-  Path fixtures;
-
-  @Option(
-      names = "--flavor",
-      paramLabel = "mcode|epic|cerner",
-      description = "Render case tables the way this EHR sends FHIR (default: llm.sandbox.flavor).")
-  String flavor;
-
-  @Option(
-      names = "--personality",
-      paramLabel = "none|epic|cerner",
-      description = "Make the server's API behave like this EHR's (default: llm.sandbox.personality).")
-  String personality;
+  @Mixin SandboxOptions sandboxOptions;
 
   @Option(
       names = "--allow-partial",
@@ -63,15 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     if (allowPartial) {
       settings = settings.with("llm.pipeline.allow-partial", "true");
     }
-    if (fixtures != null) {
-      settings = settings.with("llm.sandbox.fixtures", fixtures.toString());
-    }
-    if (flavor != null) {
-      settings = settings.with("llm.sandbox.flavor", flavor);
-    }
-    if (personality != null) {
-      settings = settings.with("llm.sandbox.personality", personality);
-    }
+    settings = sandboxOptions.applyTo(settings);
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter err = spec.commandLine().getErr();
     // The validator's set-up takes seconds of its own: do it while the server starts.

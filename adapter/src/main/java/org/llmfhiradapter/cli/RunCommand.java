@@ -31,7 +31,11 @@ final class RunCommand implements Callable<Integer> {
       description = "FHIR base URL, e.g. http://127.0.0.1:8080/fhir (default: llm.source.base-url).")
   String baseUrl;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Also write results.json into DIR.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Also write the results into DIR: results.json, cohort.csv, exclusions.csv,"
+          + " measurereport.json and Kaplan-Meier plots (km-*.svg).")
   Path outDir;
 
   @Option(

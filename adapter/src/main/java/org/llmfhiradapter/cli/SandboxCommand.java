@@ -1,7 +1,6 @@
 package org.llmfhiradapter.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;
@@ -27,23 +26,7 @@ final class SandboxCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", description = "Loopback port (default: llm.sandbox.port; 0 = any free).")
   Integer port;
 
-  @Option(
-      names = "--fixtures",
-      paramLabel = "DIR",
-      description = "Folder of case tables (*.csv) and Bundles (*.json) to seed (default: llm.sandbox.fixtures).")
-  Path fixtures;
-
-  @Option(
-      names = "--flavor",
-      paramLabel = "mcode|epic|cerner",
-      description = "Render case tables the way this EHR sends FHIR (default: llm.sandbox.flavor).")
-  String flavor;
-
-  @Option(
-      names = "--personality",
-      paramLabel = "none|epic|cerner",
-      description = "Make the server's API behave like this EHR's (default: llm.sandbox.personality).")
-  String personality;
+  @Mixin SandboxOptions sandboxOptions;
 
   @Mixin SettingsOptions settingsOptions;
 
@@ -53,15 +36,7 @@ final class SandboxCommand implements Callable<Integer> {
     if (port != null) {
       settings = settings.with("llm.sandbox.port", port.toString());
     }
-    if (fixtures != null) {
-      settings = settings.with("llm.sandbox.fixtures", fixtures.toString());
-    }
-    if (flavor != null) {
-      settings = settings.with("llm.sandbox.flavor", flavor);
-    }
-    if (personality != null) {
-      settings = settings.with("llm.sandbox.personality", personality);
-    }
+    settings = sandboxOptions.applyTo(settings);
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter out = spec.commandLine().getOut();
     SandboxServer server = Sandboxes.startSeeded(config.sandbox(), spec.commandLine().getErr());

@@ -37,16 +37,17 @@ public final class StudyPlots {
     plots.put("km-os.svg", single("Overall survival", cohort, result.overallSurvival()));
     plots.put("km-rfs.svg", single("Recurrence-free survival", cohort, result.recurrenceFreeSurvival()));
     for (FactorResult factor : result.factors()) {
-      StudyFactor studyFactor = factorOf(factor.factor());
+      java.util.Optional<StudyFactor> studyFactor = StudyFactor.byCode(factor.factor());
       List<PlotCurve> curves = new ArrayList<>();
       for (FactorResult.Level level : factor.levels()) {
-        String label = studyFactor == null ? level.level() : studyFactor.displayLevel(level.level());
+        String label = studyFactor.map(f -> f.displayLevel(level.level())).orElse(level.level());
         curves.add(curve(label, level.survival()));
       }
       if (curves.isEmpty()) {
         continue;
       }
-      String title = "Overall survival by " + lowerFirst(label(factor.factor()));
+      String title = "Overall survival by "
+          + lowerFirst(studyFactor.map(StudyFactor::label).orElse(factor.factor()));
       plots.put("km-os-" + factor.factor().replace('_', '-') + ".svg",
           new SurvivalPlot(title, TIME_AXIS, CaseRecord.DAYS_PER_MONTH, true, caption(factor), curves).toSvg());
     }
@@ -95,20 +96,6 @@ public final class StudyPlots {
 
   private static String months(double value) {
     return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "NR";
-  }
-
-  private static String label(String code) {
-    StudyFactor factor = factorOf(code);
-    return factor == null ? code : factor.label();
-  }
-
-  private static StudyFactor factorOf(String code) {
-    for (StudyFactor f : StudyFactor.values()) {
-      if (f.code().equals(code)) {
-        return f;
-      }
-    }
-    return null;
   }
 
   private static String lowerFirst(String text) {

@@ -149,12 +149,7 @@ public final class SummaryText {
   }
 
   private static String label(FactorResult factor) {
-    for (StudyFactor f : StudyFactor.values()) {
-      if (f.code().equals(factor.factor())) {
-        return f.label();
-      }
-    }
-    return factor.factor();
+    return StudyFactor.byCode(factor.factor()).map(StudyFactor::label).orElse(factor.factor());
   }
 
   private static String label(String code) {
