@@ -9,17 +9,20 @@ import org.llmfhiradapter.conformance.ResourceFinding;
 
 /**
  * The cohort after mapping: who is in, who is out and why, and what the validator warned about. Counts
- * reconcile by construction: every candidate is included, excluded or unfetched, once.
+ * reconcile by construction: every candidate is included, excluded or unfetched, once; a candidate that is
+ * half of a merged chart whose other half is also a candidate is one person, counted once
+ * ({@code mergedCandidates} says how many candidates were so folded into another).
  */
 public record Cohort(
     List<CaseRecord> included,
     List<Exclusion> excluded,
     List<MappingOutcome.Unfetched> unfetched,
-    List<ResourceFinding> warnings) {
+    List<ResourceFinding> warnings,
+    int mergedCandidates) {
 
-  /** A cohort where every candidate was fetched. */
+  /** A cohort where every candidate was fetched, none of them half of a merged chart. */
   public Cohort(List<CaseRecord> included, List<Exclusion> excluded, List<ResourceFinding> warnings) {
-    this(included, excluded, List.of(), warnings);
+    this(included, excluded, List.of(), warnings, 0);
   }
 
   /**

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -70,10 +71,14 @@ final class StudyVariables {
     return chart.facts(role).stream().map(Fact::date).filter(d -> d != null).findFirst().orElse(null);
   }
 
-  /** The R results recorded for resections of the primary: R0, R1, R2 (RX says nothing). */
+  /**
+   * The R results that stand for the primary: those of its last resection that has any (a re-excision after
+   * an R1 or R2 resection decides the final margin, as abstractors read it). RX says nothing and is dropped;
+   * resections on the same day count as one.
+   */
   Set<String> marginValues() {
     Set<String> values = new TreeSet<>();
-    for (Fact margin : primaryMargins()) {
+    for (Fact margin : decidingMargins()) {
       String code = residualCode(margin);
       if (code != null && !code.equals("RX")) {
         values.add(code);
@@ -82,9 +87,9 @@ final class StudyVariables {
     return values;
   }
 
-  /** A margin observation whose R result disagrees with another one for the primary resection. */
+  /** A margin observation of the deciding resection whose R result disagrees with another one of it. */
   Optional<Fact> conflictingMargin() {
-    return marginValues().size() > 1 ? primaryMargins().stream().skip(1).findFirst() : Optional.empty();
+    return marginValues().size() > 1 ? decidingMargins().stream().skip(1).findFirst() : Optional.empty();
   }
 
   /** R0 → true, R1 or R2 → false, RX or no result for the primary resection → missing. */
@@ -96,17 +101,37 @@ final class StudyVariables {
     return values.contains("R0");
   }
 
-  private List<Fact> primaryMargins() {
-    Set<String> resections = new LinkedHashSet<>();
-    chart.facts(ResourceRole.PRIMARY_RESECTION).forEach(f -> resections.add(f.reference()));
-    List<Fact> margins = new ArrayList<>();
-    for (Fact fact : chart.facts(ResourceRole.RESIDUAL_TUMOR)) {
-      Observation observation = (Observation) fact.resource();
-      if (observation.getFocus().stream().map(Reference::getReference).anyMatch(r -> r != null && endsWithAny(r, resections))) {
-        margins.add(fact);
+  /** The margin observations of the last (dated) resection of the primary that has any; undated ones first. */
+  private List<Fact> decidingMargins() {
+    List<Fact> resections = chart.facts(ResourceRole.PRIMARY_RESECTION);
+    List<Fact> margins = chart.facts(ResourceRole.RESIDUAL_TUMOR);
+    List<Fact> deciding = List.of();
+    LocalDate decidingDate = null;
+    // facts() puts undated resections last; an undated one cannot be placed after a dated one.
+    List<Fact> ordered = new ArrayList<>(resections.stream().filter(f -> f.date() == null).toList());
+    ordered.addAll(resections.stream().filter(f -> f.date() != null).toList());
+    for (Fact resection : ordered) {
+      List<Fact> on = margins.stream().filter(m -> focusesOn(m, resection)).toList();
+      if (on.isEmpty()) {
+        continue;
       }
+      if (resection.date() != null && resection.date().equals(decidingDate)) {
+        List<Fact> sameDay = new ArrayList<>(deciding);
+        sameDay.addAll(on);
+        deciding = sameDay;
+      } else {
+        deciding = on;
+      }
+      decidingDate = resection.date();
     }
-    return margins;
+    return deciding;
+  }
+
+  private static boolean focusesOn(Fact margin, Fact resection) {
+    String target = resection.reference();
+    return ((Observation) margin.resource()).getFocus().stream()
+        .map(Reference::getReference)
+        .anyMatch(r -> r != null && r.endsWith(target));
   }
 
   private static boolean endsWithAny(String reference, Set<String> targets) {
@@ -247,16 +272,12 @@ final class StudyVariables {
    */
   Boolean majorHepatectomy() {
     Procedure procedure = (Procedure) indexResection.resource();
-    Extension extent = procedure.getExtensionByUrl(EXTENT_EXTENSION);
-    if (extent != null && extent.getValue() instanceof CodeableConcept value) {
-      for (Coding coding : value.getCoding()) {
-        if ("major".equals(coding.getCode())) {
-          return true;
-        }
-        if ("minor".equals(coding.getCode())) {
-          return false;
-        }
-      }
+    String extent = extentCode(procedure.getExtensionByUrl(EXTENT_EXTENSION));
+    if ("major".equals(extent)) {
+      return true;
+    }
+    if ("minor".equals(extent)) {
+      return false;
     }
     if (classifier.inValueSet("llm-major-hepatectomy-codes", procedure.getCode())) {
       return true;
@@ -267,24 +288,104 @@ final class StudyVariables {
     return null;
   }
 
+  /**
+   * The extent the extension gives: its valueCode as the profile defines it; a Coding or CodeableConcept of
+   * our extent CodeSystem is read too, since hand-built payloads send those.
+   */
+  private static String extentCode(Extension extent) {
+    if (extent == null || extent.getValue() == null) {
+      return null;
+    }
+    if (extent.getValue() instanceof CodeableConcept concept) {
+      return concept.getCoding().stream().map(Coding::getCode).filter(c -> c != null).findFirst().orElse(null);
+    }
+    if (extent.getValue() instanceof Coding coding) {
+      return coding.getCode();
+    }
+    String code = extent.getValue().primitiveValue();
+    return code == null ? null : code.trim();
+  }
+
   /** A liver RFA within 30 days of the index resection (before or after). */
   Boolean rfa(LocalDate index) {
     return chart.facts(ResourceRole.LIVER_RFA).stream()
         .anyMatch(f -> within(f.date(), index.minusDays(INDEX_WINDOW_DAYS), index.plusDays(INDEX_WINDOW_DAYS)));
   }
 
-  /** Recurrences after the index: recurrence Conditions, and liver metastases diagnosed after it. */
+  /**
+   * The recurrences after the index resection: new disease, never the disease that resection treated nor a
+   * restatement of known disease (docs/decisions.md, "Recurrence"). Among the metastasis and recurrence
+   * Conditions dated after the index, a Condition is a recurrence when
+   *
+   * <ol>
+   *   <li>the chart marks it so (clinicalStatus recurrence or relapse), unless it is the Condition that dates
+   *       the liver metastases themselves (EHRs date that one from the resection's pathology, days after it);
+   *   <li>otherwise, when it is dated more than 30 days after the index (within them, pathology reports and
+   *       discharge diagnoses restate the index disease), and it is not an encounter diagnosis repeating an
+   *       organ already documented: EHRs restate the chart's diagnoses at every visit (Epic writes one
+   *       encounter diagnosis per visit), so only a diagnosis entered as such (a problem-list entry), or the
+   *       first documentation of an organ, says that the disease is new.
+   * </ol>
+   */
   private List<Fact> recurrences(LocalDate index) {
-    List<Fact> recurrences = new ArrayList<>();
+    List<Fact> dated = new ArrayList<>();
     for (ResourceRole role : List.of(ResourceRole.RECURRENCE, ResourceRole.LIVER_METASTASIS)) {
-      for (Fact fact : chart.facts(role)) {
-        if (fact.date() != null && fact.date().isAfter(index)) {
-          recurrences.add(fact);
+      chart.facts(role).stream().filter(f -> f.date() != null).forEach(dated::add);
+    }
+    dated.sort(Comparator.comparing(Fact::date));
+    Set<String> documented = new HashSet<>(Set.of("liver"));
+    List<Fact> recurrences = new ArrayList<>();
+    for (Fact fact : dated) {
+      Condition condition = (Condition) fact.resource();
+      String organ = organ(condition);
+      if (fact.date().isAfter(index) && isRecurrence(fact, condition, organ, documented, index)) {
+        recurrences.add(fact);
+      }
+      documented.add(organ);
+    }
+    return recurrences;
+  }
+
+  private boolean isRecurrence(Fact fact, Condition condition, String organ, Set<String> documented, LocalDate index) {
+    if (RoleClassifier.isRecurrence(condition)) {
+      return fact.resource() != llm.resource();
+    }
+    if (!fact.date().isAfter(index.plusDays(INDEX_WINDOW_DAYS))) {
+      return false;
+    }
+    return !(isEncounterDiagnosis(condition) && documented.contains(organ));
+  }
+
+  /**
+   * An encounter diagnosis: category {@code encounter-diagnosis}, or tied to an encounter without being a
+   * problem-list entry (some EHRs send no category).
+   */
+  static boolean isEncounterDiagnosis(Condition condition) {
+    boolean problemList = false;
+    for (CodeableConcept category : condition.getCategory()) {
+      for (Coding coding : category.getCoding()) {
+        if ("encounter-diagnosis".equals(coding.getCode())) {
+          return true;
         }
+        problemList |= "problem-list-item".equals(coding.getCode());
       }
     }
-    recurrences.sort(Comparator.comparing(Fact::date));
-    return recurrences;
+    return condition.hasEncounter() && !problemList;
+  }
+
+  /**
+   * The organ a metastasis is in, finer than the pattern's three: liver, lung, or the codes that name another
+   * organ (a repeated diagnosis carries the same ones).
+   */
+  private String organ(Condition condition) {
+    String site = site(condition);
+    if (!site.equals("other")) {
+      return site;
+    }
+    Set<String> codes = new TreeSet<>();
+    condition.getCode().getCoding().forEach(c -> codes.add(c.getSystem() + "|" + c.getCode()));
+    condition.getBodySite().forEach(b -> b.getCoding().forEach(c -> codes.add(c.getSystem() + "|" + c.getCode())));
+    return "other " + codes;
   }
 
   Optional<LocalDate> firstRecurrence(LocalDate index) {

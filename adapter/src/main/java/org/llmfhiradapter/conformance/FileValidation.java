@@ -66,7 +66,7 @@ public final class FileValidation {
       return new Result(input, null, issues);
     }
     for (ValidationIssue issue : validator.validate(ValidationView.of(resource, classifier.knownSystems()), profile)) {
-      if (issue.severity() != ValidationIssue.Severity.INFORMATION && !ProfileValidator.isExpectedOffline(issue)) {
+      if (issue.severity() != ValidationIssue.Severity.INFORMATION && !RoutineWarnings.isRoutine(issue)) {
         issues.add(issue);
       }
     }
@@ -100,6 +100,6 @@ public final class FileValidation {
       return Optional.empty();
     }
     CodeNormalizer.normalize(code);
-    return classifier.classify(resource, code).map(ResourceRole::profileUrl);
+    return classifier.roleByCode(resource, code).map(ResourceRole::profileUrl);
   }
 }

@@ -76,19 +76,6 @@ public final class ProfileValidator {
     this.reused = new ReusedInstanceValidator(fhirContext, module);
   }
 
-  /**
-   * Warnings that say nothing about the data's fitness and would drown real findings: narrative missing
-   * (EHR payloads rarely carry it), the best-practice advice that Observations name a performer, and code
-   * systems that cannot be looked up offline (membership in our ValueSets is still checked).
-   */
-  private static final java.util.Set<String> EXPECTED_OFFLINE =
-      java.util.Set.of("dom-6", "All_observations_should_have_a_performer", "Terminology_PassThrough_TX_Message");
-
-  /** Whether an issue is one of the warnings every offline validation of EHR data gives (see above). */
-  public static boolean isExpectedOffline(ValidationIssue issue) {
-    return !issue.isError() && EXPECTED_OFFLINE.contains(issue.rule());
-  }
-
   /** The process-wide validator for this context (built on first use). */
   public static ProfileValidator shared(FhirContext fhirContext) {
     return SHARED.computeIfAbsent(fhirContext, ctx -> new ProfileValidator(ctx, ProfilePackage.load(ctx)));

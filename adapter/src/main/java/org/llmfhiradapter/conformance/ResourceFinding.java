@@ -1,5 +1,7 @@
 package org.llmfhiradapter.conformance;
 
+import org.hl7.fhir.r4.model.Resource;
+
 /**
  * A validation issue on one pulled resource.
  *
@@ -8,6 +10,11 @@ package org.llmfhiradapter.conformance;
  * @param issue what the validator found
  */
 public record ResourceFinding(String resource, String profileId, ValidationIssue issue) {
+
+  /** {@code Type/id} of a resource, as findings name it. */
+  public static String reference(Resource resource) {
+    return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+  }
 
   /** One line for an exclusion reason: resource, profile, location, message and rule. */
   public String describe() {

@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.ElementDefinition;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
@@ -21,8 +22,21 @@ import org.hl7.fhir.r4.model.ValueSet;
  * liver metastasis before it is a recurrence (the mapper tells the first from later ones by date), and a
  * primary-site code on a Condition whose clinicalStatus is recurrence or relapse is a local recurrence, not
  * the primary diagnosis.
+ *
+ * <p>A primary is a leiomyosarcoma by its histology when the chart gives one (the histology extension, ICD-O-3
+ * 8890/3-8896/3), else by its site: the soft-tissue, retroperitoneal and uterine codes count on their own, while a
+ * site where leiomyosarcoma is rare (ValueSet {@code llm-primary-histology-required-codes}: digestive tract,
+ * genitourinary organs, the generic SNOMED CT cancer code) counts only with that histology. A primary-coded
+ * Condition that is not a leiomyosarcoma plays no part (another cancer of the same patient).
  */
 public final class RoleClassifier {
+
+  /** The mCODE-style histology (morphology/behavior) extension on a primary Condition. */
+  public static final String HISTOLOGY_EXTENSION =
+      ProfilePackage.CANONICAL + "/StructureDefinition/llm-histology-morphology-behavior";
+
+  static final String HISTOLOGY_CODES = "llm-histology-codes";
+  static final String HISTOLOGY_REQUIRED_CODES = "llm-primary-histology-required-codes";
 
   private final Map<ResourceRole, Set<String>> codes;
   private final Map<String, Set<String>> valueSets;
@@ -117,8 +131,24 @@ public final class RoleClassifier {
     return members;
   }
 
-  /** The resource's role, or empty when its code is in none of our profiles (it plays no part). */
+  /**
+   * The resource's role, or empty when it plays no part: its code is in none of our profiles, or it is a
+   * primary cancer that is not a leiomyosarcoma (see the class comment).
+   */
   public Optional<ResourceRole> classify(Resource resource, CodeableConcept code) {
+    Optional<ResourceRole> role = roleByCode(resource, code);
+    if (role.isPresent() && role.get() == ResourceRole.PRIMARY_LEIOMYOSARCOMA
+        && !isLeiomyosarcoma((Condition) resource)) {
+      return Optional.empty();
+    }
+    return role;
+  }
+
+  /**
+   * The role the resource's code alone claims, histology aside: the profile a single resource is checked
+   * against when no chart is around it (the validate command).
+   */
+  public Optional<ResourceRole> roleByCode(Resource resource, CodeableConcept code) {
     for (ResourceRole role : ResourceRole.values()) {
       if (!role.resourceType().equals(resource.fhirType()) || !contains(role, code)) {
         continue;
@@ -129,6 +159,51 @@ public final class RoleClassifier {
       return Optional.of(role);
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a Condition with a primary code is a leiomyosarcoma: its histology says so, or, without histology,
+   * it is coded by a site where leiomyosarcoma is the sarcoma expected.
+   */
+  public boolean isLeiomyosarcoma(Condition condition) {
+    Optional<CodeableConcept> histology = histology(condition);
+    if (histology.isPresent()) {
+      return inValueSet(HISTOLOGY_CODES, histology.get());
+    }
+    return !needsHistology(condition.getCode());
+  }
+
+  /** The histology the Condition's histology extension gives, if it has one. */
+  public static Optional<CodeableConcept> histology(Condition condition) {
+    Extension extension = condition.getExtensionByUrl(HISTOLOGY_EXTENSION);
+    if (extension == null) {
+      return Optional.empty();
+    }
+    if (extension.getValue() instanceof CodeableConcept concept) {
+      return Optional.of(concept);
+    }
+    if (extension.getValue() instanceof Coding coding) {
+      return Optional.of(new CodeableConcept(coding));
+    }
+    return Optional.of(new CodeableConcept());
+  }
+
+  /**
+   * Whether a primary code counts only with a leiomyosarcoma histology: none of its primary codings is a site
+   * that counts on its own.
+   */
+  public boolean needsHistology(CodeableConcept code) {
+    Set<String> primary = codes.get(ResourceRole.PRIMARY_LEIOMYOSARCOMA);
+    Set<String> needing = valueSets.getOrDefault(HISTOLOGY_REQUIRED_CODES, Set.of());
+    for (Coding coding : code.getCoding()) {
+      if (coding.hasSystem() && coding.hasCode()) {
+        String key = key(CodeNormalizer.canonicalSystem(coding.getSystem()), coding.getCode().trim());
+        if (primary.contains(key) && !needing.contains(key)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Whether any coding of {@code concept} is allowed by the role's profile. */
@@ -145,7 +220,8 @@ public final class RoleClassifier {
     return false;
   }
 
-  private static boolean isRecurrence(Condition condition) {
+  /** Whether the chart marks the Condition as a recurrence: clinicalStatus recurrence or relapse. */
+  public static boolean isRecurrence(Condition condition) {
     for (Coding coding : condition.getClinicalStatus().getCoding()) {
       if ("recurrence".equals(coding.getCode()) || "relapse".equals(coding.getCode())) {
         return true;

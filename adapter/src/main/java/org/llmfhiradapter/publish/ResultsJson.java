@@ -40,6 +40,10 @@ public final class ResultsJson {
     counts.put("pulled", cohort.pulled());
     counts.put("included", cohort.included().size());
     counts.put("excluded", cohort.exclusionCounts());
+    if (cohort.mergedCandidates() > 0) {
+      // Candidates that were the other half of a merged chart: one person, counted once (in pulled).
+      counts.put("merged_candidates", cohort.mergedCandidates());
+    }
     if (!cohort.unfetched().isEmpty()) {
       // Only with --allow-partial: the patients to fetch again, named so that they can be.
       List<Map<String, Object>> unfetched = new ArrayList<>();

@@ -25,6 +25,10 @@ public final class SummaryText {
     out.append(String.format(Locale.ROOT, "Patients pulled: %d, included: %d, excluded: %d%s%n",
         cohort.pulled(), cohort.included().size(), cohort.excluded().size(),
         cohort.unfetched().isEmpty() ? "" : ", NOT FETCHED: " + cohort.unfetched().size() + " (listed in results.json)"));
+    if (cohort.mergedCandidates() > 0) {
+      out.append(String.format(Locale.ROOT, "  (%d more candidates were the other half of a merged chart: counted once)%n",
+          cohort.mergedCandidates()));
+    }
     for (Map.Entry<String, Integer> e : cohort.exclusionCounts().entrySet()) {
       out.append(String.format(Locale.ROOT, "  excluded, %s: %d%n", label(e.getKey()), e.getValue()));
     }

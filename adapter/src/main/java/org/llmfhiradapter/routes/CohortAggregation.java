@@ -1,7 +1,9 @@
 package org.llmfhiradapter.routes;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.llmfhiradapter.cohort.CaseRecord;
@@ -9,12 +11,16 @@ import org.llmfhiradapter.cohort.Cohort;
 import org.llmfhiradapter.cohort.Exclusion;
 import org.llmfhiradapter.cohort.MappingOutcome;
 import org.llmfhiradapter.conformance.ResourceFinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers the split's per-patient outcomes into one {@link Cohort}. Patients finish in any order when
  * fetched in parallel; the cohort lists them in the order the server returned the candidates.
  */
 public final class CohortAggregation implements AggregationStrategy {
+
+  private static final Logger log = LoggerFactory.getLogger(CohortAggregation.class);
 
   /** Outcomes so far, tagged with the split index so the cohort keeps discovery order. */
   private static final class Outcomes {
@@ -51,28 +57,46 @@ public final class CohortAggregation implements AggregationStrategy {
     return new MappingOutcome.Unfetched(patientId, failure == null ? "unknown failure" : failure.getMessage());
   }
 
-  /** The cohort from the gathered outcomes (an empty cohort when there were no candidates). */
+  /**
+   * The cohort from the gathered outcomes (an empty cohort when there were no candidates). Two candidates that
+   * are halves of one merged chart come back as the same surviving record: the person is counted once, and
+   * the warnings of the duplicate are not counted again.
+   */
   public Cohort toCohort(Object body) {
     List<CaseRecord> included = new ArrayList<>();
     List<Exclusion> excluded = new ArrayList<>();
     List<ResourceFinding> warnings = new ArrayList<>();
     List<MappingOutcome.Unfetched> unfetched = new ArrayList<>();
+    Set<String> people = new HashSet<>();
+    int merged = 0;
     if (body instanceof Outcomes outcomes) {
       for (MappingOutcome outcome : outcomes.byIndex) {
-        if (outcome != null) {
-          warnings.addAll(outcome.warnings());
+        if (outcome == null) {
+          throw new IllegalStateException("a patient of the split has no outcome");
         }
+        if (!(outcome instanceof MappingOutcome.Unfetched) && !people.add(patientId(outcome))) {
+          merged++;
+          continue;
+        }
+        warnings.addAll(outcome.warnings());
         if (outcome instanceof MappingOutcome.Included in) {
           included.add(in.record());
         } else if (outcome instanceof MappingOutcome.Excluded out) {
           excluded.add(out.exclusion());
         } else if (outcome instanceof MappingOutcome.Unfetched missing) {
           unfetched.add(missing);
-        } else {
-          throw new IllegalStateException("a patient of the split has no outcome");
         }
       }
     }
-    return new Cohort(included, excluded, unfetched, warnings);
+    if (merged > 0) {
+      log.info("{} candidates were halves of merged charts already pulled; each person is counted once", merged);
+    }
+    return new Cohort(included, excluded, unfetched, warnings, merged);
+  }
+
+  private static String patientId(MappingOutcome outcome) {
+    return outcome instanceof MappingOutcome.Included in
+        ? in.record().patientId()
+        : ((MappingOutcome.Excluded) outcome).exclusion().patientId();
   }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -159,15 +161,68 @@ public final class FhirSource {
     }
   }
 
-  /** The patient's record: Patient plus all its Conditions, Procedures and Observations. */
+  /** Links followed from a merged-away record to its survivor, at most (a chain longer than this is a loop). */
+  static final int MAX_MERGE_HOPS = 5;
+
+  /**
+   * The patient's record: Patient plus all its Conditions, Procedures and Observations. A merged chart is
+   * pulled as one person, under the surviving record: a Patient whose {@code link} says {@code replaced-by}
+   * is followed to the record that replaced it, and the resources of every half (the records followed, and
+   * those the survivor lists as {@code replaces}) are gathered under the survivor's id. Each half is read on
+   * this server by its id only, so no link leads a request (or its credentials) anywhere else.
+   */
   public PatientRecord fetchPatient(String patientId) {
-    Patient patient =
-        requests.call("Patient read", () -> client.read().resource(Patient.class).withId(patientId).execute());
-    List<Condition> conditions = all("Condition search by patient", Condition.class, searches.conditions(patientId));
-    List<Procedure> procedures = all("Procedure search by patient", Procedure.class, searches.procedures(patientId));
-    List<Observation> observations =
-        all("Observation search by patient", Observation.class, searches.observations(patientId));
-    return new PatientRecord(patientId, patient, conditions, procedures, observations);
+    String id = patientId;
+    Patient patient = readPatient(id);
+    Set<String> halves = new LinkedHashSet<>(List.of(id));
+    for (int hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+      String survivor = linked(patient, Patient.LinkType.REPLACEDBY).stream().findFirst().orElse(null);
+      if (survivor == null || halves.contains(survivor)) {
+        break;
+      }
+      log.debug("A candidate is a merged-away record; following it to its survivor");
+      id = survivor;
+      patient = readPatient(id);
+      halves.add(id);
+    }
+    halves.addAll(linked(patient, Patient.LinkType.REPLACES));
+    List<Condition> conditions = new ArrayList<>();
+    List<Procedure> procedures = new ArrayList<>();
+    List<Observation> observations = new ArrayList<>();
+    for (String half : halves) {
+      addNew(conditions, all("Condition search by patient", Condition.class, searches.conditions(half)));
+      addNew(procedures, all("Procedure search by patient", Procedure.class, searches.procedures(half)));
+      addNew(observations, all("Observation search by patient", Observation.class, searches.observations(half)));
+    }
+    return new PatientRecord(id, patient, conditions, procedures, observations);
+  }
+
+  private Patient readPatient(String id) {
+    return requests.call("Patient read", () -> client.read().resource(Patient.class).withId(id).execute());
+  }
+
+  /** Ids of the Patients this one links to with the given link type. */
+  static List<String> linked(Patient patient, Patient.LinkType type) {
+    List<String> ids = new ArrayList<>();
+    for (Patient.PatientLinkComponent link : patient.getLink()) {
+      String id = link.getType() == type ? patientId(link.getOther()) : null;
+      if (id != null) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  /** Adds the resources not already there (a search on both halves of a merge may return the same one twice). */
+  private static <T extends Resource> void addNew(List<T> into, List<T> found) {
+    Set<String> ids = new HashSet<>();
+    into.forEach(r -> ids.add(r.getIdElement().getIdPart()));
+    for (T resource : found) {
+      String id = resource.getIdElement().getIdPart();
+      if (id == null || ids.add(id)) {
+        into.add(resource);
+      }
+    }
   }
 
   private <T extends Resource> List<T> all(String description, Class<T> type, String url) {

@@ -1,10 +1,12 @@
 package org.llmfhiradapter.source;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Everything pulled for one patient: the Patient and its Conditions, Procedures and Observations, as the
@@ -23,6 +25,37 @@ public record PatientRecord(
     conditions = List.copyOf(conditions);
     procedures = List.copyOf(procedures);
     observations = List.copyOf(observations);
+  }
+
+  /**
+   * The record of a chart given as one list of resources (a Bundle's entries, a rendered case): the Patient,
+   * and its Conditions, Procedures and Observations in the order given; other resource types are left out.
+   */
+  public static PatientRecord of(String patientId, List<? extends Resource> chart) {
+    Patient patient = null;
+    List<Condition> conditions = new ArrayList<>();
+    List<Procedure> procedures = new ArrayList<>();
+    List<Observation> observations = new ArrayList<>();
+    for (Resource resource : chart) {
+      if (resource instanceof Patient p) {
+        patient = p;
+      } else if (resource instanceof Condition c) {
+        conditions.add(c);
+      } else if (resource instanceof Procedure p) {
+        procedures.add(p);
+      } else if (resource instanceof Observation o) {
+        observations.add(o);
+      }
+    }
+    return new PatientRecord(patientId, patient, conditions, procedures, observations);
+  }
+
+  /** Every Condition, Procedure and Observation, in that order (the Patient aside). */
+  public List<Resource> clinicalResources() {
+    List<Resource> all = new ArrayList<>(conditions);
+    all.addAll(procedures);
+    all.addAll(observations);
+    return all;
   }
 
   /** Number of resources in the record, the Patient included. */

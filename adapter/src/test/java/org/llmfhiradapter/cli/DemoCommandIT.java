@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoCommandIT {
 
-  /** Kaplan-Meier medians (months) the abstract reports; each must come out within 3 months. */
+  /**
+   * Kaplan-Meier medians (months) the abstract reports; each must come out within 1.5 months, as the paper cohort's
+   * generator promises (fixtures/paper/README.md).
+   */
   private static final Map<String, Double> MEDIANS =
       Map.ofEntries(
           Map.entry("/os/median", 62.0),
@@ -71,8 +74,8 @@ class DemoCommandIT {
     assertThat(r.at("/variables/recurrence_pattern/levels/liver-only").asInt()).isEqualTo(17);
     assertThat(r.at("/variables/recurrence_pattern/levels/other-without-liver").asInt()).isEqualTo(11);
 
-    // Kaplan-Meier medians within 3 months, and the same significance pattern.
-    MEDIANS.forEach((pointer, months) -> assertThat(r.at(pointer).asDouble()).as(pointer).isCloseTo(months, within(3.0)));
+    // Kaplan-Meier medians within 1.5 months, and the same significance pattern.
+    MEDIANS.forEach((pointer, months) -> assertThat(r.at(pointer).asDouble()).as(pointer).isCloseTo(months, within(1.5)));
     for (String factor : List.of("primary_r0", "primary_resection_to_llm_ge_12", "largest_llm_lt_5cm", "rfa",
         "chemo_response", "recurrence_pattern")) {
       assertThat(r.at("/factors/" + factor + "/logrank_p").asDouble()).as(factor).isLessThan(0.05);

@@ -9,10 +9,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
@@ -32,6 +36,7 @@ class CohortMapperTest {
   private static final ProfileValidator VALIDATOR = ProfileValidator.shared(FHIR);
   private static final RoleClassifier CLASSIFIER = RoleClassifier.from(VALIDATOR.profiles());
   private static final LocalDate CUTOFF = LocalDate.of(2024, 12, 31);
+  private static final String ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3";
 
   private static CaseRow row(LocalDate death, LocalDate lastContact) {
     return new CaseRow(
@@ -41,22 +46,7 @@ class CohortMapperTest {
   }
 
   private static MappingOutcome map(List<Resource> chart) {
-    Patient patient = null;
-    List<Condition> conditions = new ArrayList<>();
-    List<Procedure> procedures = new ArrayList<>();
-    List<Observation> observations = new ArrayList<>();
-    for (Resource resource : chart) {
-      if (resource instanceof Patient p) {
-        patient = p;
-      } else if (resource instanceof Condition c) {
-        conditions.add(c);
-      } else if (resource instanceof Procedure p) {
-        procedures.add(p);
-      } else {
-        observations.add((Observation) resource);
-      }
-    }
-    PatientRecord record = new PatientRecord("t1", patient, conditions, procedures, observations);
+    PatientRecord record = PatientRecord.of("t1", chart);
     return new CohortMapper(CLASSIFIER, CUTOFF).map(new ConformanceReview(CLASSIFIER, VALIDATOR).review(record));
   }
 
@@ -153,24 +143,101 @@ class CohortMapperTest {
   }
 
   @Test
-  void aHistologyOtherThanLeiomyosarcomaIsNoLeiomyosarcomaDiagnosis() {
+  void aHistologyOtherThanLeiomyosarcomaIsNoLeiomyosarcomaDiagnosisNamingThePrimary() {
     List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
     Condition primary = find(chart, "-primary", Condition.class);
-    primary.getExtension().get(0).setValue(
-        new org.hl7.fhir.r4.model.CodeableConcept(
-            new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/icd-o-3", "8850/3", "Liposarcoma")));
+    primary.getExtension().get(0).setValue(new CodeableConcept(new Coding(ICDO3, "8850/3", "Liposarcoma")));
+
+    Exclusion exclusion = ((MappingOutcome.Excluded) map(chart)).exclusion();
+
+    // The validator objects to the histology too; the specific reason tells the person what is wrong.
+    assertThat(exclusion.reason()).isEqualTo(ExclusionReason.NO_LEIOMYOSARCOMA);
+    assertThat(exclusion.resource()).isEqualTo("Condition/t1-primary");
+    assertThat(exclusion.message()).contains("8850/3").contains("llm-histology-codes");
+  }
+
+  @Test
+  void aPrimaryAtASiteWhereLeiomyosarcomaIsRareCountsWithItsHistology() {
+    List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
+    find(chart, "-primary", Condition.class).getCode().getCodingFirstRep().setCode("C17.2");
+
+    assertThat(map(chart)).isInstanceOf(MappingOutcome.Included.class);
+
+    find(chart, "-primary", Condition.class).getExtension().clear();
+    Exclusion exclusion = ((MappingOutcome.Excluded) map(chart)).exclusion();
+    assertThat(exclusion.reason()).isEqualTo(ExclusionReason.NO_LEIOMYOSARCOMA);
+    assertThat(exclusion.message()).contains("C17.2").contains("histology");
+  }
+
+  @Test
+  void aSoftTissuePrimaryWithoutHistologyStillCounts() {
+    List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
+    find(chart, "-primary", Condition.class).getExtension().clear();
+
+    assertThat(map(chart)).isInstanceOf(MappingOutcome.Included.class);
+  }
+
+  @Test
+  void aPatientWithoutBirthDateIsNoBirthDateThoughTheProfileAlsoFails() {
+    List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
+    find(chart, "t1", Patient.class).setBirthDate(null);
+
+    assertThat(((MappingOutcome.Excluded) map(chart)).exclusion().reason()).isEqualTo(ExclusionReason.NO_BIRTH_DATE);
+  }
+
+  @Test
+  void anUnusableDuplicateStandsAsideWhenAUsableOneSaysTheSame() {
+    List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
+    Observation size = find(chart, "-llm-size", Observation.class);
+    Observation inches = size.copy();
+    inches.setId("t1-llm-size-inches");
+    inches.setValue(new Quantity().setValue(new BigDecimal("1.2")).setUnit("in").setSystem("http://unitsofmeasure.org").setCode("[in_i]"));
+    chart.add(inches);
 
     MappingOutcome outcome = map(chart);
 
-    // The validator already refuses the histology (required binding), which names the rule.
-    assertThat(((MappingOutcome.Excluded) outcome).exclusion().message()).contains("llm-histology");
+    assertThat(outcome).isInstanceOf(MappingOutcome.Included.class);
+    assertThat(((MappingOutcome.Included) outcome).record().largestLlmCm()).isEqualTo(3.1);
+    assertThat(outcome.warnings()).anySatisfy(w -> assertThat(w.issue().rule()).isEqualTo("llm-size-1"));
+  }
+
+  @Test
+  void theExtentExtensionIsReadAsTheCodeTheProfileDefines() {
+    List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
+    Procedure resection = find(chart, "-hepatectomy", Procedure.class);
+    resection.addExtension(StudyVariables.EXTENT_EXTENSION, new CodeType("major"));
+
+    assertThat(((MappingOutcome.Included) map(chart)).record().majorHepatectomy()).isTrue();
+  }
+
+  @Test
+  void theLastResectionOfThePrimaryDecidesTheMarginAndRxThereLeavesItUnknown() {
+    List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
+    Procedure first = find(chart, "-primary-resection", Procedure.class);
+    Observation firstMargin = find(chart, "-margin", Observation.class);
+    ((CodeableConcept) firstMargin.getValue()).getCodingFirstRep().setCode("R1");
+    Procedure reexcision = first.copy();
+    reexcision.setId("t1-primary-reexcision");
+    reexcision.setPerformed(new DateTimeType("2008-04-17"));
+    Observation margin = firstMargin.copy();
+    margin.setId("t1-margin-reexcision");
+    margin.getFocusFirstRep().setReference("Procedure/t1-primary-reexcision");
+    margin.setEffective(new DateTimeType("2008-04-17"));
+    chart.add(0, reexcision);
+    chart.add(0, margin);
+
+    ((CodeableConcept) margin.getValue()).getCodingFirstRep().setCode("R0");
+    assertThat(((MappingOutcome.Included) map(chart)).record().primaryR0()).isTrue();
+
+    ((CodeableConcept) margin.getValue()).getCodingFirstRep().setCode("RX");
+    assertThat(((MappingOutcome.Included) map(chart)).record().primaryR0()).isNull();
   }
 
   @Test
   void anOnsetGivenAsAPeriodWithOnlyAnEndStillDatesTheMetastasis() {
     List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
     Condition llm = find(chart, "-llm", Condition.class);
-    org.hl7.fhir.r4.model.Period period = new org.hl7.fhir.r4.model.Period();
+    Period period = new Period();
     period.setEndElement(new DateTimeType("2010-06-02"));
     llm.setOnset(period);
 
