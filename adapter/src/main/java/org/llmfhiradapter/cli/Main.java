@@ -1,5 +1,7 @@
 package org.llmfhiradapter.cli;
 
+import java.util.Locale;
+import java.util.Set;
 import org.llmfhiradapter.config.ConfigException;
 import org.llmfhiradapter.survival.SurvivalDataException;
 import org.llmfhiradapter.table.TableException;
@@ -37,6 +39,17 @@ public final class Main {
     System.exit(execute(args));
   }
 
+  /**
+   * Whether stack traces are wanted: {@code -Dllm.debug=true}, or LLM_DEBUG set to anything but empty, 0, false
+   * or no (so that {@code LLM_DEBUG=0} switches them off, as it reads).
+   */
+  static boolean debug(String env) {
+    if (Boolean.getBoolean("llm.debug")) {
+      return true;
+    }
+    return env != null && !env.isBlank() && !Set.of("0", "false", "no", "off").contains(env.strip().toLowerCase(Locale.ROOT));
+  }
+
   /** Runs a command line and returns its exit code. */
   public static int execute(String... args) {
     return execute(
@@ -59,10 +72,17 @@ public final class Main {
                   || e instanceof BadInputException
                   || e instanceof org.llmfhiradapter.conformance.UnusableInputException;
           cmd.getErr().println("error: " + ErrorMessages.oneLine(e));
-          if (Boolean.getBoolean("llm.debug") || System.getenv("LLM_DEBUG") != null) {
+          if (debug(System.getenv("LLM_DEBUG"))) {
             e.printStackTrace(cmd.getErr());
           }
           return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
+        });
+    // A mistyped command line is one line and the way to help, not the whole usage text.
+    commandLine.setParameterExceptionHandler(
+        (e, args1) -> {
+          String command = e.getCommandLine().getCommandSpec().qualifiedName(" ");
+          e.getCommandLine().getErr().println("error: " + ErrorMessages.oneLine(e) + " (see: " + command + " --help)");
+          return EXIT_BAD_INPUT;
         });
     return commandLine.execute(args);
   }

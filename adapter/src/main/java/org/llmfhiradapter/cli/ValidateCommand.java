@@ -1,17 +1,16 @@
 package org.llmfhiradapter.cli;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.conformance.FileValidation;
-import org.llmfhiradapter.conformance.InputResource;
 import org.llmfhiradapter.conformance.ProfileValidator;
 import org.llmfhiradapter.conformance.ResourceFiles;
 import org.llmfhiradapter.conformance.ValidationIssue;
@@ -28,9 +27,14 @@ import picocli.CommandLine.Spec;
     description = {
       "Validate FHIR R4 JSON files (a resource, a Bundle, or NDJSON; folders are searched) against the LLM"
           + " profiles, offline. Each resource is checked against the profile of its role, found from its code"
-          + " as during a pull (or --profile). Warnings every offline check gives (no narrative, code systems"
-          + " that cannot be looked up offline) are left out.",
-      "Exit code: 0 no errors, 1 errors found, 2 unusable input (unreadable, not JSON, not FHIR)."
+          + " as during a pull (or --profile); a Condition, Procedure or Observation without a role against base"
+          + " R4. Warnings every offline check gives (no narrative, code systems that cannot be looked up"
+          + " offline) are left out. Resources are read one at a time: NDJSON of any size fits in memory.",
+      "Exit code: 0 no errors; 1 errors found (profile rules, values the parser cannot read such as a date"
+          + " 2015-02-30, unknown elements); 2 unusable input: a path that does not exist, text that is not UTF-8"
+          + " or not JSON, a key twice in one object, no or an unknown resourceType, a Bundle whose entry is not a"
+          + " list, a document or NDJSON line over 16 MB, more than 2,000,000 JSON values in a document or"
+          + " 200,000 in one resource. Every file is read and reported either way."
     })
 final class ValidateCommand implements Callable<Integer> {
 
@@ -50,71 +54,108 @@ final class ValidateCommand implements Callable<Integer> {
     json
   }
 
+  /** Counts over the whole run, as results stream past. */
+  private static final class Totals {
+    long resources;
+    long errors;
+    long warnings;
+    long unvalidated;
+    long unusable;
+
+    void add(FileValidation.Result result) {
+      if (result.input().unusable()) {
+        unusable++;
+        return;
+      }
+      resources++;
+      errors += result.errors();
+      warnings += result.warnings();
+      if (!result.validated()) {
+        unvalidated++;
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     FhirContext fhir = FhirContext.forR4Cached();
-    List<InputResource> inputs = new ResourceFiles(fhir).read(paths);
     FileValidation validation = new FileValidation(ProfileValidator.shared(fhir));
     if (profile != null) {
       validation.requireKnownProfile(profile);
     }
-    List<FileValidation.Result> results = new ArrayList<>();
-    for (InputResource input : inputs) {
-      results.add(validation.validate(input, profile));
-    }
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Totals totals = new Totals();
+    ResourceFiles files = new ResourceFiles(fhir);
     if (format == Format.json) {
-      out.println(json(results));
+      try (JsonGenerator json = new ObjectMapper().getFactory().createGenerator(out)
+          .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false).useDefaultPrettyPrinter()) {
+        json.writeStartObject();
+        json.writeArrayFieldStart("results");
+        files.read(paths, input -> {
+          FileValidation.Result result = validation.validate(input, profile);
+          totals.add(result);
+          write(json, result);
+        });
+        json.writeEndArray();
+        json.writeNumberField("resources", totals.resources);
+        json.writeNumberField("errors", totals.errors);
+        json.writeNumberField("warnings", totals.warnings);
+        json.writeNumberField("unusable", totals.unusable);
+        json.writeEndObject();
+      }
+      out.println();
     } else {
-      text(results, out);
+      files.read(paths, input -> {
+        FileValidation.Result result = validation.validate(input, profile);
+        totals.add(result);
+        print(result, out, err);
+      });
+      out.printf("%d resources: %d errors, %d warnings; %d without a role in the cohort (not validated)%s%n",
+          totals.resources, totals.errors, totals.warnings, totals.unvalidated,
+          totals.unusable == 0 ? "" : "; " + totals.unusable + " inputs unusable (see the errors above)");
     }
     out.flush();
-    return results.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+    err.flush();
+    if (totals.unusable > 0) {
+      return Main.EXIT_BAD_INPUT;
+    }
+    return totals.errors > 0 ? 1 : 0;
   }
 
-  private static void text(List<FileValidation.Result> results, PrintWriter out) {
-    long errors = 0;
-    long warnings = 0;
-    long unvalidated = 0;
-    for (FileValidation.Result result : results) {
-      String where = result.input().source() + " " + result.input().reference();
-      if (!result.validated()) {
-        unvalidated++;
-      }
-      for (ValidationIssue issue : result.issues()) {
-        out.println(where + " " + issue.describe());
-      }
-      errors += result.errors();
-      warnings += result.warnings();
+  private static void print(FileValidation.Result result, PrintWriter out, PrintWriter err) {
+    if (result.input().unusable()) {
+      err.println("error: " + result.input().problem());
+      return;
     }
-    out.printf("%d resources: %d errors, %d warnings; %d without a role in the cohort (not validated)%n",
-        results.size(), errors, warnings, unvalidated);
+    String where = result.input().source() + " " + result.input().reference();
+    for (ValidationIssue issue : result.issues()) {
+      out.println(where + " " + issue.describe());
+    }
   }
 
-  private static String json(List<FileValidation.Result> results) throws Exception {
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (FileValidation.Result result : results) {
-      Map<String, Object> item = new LinkedHashMap<>();
-      item.put("source", result.input().source());
-      item.put("resource", result.input().reference());
-      item.put("profile", result.profileUrl());
-      List<Map<String, Object>> issues = new ArrayList<>();
-      for (ValidationIssue issue : result.issues()) {
-        Map<String, Object> i = new LinkedHashMap<>();
-        i.put("severity", issue.severity().name().toLowerCase(java.util.Locale.ROOT));
-        i.put("location", issue.location());
-        i.put("message", issue.message());
-        i.put("rule", issue.rule());
-        issues.add(i);
+  private static void write(JsonGenerator json, FileValidation.Result result) {
+    try {
+      json.writeStartObject();
+      json.writeStringField("source", result.input().source());
+      json.writeStringField("resource", result.input().reference());
+      json.writeStringField("profile", result.profileUrl());
+      if (result.input().unusable()) {
+        json.writeBooleanField("unusable", true);
       }
-      item.put("issues", issues);
-      items.add(item);
+      json.writeArrayFieldStart("issues");
+      for (ValidationIssue issue : result.issues()) {
+        json.writeStartObject();
+        json.writeStringField("severity", issue.severity().name().toLowerCase(Locale.ROOT));
+        json.writeStringField("location", issue.location());
+        json.writeStringField("message", issue.message());
+        json.writeStringField("rule", issue.rule());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("resources", results.size());
-    root.put("errors", results.stream().mapToLong(FileValidation.Result::errors).sum());
-    root.put("warnings", results.stream().mapToLong(FileValidation.Result::warnings).sum());
-    root.put("results", items);
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
   }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Procedure;
@@ -32,7 +33,10 @@ final class ClassifiedChart {
 
   private final Map<ResourceRole, List<Fact>> usable = new EnumMap<>(ResourceRole.class);
   private final Map<ResourceRole, List<Fact>> unusable = new EnumMap<>(ResourceRole.class);
-  private final List<LocalDate> allDates = new ArrayList<>();
+  private final List<Dated> allDates = new ArrayList<>();
+
+  /** A clinical date and the resource it was read off ({@code Type/id}). */
+  record Dated(LocalDate date, String reference) {}
 
   static ClassifiedChart of(ReviewedRecord reviewed) {
     PatientRecord record = reviewed.record();
@@ -54,17 +58,17 @@ final class ClassifiedChart {
     if (reviewed.isSetAside(resource)) {
       return;
     }
-    seen(date);
-    seen(alsoSeen);
+    seen(date, resource);
+    seen(alsoSeen, resource);
     reviewed.role(resource).ifPresent(role -> {
       Map<ResourceRole, List<Fact>> target = reviewed.errors(resource).isEmpty() ? usable : unusable;
       target.computeIfAbsent(role, r -> new ArrayList<>()).add(new Fact(role, resource, date));
     });
   }
 
-  private void seen(LocalDate date) {
+  private void seen(LocalDate date, Resource resource) {
     if (date != null) {
-      allDates.add(date);
+      allDates.add(new Dated(date, ResourceFinding.reference(resource)));
     }
   }
 
@@ -95,6 +99,11 @@ final class ClassifiedChart {
 
   /** Every clinical date seen in the chart (onsets, recorded dates, procedures, observations). */
   List<LocalDate> allDates() {
-    return List.copyOf(allDates);
+    return allDates.stream().map(Dated::date).toList();
+  }
+
+  /** The earliest clinical date of the chart and its resource, if the chart has any. */
+  Optional<Dated> earliest() {
+    return allDates.stream().min(Comparator.comparing(Dated::date));
   }
 }

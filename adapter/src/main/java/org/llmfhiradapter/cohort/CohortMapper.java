@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -41,6 +42,12 @@ public final class CohortMapper {
    */
   static final int RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS = 30;
 
+  /** Older than this at the resection is a wrong birth date, not a patient (the oldest people live to ~120). */
+  static final int MAX_AGE_YEARS = 120;
+
+  /** A day as the validator quotes it (with any time after it): exclusions.csv holds no patient's date. */
+  private static final Pattern DATES = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[0-9T:.+\\-Z]*");
+
   private final RoleClassifier classifier;
   private final LocalDate dataCutoff;
 
@@ -65,25 +72,39 @@ public final class CohortMapper {
     Patient patient = record.patient();
     String patientRef = "Patient/" + record.patientId();
 
+    if (!record.unreadable().isEmpty()) {
+      // Part of the record never arrived as readable FHIR: whatever it held is unknown.
+      return excluded(record, ExclusionReason.INVALID_RESOURCE, patientRef,
+          DATES.matcher(record.unreadable().get(0)).replaceAll("(a date)") + "; the patient's record is incomplete"
+              + (record.unreadable().size() > 1 ? " (and " + (record.unreadable().size() - 1) + " more requests)" : ""));
+    }
     LocalDate birthDate = patient.hasBirthDateElement() ? ClinicalDates.of(patient.getBirthDateElement()) : null;
     if (birthDate == null) {
       return excluded(record, ExclusionReason.NO_BIRTH_DATE, patientRef,
-          "Patient.birthDate is missing or less precise than a day; age at resection needs it");
+          "Patient.birthDate is missing, not a valid date, or less precise than a day; age at resection needs it");
+    }
+    Optional<MappingOutcome> implausible = implausibleDates(record, patient, birthDate, chart);
+    if (implausible.isPresent()) {
+      return implausible.get();
     }
     List<ResourceFinding> patientErrors = reviewed.errors(patient);
     if (!patientErrors.isEmpty()) {
       return invalid(record, patientErrors);
     }
+    // Before anything is read off the chart: with a resource it needs unusable, every later reading (which
+    // liver metastasis dates the diagnosis, which resection is the index) could be the wrong one.
+    Optional<Fact> needed = chart.unusable().stream().filter(fact -> !standsIn(chart, fact)).findFirst();
+    if (needed.isPresent()) {
+      return invalid(record, reviewed.errors(needed.get().resource()));
+    }
     if (chart.facts(ResourceRole.PRIMARY_LEIOMYOSARCOMA).isEmpty()) {
-      return unusableOr(reviewed, chart, ResourceRole.PRIMARY_LEIOMYOSARCOMA)
-          .orElseGet(() -> noLeiomyosarcoma(reviewed, patientRef));
+      return noLeiomyosarcoma(reviewed, patientRef);
     }
     Optional<Fact> llm = chart.facts(ResourceRole.LIVER_METASTASIS).stream().filter(f -> f.date() != null).findFirst();
     if (llm.isEmpty()) {
-      return unusableOr(reviewed, chart, ResourceRole.LIVER_METASTASIS)
-          .orElseGet(() -> excluded(record, ExclusionReason.NO_LIVER_METASTASIS, patientRef,
-              "no liver-metastasis Condition (ValueSet llm-liver-metastasis-codes) with an onset (or, without one,"
-                  + " a recorded date) to the day" + setAsideNote(reviewed, ResourceRole.LIVER_METASTASIS)));
+      return excluded(record, ExclusionReason.NO_LIVER_METASTASIS, patientRef,
+          "no liver-metastasis Condition (ValueSet llm-liver-metastasis-codes) with an onset (or, without one,"
+              + " a recorded date) to the day" + setAsideNote(reviewed, ResourceRole.LIVER_METASTASIS));
     }
     LocalDate llmDate = llm.get().date();
     LocalDate earliestResection = llmDate.minusDays(RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS);
@@ -92,13 +113,22 @@ public final class CohortMapper {
             .filter(f -> f.date() != null && !f.date().isBefore(earliestResection))
             .findFirst();
     if (resection.isEmpty()) {
-      return unusableOr(reviewed, chart, ResourceRole.HEPATIC_RESECTION)
-          .orElseGet(() -> excluded(record, ExclusionReason.NO_HEPATIC_RESECTION, llm.get().reference(),
-              "no completed hepatic resection Procedure (ValueSet llm-hepatic-resection-codes) dated on or after the"
-                  + " liver-metastasis diagnosis (" + RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS + " days' grace)"
-                  + setAsideNote(reviewed, ResourceRole.HEPATIC_RESECTION)));
+      return excluded(record, ExclusionReason.NO_HEPATIC_RESECTION, llm.get().reference(),
+          "no completed hepatic resection Procedure (ValueSet llm-hepatic-resection-codes) dated on or after the"
+              + " liver-metastasis diagnosis (" + RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS + " days' grace)"
+              + setAsideNote(reviewed, ResourceRole.HEPATIC_RESECTION));
     }
     LocalDate index = resection.get().date();
+    if (index.isAfter(dataCutoff)) {
+      return excluded(record, ExclusionReason.INDEX_AFTER_CUTOFF, resection.get().reference(),
+          "the hepatic resection is dated after the data cut-off (" + dataCutoff + "): there is no follow-up to"
+              + " analyse; move llm.pipeline.data-cutoff later, or check the resection's date");
+    }
+    if (Period.between(birthDate, index).getYears() > MAX_AGE_YEARS) {
+      return excluded(record, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
+          "Patient.birthDate makes the patient older than " + MAX_AGE_YEARS + " at the hepatic resection "
+              + resection.get().reference() + "; one of the two dates is wrong");
+    }
 
     if (patient.getDeceased() instanceof BooleanType deceased && deceased.booleanValue()) {
       return excluded(record, ExclusionReason.DEATH_DATE_UNKNOWN, patientRef,
@@ -125,10 +155,6 @@ public final class CohortMapper {
       return excluded(record, ExclusionReason.CONFLICTING_MARGINS, conflict.get().reference(),
           "the last resection of the primary has residual-tumor results that disagree (" + variables.marginValues()
               + "); correct or retract the wrong one");
-    }
-    Optional<Fact> needed = chart.unusable().stream().filter(fact -> !standsIn(chart, fact)).findFirst();
-    if (needed.isPresent()) {
-      return invalid(record, reviewed.errors(needed.get().resource()));
     }
 
     boolean died = death != null && !death.isAfter(dataCutoff);
@@ -166,17 +192,39 @@ public final class CohortMapper {
   }
 
   /**
+   * Dates that cannot all be true exclude the patient before anything is computed from them: a birth after the
+   * data cut-off or after the chart's first clinical date, a death before the birth. (An age over 120 at the
+   * resection is checked once the resection is known.)
+   */
+  private Optional<MappingOutcome> implausibleDates(
+      PatientRecord record, Patient patient, LocalDate birthDate, ClassifiedChart chart) {
+    String patientRef = "Patient/" + record.patientId();
+    if (birthDate.isAfter(dataCutoff)) {
+      return Optional.of(excluded(record, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
+          "Patient.birthDate is after the data cut-off (" + dataCutoff + "); check the Patient's birth date"));
+    }
+    Optional<ClassifiedChart.Dated> first = chart.earliest();
+    if (first.isPresent() && birthDate.isAfter(first.get().date())) {
+      return Optional.of(excluded(record, ExclusionReason.IMPLAUSIBLE_DATES, first.get().reference(),
+          "Patient.birthDate is after this resource's clinical date; one of the two dates is wrong"));
+    }
+    if (patient.getDeceased() instanceof DateTimeType deceasedAt) {
+      LocalDate death = ClinicalDates.of(deceasedAt);
+      if (death != null && death.isBefore(birthDate)) {
+        return Optional.of(excluded(record, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
+            "Patient.deceasedDateTime is before Patient.birthDate; one of the two dates is wrong"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * A usable resource stands in for an unusable one when it says the same thing: same role, same date (a
    * duplicate entry, a repeated diagnosis). Anything else the record might read differently without it.
    */
   private static boolean standsIn(ClassifiedChart chart, Fact unusable) {
     return unusable.date() != null
         && chart.facts(unusable.role()).stream().anyMatch(f -> unusable.date().equals(f.date()));
-  }
-
-  /** When a role has no usable resource but an unusable one, that resource is what to fix. */
-  private static Optional<MappingOutcome> unusableOr(ReviewedRecord reviewed, ClassifiedChart chart, ResourceRole role) {
-    return chart.unusable(role).stream().findFirst().map(f -> invalid(reviewed.record(), reviewed.errors(f.resource())));
   }
 
   /**
@@ -238,7 +286,14 @@ public final class CohortMapper {
   private static MappingOutcome invalid(PatientRecord record, List<ResourceFinding> errors) {
     ResourceFinding first = errors.get(0);
     String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more errors)" : "";
-    return excluded(record, ExclusionReason.INVALID_RESOURCE, first.resource(), first.describe() + more);
+    // The validator's message quotes the value; on the Patient that may be a birth date or a name.
+    String what =
+        first.resource().startsWith("Patient/")
+            ? first.resource() + " fails profile " + first.profileId() + ": " + first.issue().location()
+                + (first.issue().rule() == null ? "" : " [" + first.issue().rule() + "]")
+            : first.describe();
+    String message = DATES.matcher(what).replaceAll("(a date)") + more;
+    return excluded(record, ExclusionReason.INVALID_RESOURCE, first.resource(), message);
   }
 
   private static MappingOutcome excluded(PatientRecord record, ExclusionReason reason, String resource, String message) {

@@ -8,6 +8,8 @@ public enum ExclusionReason {
   DEATH_DATE_UNKNOWN("death-date-unknown", "deceased without a date of death"),
   DEATH_BEFORE_INDEX("death-before-index", "death recorded before the hepatic resection"),
   NO_BIRTH_DATE("no-birth-date", "no birth date"),
+  IMPLAUSIBLE_DATES("implausible-dates", "dates that cannot all be true (birth after care, death before birth, age over 120)"),
+  INDEX_AFTER_CUTOFF("index-after-cutoff", "hepatic resection after the data cut-off"),
   INVALID_RESOURCE("invalid-resource", "a resource fails its profile"),
   CONFLICTING_MARGINS("conflicting-margins", "conflicting residual-tumor (R) results for the primary resection");
 

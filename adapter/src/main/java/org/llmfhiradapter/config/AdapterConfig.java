@@ -74,8 +74,11 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
    * @param measureUrl canonical URL of the Measure the reports refer to
    * @param identifierSystem system of the report's stable identifier
    * @param cohortName cohort name, part of the report identifier
+   * @param studyStart start of the study period the report covers, a year ({@code 1999}) or a day; empty: the
+   *     year of the first resection (never its day, which is one patient's surgery)
    */
-  public record Publish(boolean enabled, String measureUrl, String identifierSystem, String cohortName) {}
+  public record Publish(
+      boolean enabled, String measureUrl, String identifierSystem, String cohortName, String studyStart) {}
 
   /**
    * @param port loopback port of the embedded server (0: any free port)
@@ -132,7 +135,8 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
             s.getBoolean("llm.publish.enabled"),
             s.get("llm.publish.measure-url"),
             s.get("llm.publish.identifier-system"),
-            s.get("llm.publish.cohort-name"));
+            s.get("llm.publish.cohort-name"),
+            studyStart(s.get("llm.publish.study-start")));
     int port = s.getInt("llm.sandbox.port");
     if (port < 0 || port > 65535) {
       throw new ConfigException("Setting llm.sandbox.port must be between 0 and 65535, but is " + port);
@@ -166,6 +170,22 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
       throw new ConfigException("Setting " + key + " must be greater than 0, but is " + value);
     }
     return value;
+  }
+
+  private static String studyStart(String value) {
+    String start = value.strip();
+    if (start.isEmpty()) {
+      return start;
+    }
+    try {
+      if (start.matches("\\d{4}")) {
+        return start;
+      }
+      return LocalDate.parse(start).toString();
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(
+          "Setting llm.publish.study-start must be a year like 1999 or a date like 1999-01-01, but is '" + value + "'");
+    }
   }
 
   private static LocalDate date(Settings s, String key, Clock clock) {

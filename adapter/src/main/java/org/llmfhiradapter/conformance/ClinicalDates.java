@@ -59,7 +59,8 @@ public final class ClinicalDates {
   }
 
   public static LocalDate of(BaseDateTimeType value) {
-    if (value == null || !value.hasValue() || value.getPrecision() == null) {
+    // A value the parser kept as written but could not read (2001-02-30, "yesterday") has no date.
+    if (value == null || !value.hasValue() || value.getValue() == null || value.getPrecision() == null) {
       return null;
     }
     if (value.getPrecision().ordinal() < TemporalPrecisionEnum.DAY.ordinal()) {

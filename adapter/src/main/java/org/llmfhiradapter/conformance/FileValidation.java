@@ -15,7 +15,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * Validates resources read from files, each against the profile of its role: the one given, else the one of
  * ours its {@code meta.profile} claims, else the one its code gives it (after the same normalization the pull
- * applies). A resource that plays no role in the cohort is reported as not validated.
+ * applies). A Condition, Procedure or Observation that plays no role is checked against base R4; any other
+ * resource without a role of ours is reported as not validated.
  */
 public final class FileValidation {
 
@@ -60,8 +61,11 @@ public final class FileValidation {
 
   public Result validate(InputResource input, String givenProfile) {
     Resource resource = input.resource();
-    String profile = givenProfile != null ? givenProfile : inferProfile(resource).orElse(null);
     List<ValidationIssue> issues = new ArrayList<>(input.parseIssues());
+    if (resource == null) {
+      return new Result(input, null, issues);
+    }
+    String profile = givenProfile != null ? givenProfile : inferProfile(resource).orElse(null);
     if (profile == null) {
       return new Result(input, null, issues);
     }
@@ -100,6 +104,10 @@ public final class FileValidation {
       return Optional.empty();
     }
     CodeNormalizer.normalize(code);
-    return classifier.roleByCode(resource, code).map(ResourceRole::profileUrl);
+    // A Condition, Procedure or Observation that plays no role is still held to base R4 (an Observation
+    // without a code is an error there, not just "no role").
+    return classifier.roleByCode(resource, code)
+        .map(ResourceRole::profileUrl)
+        .or(() -> Optional.of("http://hl7.org/fhir/StructureDefinition/" + resource.fhirType()));
   }
 }

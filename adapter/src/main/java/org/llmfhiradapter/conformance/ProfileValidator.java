@@ -98,7 +98,15 @@ public final class ProfileValidator {
 
   /** Validates a resource against one profile (by canonical URL), whatever its meta.profile says. */
   public List<ValidationIssue> validate(IBaseResource resource, String profileUrl) {
-    return issues(reused.validate(resource, profileUrl));
+    try {
+      return issues(reused.validate(resource, profileUrl));
+    } catch (RuntimeException e) {
+      // HAPI's encoder fails on some values the lenient parser kept (an extension's integer "abc"): the
+      // resource is unusable, which is an error of that resource, not of the run.
+      return List.of(new ValidationIssue(ValidationIssue.Severity.ERROR, resource.fhirType(),
+          "a value does not fit its element's type, so the resource cannot be read for validation ("
+              + e.getClass().getSimpleName() + ")", "unreadable-value"));
+    }
   }
 
   /** Validates raw JSON (so that elements a parser would drop are reported too) against one profile. */

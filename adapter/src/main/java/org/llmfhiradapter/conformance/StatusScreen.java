@@ -51,20 +51,21 @@ final class StatusScreen {
     Map<Resource, String> setAside = new IdentityHashMap<>();
     for (Condition condition : record.conditions()) {
       for (Coding coding : condition.getVerificationStatus().getCoding()) {
-        if (VOID_VERIFICATION.contains(coding.getCode())) {
+        if (coding.getCode() != null && VOID_VERIFICATION.contains(coding.getCode())) {
           setAside.put(condition, coding.getCode());
         }
       }
     }
     for (Procedure procedure : record.procedures()) {
-      if (!DONE.contains(procedure.getStatus())) {
+      if (procedure.getStatus() == null || !DONE.contains(procedure.getStatus())) {
         setAside.put(procedure, procedure.getStatus() == null ? "no status" : procedure.getStatus().toCode());
       }
     }
     for (Observation observation : record.observations()) {
-      if (VOID_OBSERVATION.contains(observation.getStatus())) {
-        setAside.put(observation, observation.getStatus().toCode());
-      } else if (PRELIMINARY.contains(observation.getStatus()) && hasFinal(observation, record.observations(), roles)) {
+      Observation.ObservationStatus status = observation.getStatus();
+      if (status != null && VOID_OBSERVATION.contains(status)) {
+        setAside.put(observation, status.toCode());
+      } else if (status != null && PRELIMINARY.contains(status) && hasFinal(observation, record.observations(), roles)) {
         setAside.put(observation, "superseded " + observation.getStatus().toCode());
       }
     }
@@ -78,7 +79,8 @@ final class StatusScreen {
     }
     LocalDate date = ClinicalDates.of(preliminary);
     for (Observation other : all) {
-      if (other != preliminary && FINAL.contains(other.getStatus()) && roles.get(other) == role
+      boolean isFinal = other.getStatus() != null && FINAL.contains(other.getStatus());
+      if (other != preliminary && isFinal && roles.get(other) == role
           && focus(other).equals(focus(preliminary)) && near(ClinicalDates.of(other), date)) {
         return true;
       }

@@ -1,7 +1,12 @@
 package org.llmfhiradapter.conformance;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Procedure;
@@ -22,7 +27,11 @@ final class ValidationView {
     if (!(resource instanceof Condition || resource instanceof Procedure || resource instanceof Observation)) {
       return resource;
     }
-    Resource copy = resource.copy();
+    Resource copy = copy(resource);
+    if (copy == null) {
+      // Not even its JSON can be read back: the validator gets it as it is, and reports what it can.
+      return resource;
+    }
     if (copy instanceof Condition condition) {
       keepKnown(condition.getCode(), knownSystems);
     } else if (copy instanceof Procedure procedure) {
@@ -36,9 +45,32 @@ final class ValidationView {
     return copy;
   }
 
+  /**
+   * A deep copy. HAPI's {@code copy()} re-parses every primitive and fails on a value the lenient pull parser
+   * kept as written (a date 2001-02-30); such a resource is copied through its JSON instead, value kept, so
+   * that the validator can report it; null when even that fails.
+   */
+  private static Resource copy(Resource resource) {
+    try {
+      return resource.copy();
+    } catch (DataFormatException e) {
+      try {
+        IParser parser = FhirContext.forR4Cached().newJsonParser()
+            .setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
+        return (Resource) parser.parseResource(parser.encodeResourceToString(resource));
+      } catch (RuntimeException unreadable) {
+        return null;
+      }
+    }
+  }
+
+  private static boolean isKnown(Coding coding, Set<String> known) {
+    return coding.getSystem() != null && known.contains(coding.getSystem());
+  }
+
   private static void keepKnown(CodeableConcept concept, Set<String> known) {
-    if (concept.getCoding().stream().anyMatch(c -> known.contains(c.getSystem()))) {
-      concept.getCoding().removeIf(c -> !known.contains(c.getSystem()));
+    if (concept.getCoding().stream().anyMatch(c -> isKnown(c, known))) {
+      concept.getCoding().removeIf(c -> !isKnown(c, known));
     }
   }
 }

@@ -1,7 +1,9 @@
 package org.llmfhiradapter.publish;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.r4.model.CodeType;
@@ -81,12 +83,19 @@ public final class MeasureReportFactory {
     report.setStatus(MeasureReport.MeasureReportStatus.COMPLETE);
     report.setType(MeasureReport.MeasureReportType.SUMMARY);
     report.setMeasure(config.measureUrl() + (measureVersion == null ? "" : "|" + measureVersion));
-    report.setDate(new Date());
+    // To the millisecond: it tells this run's report from another's when an answer is lost (publisher).
+    report.setDateElement(new DateTimeType(new Date(), TemporalPrecisionEnum.MILLI));
+    // The period is the study's: its configured start, else the year of the first resection. The day of
+    // the first resection would be one patient's surgery date in a published aggregate.
     report.getPeriod().setEndElement(new DateTimeType(result.dataCutoff().toString()));
-    result.cohort().included().stream()
-        .map(CaseRecord::indexDate)
-        .min(java.util.Comparator.naturalOrder())
-        .ifPresent(first -> report.getPeriod().setStartElement(new DateTimeType(first.toString())));
+    if (!config.studyStart().isEmpty()) {
+      report.getPeriod().setStartElement(new DateTimeType(config.studyStart()));
+    } else {
+      result.cohort().included().stream()
+          .map(CaseRecord::indexDate)
+          .min(Comparator.naturalOrder())
+          .ifPresent(first -> report.getPeriod().setStartElement(new DateTimeType(String.valueOf(first.getYear()))));
+    }
     if (cohortGroup != null) {
       report.addEvaluatedResource(new Reference(cohortGroup));
     }

@@ -1,11 +1,10 @@
 package org.llmfhiradapter.publish;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Group;
@@ -15,29 +14,48 @@ import org.hl7.fhir.r4.model.Resource;
 import org.llmfhiradapter.analysis.StudyResult;
 import org.llmfhiradapter.conformance.ProfileValidator;
 import org.llmfhiradapter.conformance.ValidationIssue;
+import org.llmfhiradapter.source.FhirRequests;
+import org.llmfhiradapter.source.SourceException;
+import org.llmfhiradapter.source.WriteOutcomeUnknownException;
 
 /**
  * Publishes a run's results to the FHIR server in one transaction: the Measure (created once, if absent), the
  * cohort Group and the MeasureReport (each a conditional update on its stable identifier, so a rerun for the
  * same cohort and data cut-off replaces them instead of adding more). The report is validated against its
- * profile before anything is sent; a refused or failed transaction leaves the server as it was. The report
- * is then read back from the server.
+ * profile before anything is sent; a refused transaction leaves the server as it was. The report is then read
+ * back from the server.
  */
 public final class MeasureReportPublisher {
 
   private final IGenericClient client;
+  private final FhirRequests requests;
   private final MeasureReportFactory factory;
   private final Measure measure;
   private final ProfileValidator validator;
 
+  /**
+   * @param requests runs the writes and reads with the destination's retries and credentials
+   */
   public MeasureReportPublisher(
-      IGenericClient client, MeasureReportFactory factory, Measure measure, ProfileValidator validator) {
+      IGenericClient client,
+      FhirRequests requests,
+      MeasureReportFactory factory,
+      Measure measure,
+      ProfileValidator validator) {
     this.client = client;
+    this.requests = requests;
     this.factory = factory;
     this.measure = measure;
     this.validator = validator;
   }
 
+  /**
+   * Writes the results, retried as the pull retries (the transaction is safe to repeat: conditional updates on
+   * stable identifiers), once more after a 409 from a concurrent run; an attempt that got no answer is first
+   * checked by reading the report back (this run's report is known by its generation time).
+   *
+   * @throws PublishException saying what is known: nothing was written, or the outcome is unknown
+   */
   public Publication publish(StudyResult result) {
     String groupUrn = "urn:uuid:" + UUID.randomUUID();
     Group group = CohortGroupFactory.build(result);
@@ -54,34 +72,45 @@ public final class MeasureReportPublisher {
     add(transaction, group, groupUrn, Bundle.HTTPVerb.PUT,
         "Group?identifier=" + encode(CohortGroupFactory.IDENTIFIER_SYSTEM + "|" + CohortGroupFactory.identifierValue(result)));
     add(transaction, report, "urn:uuid:" + UUID.randomUUID(), Bundle.HTTPVerb.PUT, reportMatch);
+    String generated = report.getDateElement().getValueAsString();
 
     try {
-      Bundle response = client.transaction().withBundle(transaction).execute();
-      String status = response.getEntry().get(2).getResponse().getStatus();
-      Bundle found = client.search().byUrl(reportMatch).returnBundle(Bundle.class).execute();
-      // Only the matches: a server may add OperationOutcome entries (Epic does).
-      List<MeasureReport> reports =
-          found.getEntry().stream()
-              .map(Bundle.BundleEntryComponent::getResource)
-              .filter(MeasureReport.class::isInstance)
-              .map(MeasureReport.class::cast)
-              .toList();
+      Optional<Bundle> response =
+          requests.write(
+              "Results transaction (Measure, Group, MeasureReport)",
+              () -> client.transaction().withBundle(transaction).execute(),
+              () -> reports(reportMatch).stream().anyMatch(r -> generated.equals(r.getDateElement().getValueAsString())));
+      List<MeasureReport> reports = requests.call("MeasureReport read-back", () -> reports(reportMatch));
       if (reports.size() != 1) {
         throw new PublishException(
             "After writing, the server holds " + reports.size() + " MeasureReports with identifier "
                 + system + "|" + value + "; expected exactly one");
       }
       MeasureReport readBack = reports.get(0);
-      return new Publication(readBack.getIdElement().getValue(), status != null && status.startsWith("201"), readBack);
-    } catch (FhirClientConnectionException e) {
+      boolean created =
+          response
+              .map(r -> r.getEntry().get(2).getResponse().getStatus())
+              .map(status -> status != null && status.startsWith("201"))
+              .orElse("1".equals(readBack.getMeta().getVersionId()));
+      return new Publication(readBack.getIdElement().getValue(), created, readBack);
+    } catch (WriteOutcomeUnknownException e) {
       throw new PublishException(
-          "Cannot reach the FHIR server to publish the results (" + e.getMessage() + "); nothing was written", e);
-    } catch (BaseServerResponseException e) {
+          "Publishing the results: " + e.getMessage() + "; whether the server applied the transaction is unknown."
+              + " Rerun to make sure: a rerun replaces the report, it never adds a second one", e);
+    } catch (SourceException e) {
       throw new PublishException(
-          "The FHIR server refused the results transaction (HTTP " + e.getStatusCode() + ": "
-              + firstLine(e.getMessage()) + "); nothing was written, earlier reports are unchanged",
-          e);
+          "Publishing the results: " + e.getMessage() + "; nothing was written, earlier reports are unchanged", e);
     }
+  }
+
+  /** The MeasureReports the server holds for the identifier search (a server may add OperationOutcomes: Epic does). */
+  private List<MeasureReport> reports(String reportMatch) {
+    Bundle found = client.search().byUrl(reportMatch).returnBundle(Bundle.class).execute();
+    return found.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(MeasureReport.class::isInstance)
+        .map(MeasureReport.class::cast)
+        .toList();
   }
 
   private void requireValid(MeasureReport report) {
@@ -103,13 +132,5 @@ public final class MeasureReportPublisher {
 
   private static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "no detail";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

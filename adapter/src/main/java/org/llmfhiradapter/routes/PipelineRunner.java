@@ -80,6 +80,7 @@ public final class PipelineRunner {
               source.baseUrl(),
               new MeasureReportPublisher(
                   source.client(),
+                  source.requests(),
                   new MeasureReportFactory(config.publish(), measure.getVersion()),
                   measure,
                   validator)));

@@ -2,6 +2,9 @@ package org.llmfhiradapter.source;
 
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import java.util.Optional;
+import org.llmfhiradapter.config.AdapterConfig;
+import org.llmfhiradapter.source.auth.AuthConfig;
+import org.llmfhiradapter.source.auth.AuthInterceptor;
 
 /**
  * How the pull authenticates to the FHIR server: an interceptor that adds the credentials to requests for the
@@ -21,13 +24,15 @@ public interface Authentication {
         public boolean renew() {
           return false;
         }
+
+        @Override
+        public void prepare() {}
       };
 
   /** The authentication {@code llm.source.auth.*} asks for, for this source. */
-  static Authentication of(org.llmfhiradapter.source.auth.AuthConfig auth, org.llmfhiradapter.config.AdapterConfig.Source source) {
-    Optional<org.llmfhiradapter.source.auth.AuthInterceptor> interceptor =
-        org.llmfhiradapter.source.auth.AuthInterceptor.forSource(auth, source);
-    boolean tokens = auth.mode() == org.llmfhiradapter.source.auth.AuthConfig.Mode.SMART_BACKEND;
+  static Authentication of(AuthConfig auth, AdapterConfig.Source source) {
+    Optional<AuthInterceptor> interceptor = AuthInterceptor.forSource(auth, source);
+    boolean tokens = auth.mode() == AuthConfig.Mode.SMART_BACKEND;
     return new Authentication() {
       @Override
       public Optional<IClientInterceptor> interceptor() {
@@ -39,6 +44,11 @@ public interface Authentication {
         // The interceptor has already dropped the token the server refused; a fresh one may be accepted.
         return tokens;
       }
+
+      @Override
+      public void prepare() {
+        interceptor.ifPresent(AuthInterceptor::prepare);
+      }
     };
   }
 
@@ -46,4 +56,11 @@ public interface Authentication {
 
   /** Drops cached credentials after a 401; true when trying again with fresh ones may help. */
   boolean renew();
+
+  /**
+   * Gets the credentials ready before a request (a SMART token is fetched here, not inside the HTTP client).
+   *
+   * @throws AuthException when they cannot be had
+   */
+  void prepare();
 }

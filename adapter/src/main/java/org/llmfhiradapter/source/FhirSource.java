@@ -1,6 +1,7 @@
 package org.llmfhiradapter.source;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RequestFormatParamStyleEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -42,6 +43,7 @@ public final class FhirSource {
   private static final Logger log = LoggerFactory.getLogger(FhirSource.class);
 
   private final AdapterConfig.Source config;
+  private final FhirContext fhir;
   private final IGenericClient client;
   private final SearchPager pager;
   private final FhirRequests requests;
@@ -66,28 +68,48 @@ public final class FhirSource {
       throw new SourceException("No FHIR server given: set llm.source.base-url or use run --base-url URL");
     }
     this.config = config;
-    IRestfulClientFactory factory = fhirContext.getRestfulClientFactory();
+    this.fhir = pullContext(fhirContext);
+    IRestfulClientFactory factory = fhir.getRestfulClientFactory();
     // The adapter reads only what it asks for; fetching the (often megabyte-sized) CapabilityStatement
     // before the first request would only slow the first call down.
     factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
     factory.setConnectTimeout((int) config.connectTimeout().toMillis());
     factory.setSocketTimeout((int) config.readTimeout().toMillis());
     factory.setPoolMaxPerRoute(Math.max(20, factory.getPoolMaxPerRoute()));
-    this.client = fhirContext.newRestfulGenericClient(config.baseUrl());
+    this.client = fhir.newRestfulGenericClient(config.baseUrl());
     // Ask for JSON in the Accept header only. Left alone, HAPI's client accepts XML and JSON equally and
     // servers (HAPI among them) answer XML, which cost the server and the adapter more CPU per page than
     // anything else in the pull; a _format parameter would be one more parameter for vendors to vet.
     client.setEncoding(EncodingEnum.JSON);
     client.setFormatParamStyle(RequestFormatParamStyleEnum.NONE);
     authentication.interceptor().ifPresent(client::registerInterceptor);
-    this.requests = new FhirRequests(config.baseUrl(), new RetryPolicy(config.retry()), authentication::renew);
+    this.requests = new FhirRequests(config.baseUrl(), new RetryPolicy(config.retry()), authentication);
     this.pager = new SearchPager(client, requests, config.baseUrl());
     this.searches = new VendorSearches(config.vendor(), config.pageSize(), observationCodes, until);
+  }
+
+  /**
+   * The pull's own FHIR context: its own client factory (timeouts and redirect rules of this source, not the
+   * process-wide context's, which other callers also set), clients that follow no redirect off the server's
+   * origin, and a parser that keeps a bad value (a date such as 2001-02-30) as written instead of failing the
+   * whole page: the validator then reports it as an error of that resource, which costs one patient, not the
+   * run. The parser logs nothing: such values may be birth dates.
+   */
+  private static FhirContext pullContext(FhirContext template) {
+    FhirContext fhir = new FhirContext(template.getVersion().getVersion());
+    fhir.setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
+    fhir.setRestfulClientFactory(new OriginBoundClientFactory(fhir));
+    return fhir;
   }
 
   /** The base URL pulled from. */
   public String baseUrl() {
     return config.baseUrl();
+  }
+
+  /** The requests runner of this source (its retries and credentials), for writes back to the same server. */
+  public FhirRequests requests() {
+    return requests;
   }
 
   /** The client, for stages that write back to the same server (with the same credentials). */
@@ -172,8 +194,9 @@ public final class FhirSource {
    * this server by its id only, so no link leads a request (or its credentials) anywhere else.
    */
   public PatientRecord fetchPatient(String patientId) {
+    List<String> unreadable = new ArrayList<>();
     String id = patientId;
-    Patient patient = readPatient(id);
+    Patient patient = readPatient(id, unreadable);
     Set<String> halves = new LinkedHashSet<>(List.of(id));
     for (int hop = 0; hop < MAX_MERGE_HOPS; hop++) {
       String survivor = linked(patient, Patient.LinkType.REPLACEDBY).stream().findFirst().orElse(null);
@@ -182,7 +205,7 @@ public final class FhirSource {
       }
       log.debug("A candidate is a merged-away record; following it to its survivor");
       id = survivor;
-      patient = readPatient(id);
+      patient = readPatient(id, unreadable);
       halves.add(id);
     }
     halves.addAll(linked(patient, Patient.LinkType.REPLACES));
@@ -190,15 +213,37 @@ public final class FhirSource {
     List<Procedure> procedures = new ArrayList<>();
     List<Observation> observations = new ArrayList<>();
     for (String half : halves) {
-      addNew(conditions, all("Condition search by patient", Condition.class, searches.conditions(half)));
-      addNew(procedures, all("Procedure search by patient", Procedure.class, searches.procedures(half)));
-      addNew(observations, all("Observation search by patient", Observation.class, searches.observations(half)));
+      addNew(conditions, readable("Condition search by patient", Condition.class, searches.conditions(half), unreadable));
+      addNew(procedures, readable("Procedure search by patient", Procedure.class, searches.procedures(half), unreadable));
+      addNew(observations,
+          readable("Observation search by patient", Observation.class, searches.observations(half), unreadable));
     }
-    return new PatientRecord(id, patient, conditions, procedures, observations);
+    return new PatientRecord(id, patient, conditions, procedures, observations, unreadable);
   }
 
-  private Patient readPatient(String id) {
-    return requests.call("Patient read", () -> client.read().resource(Patient.class).withId(id).execute());
+  /**
+   * The Patient; when the server's answer cannot be read as FHIR even after the retries, a Patient with only
+   * its id, and the failure noted, so that the patient is excluded and the pull goes on.
+   */
+  private Patient readPatient(String id, List<String> unreadable) {
+    try {
+      return requests.call("Patient read", () -> client.read().resource(Patient.class).withId(id).execute());
+    } catch (UnreadableResponseException e) {
+      unreadable.add(e.getMessage());
+      Patient placeholder = new Patient();
+      placeholder.setId(id);
+      return placeholder;
+    }
+  }
+
+  /** A patient's search; an answer that cannot be read as FHIR is noted (the record is then incomplete). */
+  private <T extends Resource> List<T> readable(String description, Class<T> type, String url, List<String> unreadable) {
+    try {
+      return all(description, type, url);
+    } catch (UnreadableResponseException e) {
+      unreadable.add(e.getMessage());
+      return List.of();
+    }
   }
 
   /** Ids of the Patients this one links to with the given link type. */

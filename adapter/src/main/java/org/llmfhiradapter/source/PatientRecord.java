@@ -13,18 +13,28 @@ import org.hl7.fhir.r4.model.Resource;
  * server sent them (not yet normalized).
  *
  * @param patientId the server's logical id of the Patient (never logged)
+ * @param unreadable the requests of this record whose answer was not readable FHIR (after the retries), each
+ *     as one line saying which request and what was wrong; such a record is incomplete
  */
 public record PatientRecord(
     String patientId,
     Patient patient,
     List<Condition> conditions,
     List<Procedure> procedures,
-    List<Observation> observations) {
+    List<Observation> observations,
+    List<String> unreadable) {
 
   public PatientRecord {
     conditions = List.copyOf(conditions);
     procedures = List.copyOf(procedures);
     observations = List.copyOf(observations);
+    unreadable = List.copyOf(unreadable);
+  }
+
+  /** A record whose every request was answered readably. */
+  public PatientRecord(
+      String patientId, Patient patient, List<Condition> conditions, List<Procedure> procedures, List<Observation> observations) {
+    this(patientId, patient, conditions, procedures, observations, List.of());
   }
 
   /**

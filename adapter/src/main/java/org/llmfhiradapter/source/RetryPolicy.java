@@ -15,9 +15,10 @@ import org.llmfhiradapter.config.AdapterConfig;
 /**
  * When and how long to wait before trying a failed request again. Transient failures are HTTP 429, 502, 503
  * and 504, and failures of the connection itself (refused, reset, timed out, a response cut short). Waits grow
- * exponentially from the initial wait, with full jitter so that parallel workers do not retry in step, up to
+ * exponentially from the initial wait, with jitter so that parallel workers do not retry in step, up to
  * the maximum wait; a server's {@code Retry-After} (seconds or an HTTP date) is honoured when longer. A request
- * gives up after the maximum attempts, or when the next wait would pass the total budget.
+ * gives up after the maximum attempts, or when the next wait would pass the total budget. (The waits are "equal
+ * jitter": half the capped exponential wait, plus a random part of the other half.)
  */
 public final class RetryPolicy {
 

@@ -21,6 +21,12 @@ import java.util.Map;
  */
 public record CsvTable(String source, List<String> header, List<List<String>> rows, List<Integer> rowLines) {
 
+  /**
+   * Characters one cell may hold. Cells of these tables are numbers, dates, codes and labels; a longer one is
+   * not data (a file opened with the wrong delimiter, an embedded document) and would only fill memory.
+   */
+  public static final int MAX_CELL_CHARS = 100_000;
+
   public CsvTable {
     header = List.copyOf(header);
     rows = rows.stream().map(List::copyOf).toList();
@@ -92,7 +98,7 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
           if (ch == '\n') {
             line++;
           }
-          cell.append(ch);
+          append(cell, ch, source, recordLine, record.size());
         }
         continue;
       }
@@ -128,7 +134,7 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
           if (afterQuote && !Character.isWhitespace(ch)) {
             throw new TableException(source + " line " + line + ": text after a closing quote");
           }
-          cell.append(ch);
+          append(cell, ch, source, recordLine, record.size());
         }
       }
     }
@@ -142,6 +148,15 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
     if (!records.headerSeen) {
       throw new TableException(source + " is empty: a header row is expected");
     }
+  }
+
+  private static void append(StringBuilder cell, char ch, String source, int line, int column) {
+    if (cell.length() >= MAX_CELL_CHARS) {
+      throw new TableException(
+          source + " line " + line + ", column " + (column + 1) + ": a cell longer than " + MAX_CELL_CHARS
+              + " characters; refused (is the file comma-separated, with its quotes closed?)");
+    }
+    cell.append(ch);
   }
 
   /** Checks records as they come (the first is the header) and passes them on. */

@@ -47,4 +47,26 @@ class CommandHelpTest {
     assertThat(run.err().strip())
         .isEqualTo("error: Setting llm.source.page-size must be a whole number, but is 'zero' (env LLM_SOURCE_PAGE_SIZE)");
   }
+
+  @org.junit.jupiter.api.Test
+  void aValueOfTheWrongTypeIsOneLineNamingTheOptionAndWhereHelpIs() {
+    CliRun run = CliRun.of("analyze", "--event-value", "x", "--csv", "a.csv", "--time", "t", "--event", "e");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip().lines()).singleElement().satisfies(line -> assertThat(line)
+        .startsWith("error: Invalid value for option '--event-value': 'x' is not a double")
+        .endsWith("(see: llm-fhir-adapter analyze --help)"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "0", "false", "no", "off", " "})
+  void llmDebugSetToZeroEmptyOrFalseMeansNoStackTraces(String value) {
+    assertThat(Main.debug(value)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1", "true", "yes"})
+  void llmDebugSetToAnythingElseMeansStackTraces(String value) {
+    assertThat(Main.debug(value)).isTrue();
+  }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +126,69 @@ class ValidateCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("Unknown profile http://example.org/nope");
+  }
+
+  @Test
+  void badDatesAreErrorsOfTheirResourceAndEveryOtherFileIsStillValidated() throws Exception {
+    String condition = Files.readString(EXAMPLES.resolve("Condition-example-llm-liver-metastasis.json"));
+    String onset = "\"onsetDateTime\": \"2015-09-01\"";
+    assertThat(condition).contains(onset);
+    Path folder = Files.createDirectories(dir.resolve("charts"));
+    Files.writeString(folder.resolve("a-feb30.json"), condition.replace(onset, "\"onsetDateTime\": \"2015-02-30\""));
+    Files.writeString(folder.resolve("b-yesterday.json"), condition.replace(onset, "\"onsetDateTime\": \"yesterday\""));
+    Files.writeString(folder.resolve("c-offset.json"), condition.replace(onset, "\"onsetDateTime\": \"+25:00\""));
+    Files.writeString(folder.resolve("d-boolean.json"), condition.replace(onset, "\"onsetDateTime\": true"));
+    Files.writeString(folder.resolve("e-birth.json"), Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json"))
+        .replaceFirst("\"birthDate\": \"[^\"]+\"", "\"birthDate\": \"2015-02-30\""));
+    Files.writeString(folder.resolve("f-valid.json"), condition);
+
+    CliRun run = CliRun.of("validate", folder.toString());
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+    for (String file : List.of("a-feb30.json", "b-yesterday.json", "c-offset.json", "d-boolean.json", "e-birth.json")) {
+      assertThat(run.out().lines()).as(file).anySatisfy(line -> assertThat(line).contains(file).contains("ERROR"));
+    }
+    assertThat(run.out()).doesNotContain("f-valid.json").contains("6 resources:");
+    assertThat(run.out() + run.err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void anEmptyResourceTypeIsUnusableInputButTheOtherFilesAreStillReported() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("mixed"));
+    Files.writeString(folder.resolve("a-empty-type.json"), "{\"resourceType\": \"\", \"id\": \"x\"}");
+    Files.copy(EXAMPLES.resolve("invalid/llm-patient--gender-required.json"), folder.resolve("b-no-gender.json"));
+
+    CliRun run = CliRun.of("validate", folder.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("a-empty-type.json: \"resourceType\" is empty");
+    assertThat(run.out()).contains("b-no-gender.json Patient/invalid-llm-patient--gender-required ERROR")
+        .contains("1 resources: 1 errors").contains("1 inputs unusable");
+  }
+
+  @Test
+  void impossibleAndIncompleteResourcesAreErrors() throws Exception {
+    String patient = Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json"));
+    Path deathBeforeBirth = file("death.json", patient.replaceFirst("\"deceasedDateTime\": \"[^\"]+\"",
+        "\"deceasedDateTime\": \"1950-12-31\""));
+    Path unborn = file("unborn.json", patient.replaceFirst("\"birthDate\": \"[^\"]+\"", "\"birthDate\": \"2099-01-01\""));
+    Path noCode = file("nocode.json",
+        "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"subject\":{\"reference\":\"Patient/p\"}}");
+
+    CliRun run = CliRun.of("validate", deathBeforeBirth.toString(), unborn.toString(), noCode.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("death.json").contains("[llm-pat-1]")
+        .contains("unborn.json").contains("[llm-pat-2]")
+        .contains("nocode.json Observation/o1 ERROR Observation: Observation.code: minimum required = 1");
+  }
+
+  @Test
+  void duplicateKeysAndABundleWhoseEntryIsNotAListAreUnusableInput() throws Exception {
+    assertUnusable(file("dup.json", "{\"resourceType\":\"Patient\",\"birthDate\":\"1950-01-01\",\"birthDate\":\"1960-01-01\"}"),
+        "a key appears twice in one object");
+    assertUnusable(file("bundle.json", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":\"oops\"}"),
+        "Bundle.entry is string, not a list of entries");
   }
 
   private static void assertUnusable(Path file, String expected) {

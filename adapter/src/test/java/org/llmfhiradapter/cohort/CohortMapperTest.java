@@ -3,6 +3,8 @@ package org.llmfhiradapter.cohort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -14,6 +16,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
@@ -37,6 +40,9 @@ class CohortMapperTest {
   private static final RoleClassifier CLASSIFIER = RoleClassifier.from(VALIDATOR.profiles());
   private static final LocalDate CUTOFF = LocalDate.of(2024, 12, 31);
   private static final String ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3";
+  /** Parses as the pull does: values it cannot read are kept as written. */
+  private static final IParser PARSER = FhirContext.forR4Cached().newJsonParser()
+      .setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
 
   private static CaseRow row(LocalDate death, LocalDate lastContact) {
     return new CaseRow(
@@ -231,6 +237,59 @@ class CohortMapperTest {
 
     ((CodeableConcept) margin.getValue()).getCodingFirstRep().setCode("RX");
     assertThat(((MappingOutcome.Included) map(chart)).record().primaryR0()).isNull();
+  }
+
+  @Test
+  void aBirthAfterTheChartsFirstClinicalDateIsImplausibleNamingThatResource() {
+    List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
+    find(chart, "t1", Patient.class).setBirthDateElement(new DateType("2009-01-01"));
+
+    Exclusion exclusion = ((MappingOutcome.Excluded) map(chart)).exclusion();
+
+    assertThat(exclusion.reason()).isEqualTo(ExclusionReason.IMPLAUSIBLE_DATES);
+    assertThat(exclusion.resource()).isEqualTo("Condition/t1-primary");
+  }
+
+  @Test
+  void anAgeOver120AtTheResectionIsImplausible() {
+    List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
+    find(chart, "t1", Patient.class).setBirthDateElement(new DateType("1880-01-01"));
+
+    Exclusion exclusion = ((MappingOutcome.Excluded) map(chart)).exclusion();
+
+    assertThat(exclusion.reason()).isEqualTo(ExclusionReason.IMPLAUSIBLE_DATES);
+    assertThat(exclusion.message()).contains("older than 120");
+  }
+
+  @Test
+  void aResectionAfterTheDataCutoffIsExcludedNotANegativeSurvival() {
+    CaseRow late = new CaseRow(
+        "t1", "female", LocalDate.of(1950, 6, 15), "C54.2", LocalDate.of(2024, 2, 11), LocalDate.of(2024, 3, 20), "R0",
+        LocalDate.of(2024, 11, 2), 2, "3.1 cm", null, null, LocalDate.of(2025, 1, 15), "minor", null, null, List.of(),
+        null, LocalDate.of(2025, 6, 1));
+
+    Exclusion exclusion = ((MappingOutcome.Excluded) map(render(late))).exclusion();
+
+    assertThat(exclusion.reason()).isEqualTo(ExclusionReason.INDEX_AFTER_CUTOFF);
+    assertThat(exclusion.resource()).isEqualTo("Procedure/t1-hepatectomy");
+  }
+
+  @Test
+  void anUnreadableDateOnThePatientIsExcludedWithoutQuotingIt() {
+    List<Resource> chart = render(row(null, LocalDate.of(2019, 12, 1)));
+    DateTimeType deceased = new DateTimeType();
+    deceased.setValueAsString("2016-01-10");
+    find(chart, "t1", Patient.class).setDeceased(deceased);
+    // What the pull's lenient parser keeps for "yesterday": the text, no value.
+    Patient patient = (Patient) PARSER.parseResource(
+        FhirContext.forR4Cached().newJsonParser().encodeResourceToString(find(chart, "t1", Patient.class))
+            .replace("\"2016-01-10\"", "\"yesterday\""));
+    chart.set(0, patient);
+
+    Exclusion exclusion = ((MappingOutcome.Excluded) map(chart)).exclusion();
+
+    assertThat(exclusion.reason()).isEqualTo(ExclusionReason.INVALID_RESOURCE);
+    assertThat(exclusion.message()).contains("Patient.deceased").doesNotContain("yesterday");
   }
 
   @Test

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.MeasureReport;
@@ -21,6 +25,8 @@ import org.llmfhiradapter.cli.CliRun;
 import org.llmfhiradapter.conformance.ProfileValidator;
 import org.llmfhiradapter.conformance.ValidationIssue;
 import org.llmfhiradapter.fixtures.CaseRenderer;
+import org.llmfhiradapter.fixtures.CaseRow;
+import org.llmfhiradapter.fixtures.CaseTable;
 import org.llmfhiradapter.fixtures.Flavor;
 import org.llmfhiradapter.fixtures.RandomCases;
 import org.llmfhiradapter.sandbox.SandboxData;
@@ -101,7 +107,7 @@ class PublishIT {
       CliRun refused = run(proxy.baseUrl(server.baseUrl()), out);
 
       assertThat(refused.exitCode()).isEqualTo(1);
-      assertThat(refused.err()).contains("error: The FHIR server refused the results transaction (HTTP 500")
+      assertThat(refused.err()).contains("error: Publishing the results: Results transaction").contains("answered HTTP 500")
           .contains("nothing was written").doesNotContain("\tat ");
       assertThat(proxy.faultsServed()).isEqualTo(1);
     }
@@ -109,6 +115,34 @@ class PublishIT {
     assertThat(after.getMeta().getVersionId()).isEqualTo(before.getMeta().getVersionId());
     assertThat(after.getGroupFirstRep().getPopulationFirstRep().getCount())
         .isEqualTo(before.getGroupFirstRep().getPopulationFirstRep().getCount());
+  }
+
+  @Test
+  void noPublishedAggregateCarriesADateOfOnePatient(SandboxServer server, @TempDir Path out) throws Exception {
+    CliRun run = run(server.baseUrl(), out);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> patientDates = new ArrayList<>();
+    for (CaseRow row : CaseTable.read(SandboxData.FIXTURES.resolve("small").resolve("cases.csv"))) {
+      Stream.of(row.birthDate(), row.primaryDxDate(), row.primaryResectionDate(), row.llmDxDate(), row.chemoStartDate(),
+              row.hepatectomyDate(), row.rfaDate(), row.recurrenceDate(), row.deathDate(), row.lastContactDate())
+          .filter(Objects::nonNull)
+          .map(LocalDate::toString)
+          .forEach(patientDates::add);
+    }
+    Bundle groups = SandboxData.client(server).search()
+        .byUrl("Group?identifier=" + CohortGroupFactory.IDENTIFIER_SYSTEM + "|llm-resected-" + CUTOFF)
+        .returnBundle(Bundle.class).execute();
+    Map<String, String> published = Map.of(
+        "results.json", Files.readString(out.resolve("results.json")),
+        "measurereport.json", Files.readString(out.resolve("measurereport.json")),
+        "Group", FhirContext.forR4Cached().newJsonParser().encodeResourceToString(groups.getEntryFirstRep().getResource()));
+    published.forEach((name, text) -> assertThat(patientDates)
+        .as(name + " holds no patient's date").noneMatch(text::contains));
+    // The report's period: the study's (the year of the first resection here, as no study start is set).
+    MeasureReport report = reportOnServer(server);
+    assertThat(report.getPeriod().getStartElement().getValueAsString()).matches("\\d{4}");
+    assertThat(report.getPeriod().getEndElement().getValueAsString()).isEqualTo(CUTOFF);
   }
 
   private static CliRun run(String baseUrl, Path out) {

@@ -90,6 +90,7 @@ class PullFaultsIT {
       CliRun run = run(proxy, out);
 
       assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(proxy.faultsServed()).isEqualTo(2);
       assertEveryPatientOnce(out);
     }
   }
@@ -101,6 +102,7 @@ class PullFaultsIT {
       CliRun run = run(proxy, out, "--set", "llm.source.read-timeout-seconds=1");
 
       assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(proxy.faultsServed()).isEqualTo(1);
       assertEveryPatientOnce(out);
     }
   }
@@ -113,6 +115,7 @@ class PullFaultsIT {
       CliRun run = run(proxy, out, "--set", "llm.source.page-size=3");
 
       assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(proxy.faultsServed()).isEqualTo(1);
       assertThat(run.err()).contains("error: Condition search by liver-metastasis codes: the server's next link points to another origin (http://evil.example:")
           .contains("refusing to follow it").doesNotContain("\tat ");
       assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isZero();
@@ -137,6 +140,7 @@ class PullFaultsIT {
       CliRun run = run(proxy, out);
 
       assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(proxy.faultsServed()).isEqualTo(4);
       assertThat(run.err()).contains("error: Observation search by patient: the FHIR server at").contains("gave HTTP 503, after 4 attempts")
           .doesNotContain("d004");
       assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isZero();
@@ -150,12 +154,112 @@ class PullFaultsIT {
       CliRun run = run(proxy, out, "--allow-partial");
 
       assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(proxy.faultsServed()).isEqualTo(4);
       assertThat(run.out()).contains("NOT FETCHED: 1");
       JsonNode cohort = results(out).get("cohort");
       assertThat(cohort.get("pulled").asInt()).isEqualTo(PATIENTS);
       assertThat(cohort.get("included").asInt()).isEqualTo(INCLUDED - 1);
       assertThat(cohort.at("/unfetched/0/patient").asText()).isEqualTo("Patient/d004");
       assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRedirectToAnotherOriginIsRefusedAndTheCredentialsNeverGoThere(@TempDir Path out) throws Exception {
+    Path password = Files.writeString(out.resolve("password"), "s3cret-for-the-ehr");
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl());
+        FaultProxy elsewhere = FaultProxy.start(server.baseUrl())) {
+      String otherOrigin = elsewhere.baseUrl(server.baseUrl());
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?patient"), 1,
+          new Answer(302, Map.of("Location", otherOrigin + "/Condition?patient=x"), ""));
+      CliRun run = run(proxy, out, "--set", "llm.source.auth.mode=basic", "--set", "llm.source.auth.basic-user=llm",
+          "--set", "llm.source.auth.basic-password-file=" + password);
+
+      assertThat(proxy.faultsServed()).isEqualTo(1);
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err().lines().filter(l -> l.startsWith("error: "))).singleElement()
+          .satisfies(line -> assertThat(line).contains("redirected the request to another origin (http://127.0.0.1:")
+              .contains("follows no redirect off the server's origin"));
+      assertThat(run.err()).doesNotContain("\tat ");
+      // Nothing at all, let alone the Authorization header, reached the other origin.
+      assertThat(elsewhere.requests()).isZero();
+      assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isZero();
+    }
+  }
+
+  @Test
+  void aRedirectWithinTheServersOriginIsFollowed(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      String base = proxy.baseUrl(server.baseUrl());
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Procedure?patient=d003"), 1,
+          new Answer(302, Map.of("Location", base + "/Procedure?patient=d003&_count=50"), ""));
+      CliRun run = run(proxy, out);
+
+      assertThat(proxy.faultsServed()).isEqualTo(1);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertEveryPatientOnce(out);
+    }
+  }
+
+  @Test
+  void aMalformedDateCostsItsPatientNotTheRun(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?patient=d003"), Integer.MAX_VALUE,
+          new Rewrite(body -> body.replace("\"onsetDateTime\":\"2013-04-18\"", "\"onsetDateTime\":\"2001-02-30\"")));
+      CliRun run = run(proxy, out);
+
+      assertThat(proxy.faultsServed()).isPositive();
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      JsonNode cohort = results(out).get("cohort");
+      assertThat(cohort.get("pulled").asInt()).isEqualTo(PATIENTS);
+      assertThat(cohort.get("included").asInt()).isEqualTo(INCLUDED - 1);
+      assertThat(Files.readString(out.resolve("exclusions.csv")))
+          .contains("Patient/d003,invalid-resource,Condition/d003-llm,").contains("Condition.onset");
+      assertThat(run.err()).doesNotContain("cannot reach");
+    }
+  }
+
+  @Test
+  void aSearchPageNoParserCanReadCostsItsPatientAfterTheRetriesNotTheRun(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Procedure?patient=d005"), Integer.MAX_VALUE,
+          new Rewrite(body -> body.replace("\"resourceType\":\"Procedure\"", "\"resourceType\":\"\"")));
+      CliRun run = run(proxy, out);
+
+      assertThat(proxy.faultsServed()).isEqualTo(4);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(results(out).at("/cohort/included").asInt()).isEqualTo(INCLUDED - 1);
+      assertThat(Files.readString(out.resolve("exclusions.csv")))
+          .contains("Patient/d005,invalid-resource,Patient/d005,")
+          .contains("Procedure search by patient").contains("not valid FHIR JSON").contains("incomplete");
+    }
+  }
+
+  @Test
+  void anHtmlPageWithStatus200IsRetriedLikeAnyTransientFault(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation"), 2,
+          new Answer(200, Map.of("Content-Type", "text/html"), "<html><body>Gateway busy</body></html>"));
+      CliRun run = run(proxy, out);
+
+      assertThat(proxy.faultsServed()).isEqualTo(2);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertEveryPatientOnce(out);
+    }
+  }
+
+  @Test
+  void anHtmlPageThatNeverGoesAwayFailsInOneClearLine(@TempDir Path out) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?code"), Integer.MAX_VALUE,
+          new Answer(200, Map.of("Content-Type", "text/html"), "<html><body>Sign in</body></html>"));
+      CliRun run = run(proxy, out);
+
+      assertThat(proxy.faultsServed()).isEqualTo(4);
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err().lines().filter(l -> l.startsWith("error: "))).singleElement()
+          .satisfies(line -> assertThat(line).contains("HTTP 200 with a body that is not FHIR JSON (text/html")
+              .contains("after 4 attempts"));
     }
   }
 

@@ -68,4 +68,14 @@ class CsvTableTest {
     })).isInstanceOf(TableException.class).hasMessageEndingWith("line 6: 1 fields, but the header has 2");
     assertThat(seen).containsExactly("header [a, b]", "2 [1, x\ny]", "5 [2, 3]");
   }
+
+  @Test
+  void aCellOverTheLimitIsRefusedNamingItsLineAndColumn() {
+    String text = "a,b\n1,\"" + "x".repeat(CsvTable.MAX_CELL_CHARS + 1) + "\"\n";
+
+    assertThatThrownBy(() -> CsvTable.parse("big.csv", new StringReader(text)))
+        .isInstanceOf(TableException.class)
+        .hasMessage("big.csv line 2, column 2: a cell longer than 100000 characters; refused (is the file"
+            + " comma-separated, with its quotes closed?)");
+  }
 }

@@ -119,7 +119,9 @@ public final class FaultProxy implements AutoCloseable {
     try {
       if (fault instanceof Answer answer) {
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
+        if (answer.headers().keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
+          exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
+        }
         answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         send(exchange, answer.status(), body);
         return;

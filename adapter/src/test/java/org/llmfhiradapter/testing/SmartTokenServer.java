@@ -70,6 +70,9 @@ public final class SmartTokenServer implements AutoCloseable {
   private volatile long expiresInSeconds = 300;
   private volatile boolean sendExpiresIn = true;
   private volatile Duration delay = Duration.ZERO;
+  private final AtomicInteger failing = new AtomicInteger();
+  private final AtomicInteger failuresServed = new AtomicInteger();
+  private volatile int failStatus = 503;
   private volatile boolean servesSmartConfiguration = true;
 
   private SmartTokenServer(Clock clock) throws IOException {
@@ -128,6 +131,18 @@ public final class SmartTokenServer implements AutoCloseable {
   public SmartTokenServer delayTokenAnswers(Duration delay) {
     this.delay = delay;
     return this;
+  }
+
+  /** Answer the next {@code count} token requests with this HTTP status (an endpoint that is down, 503). */
+  public SmartTokenServer failTokenRequests(int count, int status) {
+    failing.set(count);
+    failStatus = status;
+    return this;
+  }
+
+  /** Token requests answered with the injected failure so far. */
+  public int tokenFailuresServed() {
+    return failuresServed.get();
   }
 
   /** Answer 404 to smart-configuration requests, as a server without SMART discovery does. */
@@ -203,6 +218,11 @@ public final class SmartTokenServer implements AutoCloseable {
       } else if (path.equals(TOKEN_PATH) && exchange.getRequestMethod().equals("POST")) {
         tokenRequests.incrementAndGet();
         sleep();
+        if (failing.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+          failuresServed.incrementAndGet();
+          send(exchange, failStatus, Map.of("error", "temporarily_unavailable"));
+          return;
+        }
         Map<String, Object> answer;
         try {
           answer = grant(exchange);

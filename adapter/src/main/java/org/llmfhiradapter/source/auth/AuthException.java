@@ -8,7 +8,23 @@ package org.llmfhiradapter.source.auth;
  */
 public final class AuthException extends RuntimeException {
 
+  private final boolean transientFailure;
+
+  /** A failure that asking again will not mend (a refused client, an unusable answer). */
   public AuthException(String message) {
+    this(message, false);
+  }
+
+  /**
+   * @param transientFailure the token endpoint could not be reached, or answered 429 or 5xx: worth asking
+   *     again after a wait, like any request
+   */
+  public AuthException(String message, boolean transientFailure) {
     super(message);
+    this.transientFailure = transientFailure;
+  }
+
+  public boolean isTransient() {
+    return transientFailure;
   }
 }

@@ -86,11 +86,30 @@ public final class AuthInterceptor implements IClientInterceptor {
       return;
     }
     if (tokens != null) {
-      String token = tokens.token();
+      // The token was fetched before the request (prepare()); fetching here could only fail inside HAPI's
+      // interceptor chain, which logs a stack trace for it. Without a token the server answers 401, and the
+      // caller's renewal reports the token endpoint's failure in one line.
+      String token;
+      try {
+        token = tokens.token();
+      } catch (AuthException e) {
+        return;
+      }
       sentToken.set(token);
       request.addHeader(AUTHORIZATION, "Bearer " + token);
     } else {
       request.addHeader(AUTHORIZATION, headerValue.get());
+    }
+  }
+
+  /**
+   * Makes sure a token is at hand before a request goes out, fetching one if needed, outside HAPI's client.
+   *
+   * @throws AuthException when none can be had ({@link AuthException#isTransient()} says whether to try again)
+   */
+  public void prepare() {
+    if (tokens != null) {
+      tokens.token();
     }
   }
 

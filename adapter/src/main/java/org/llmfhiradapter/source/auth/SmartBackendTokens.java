@@ -225,7 +225,8 @@ public final class SmartBackendTokens implements AccessTokens {
     String failed = "SMART token request to " + url + " failed: ";
     Map<String, Object> body = json(response.body());
     if (response.statusCode() != 200) {
-      throw new AuthException(failed + "HTTP " + response.statusCode() + " " + oauthError(body, assertion));
+      throw new AuthException(failed + "HTTP " + response.statusCode() + " " + oauthError(body, assertion),
+          isTransient(response.statusCode()));
     }
     if (body == null) {
       throw new AuthException(failed + "the answer is not JSON");
@@ -309,7 +310,7 @@ public final class SmartBackendTokens implements AccessTokens {
         HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout).header("Accept", "application/json").GET().build();
     HttpResponse<String> response = send(request, "SMART discovery at " + url);
     if (response.statusCode() != 200) {
-      throw new AuthException(failed + "HTTP " + response.statusCode() + hint);
+      throw new AuthException(failed + "HTTP " + response.statusCode() + hint, isTransient(response.statusCode()));
     }
     Map<String, Object> body = json(response.body());
     Object endpoint = body == null ? null : body.get("token_endpoint");
@@ -340,17 +341,24 @@ public final class SmartBackendTokens implements AccessTokens {
 
   // --- HTTP helpers ---------------------------------------------------------------------------------------------
 
+  /** 429 and 5xx say "not now", not "not you": the request is worth repeating after a wait. */
+  private static boolean isTransient(int status) {
+    return status == 429 || status >= 500;
+  }
+
   private HttpResponse<String> send(HttpRequest request, String step) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpConnectTimeoutException e) {
-      throw new AuthException(step + " failed: cannot connect (timed out)");
+      throw new AuthException(step + " failed: cannot connect (timed out)", true);
     } catch (HttpTimeoutException e) {
-      throw new AuthException(step + " failed: no answer within " + readTimeout.toSeconds() + " s");
+      throw new AuthException(step + " failed: no answer within " + readTimeout.toSeconds() + " s", true);
     } catch (ConnectException e) {
-      throw new AuthException(step + " failed: cannot connect (" + (e.getMessage() == null ? "refused" : e.getMessage()) + ")");
+      throw new AuthException(
+          step + " failed: cannot connect (" + (e.getMessage() == null ? "refused" : e.getMessage()) + ")", true);
     } catch (IOException e) {
-      throw new AuthException(step + " failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + sanitize(e.getMessage(), null) + ")"));
+      throw new AuthException(step + " failed: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " (" + sanitize(e.getMessage(), null) + ")"), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuthException(step + " was interrupted");
