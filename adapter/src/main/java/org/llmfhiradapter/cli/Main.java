@@ -47,7 +47,8 @@ public final class Main {
     if (Boolean.getBoolean("llm.debug")) {
       return true;
     }
-    return env != null && !env.isBlank() && !Set.of("0", "false", "no", "off").contains(env.strip().toLowerCase(Locale.ROOT));
+    return env != null && !env.isBlank()
+        && !Set.of("0", "false", "no", "off").contains(env.strip().toLowerCase(Locale.ROOT));
   }
 
   /** Runs a command line and returns its exit code. */

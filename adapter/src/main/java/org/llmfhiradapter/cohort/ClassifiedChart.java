@@ -42,7 +42,8 @@ final class ClassifiedChart {
     PatientRecord record = reviewed.record();
     ClassifiedChart chart = new ClassifiedChart();
     for (Condition condition : record.conditions()) {
-      chart.take(reviewed, condition, ClinicalDates.of(condition), ClinicalDates.of(condition.getRecordedDateElement()));
+      LocalDate recorded = ClinicalDates.of(condition.getRecordedDateElement());
+      chart.take(reviewed, condition, ClinicalDates.of(condition), recorded);
     }
     for (Procedure procedure : record.procedures()) {
       chart.take(reviewed, procedure, ClinicalDates.of(procedure), null);
