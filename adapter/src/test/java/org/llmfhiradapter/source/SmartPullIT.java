@@ -34,16 +34,13 @@ class SmartPullIT {
       throws Exception {
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
     RSAKey key = TestKeys.rsa();
-    Path keyFile = TestKeys.write(dir.resolve("client.pem"), TestKeys.pkcs8Pem(key.toPrivateKey()));
+    Path keyFile = clientKeyFile(dir, key);
     try (SmartTokenServer tokens = SmartTokenServer.start().register("llm-adapter", key);
         FaultProxy fhir = FaultProxy.start(server.baseUrl())) {
       // Halfway through the pull every token issued so far is revoked: the next request gets 401.
       requireTokens(fhir, tokens, tokens::expireAll);
 
-      CliRun run = CliRun.of("run", "--base-url", fhir.baseUrl(server.baseUrl()), "--out", dir.toString(),
-          "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=2024-12-31",
-          "--set", "llm.source.auth.mode=smart-backend", "--set", "llm.source.auth.client-id=llm-adapter",
-          "--set", "llm.source.auth.private-key-file=" + keyFile, "--set", "llm.source.auth.token-url=" + tokens.tokenUrl());
+      CliRun run = smartRun(fhir, server, dir, keyFile, tokens);
 
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(tokens.tokensIssued()).isGreaterThanOrEqualTo(2);
@@ -62,7 +59,7 @@ class SmartPullIT {
       throws Exception {
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
     RSAKey key = TestKeys.rsa();
-    Path keyFile = TestKeys.write(dir.resolve("client.pem"), TestKeys.pkcs8Pem(key.toPrivateKey()));
+    Path keyFile = clientKeyFile(dir, key);
     try (SmartTokenServer tokens = SmartTokenServer.start().register("llm-adapter", key);
         FaultProxy fhir = FaultProxy.start(server.baseUrl())) {
       // Halfway through, every token is revoked and the token endpoint answers 503 twice.
@@ -90,7 +87,7 @@ class SmartPullIT {
   void aTokenEndpointThatStaysDownFailsInOneLine(SandboxServer server, @TempDir Path dir) throws Exception {
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
     RSAKey key = TestKeys.rsa();
-    Path keyFile = TestKeys.write(dir.resolve("client.pem"), TestKeys.pkcs8Pem(key.toPrivateKey()));
+    Path keyFile = clientKeyFile(dir, key);
     try (SmartTokenServer tokens = SmartTokenServer.start().register("llm-adapter", key).failTokenRequests(100, 503);
         FaultProxy fhir = FaultProxy.start(server.baseUrl())) {
       CliRun run;
@@ -123,6 +120,11 @@ class SmartPullIT {
         "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\"}]}"));
   }
 
+  /** The client's private key, as the PKCS#8 PEM file an integration team would configure. */
+  private static Path clientKeyFile(Path dir, RSAKey key) throws Exception {
+    return TestKeys.write(dir.resolve("client.pem"), TestKeys.pkcs8Pem(key.toPrivateKey()));
+  }
+
   private static CliRun smartRun(FaultProxy fhir, SandboxServer server, Path dir, Path keyFile, SmartTokenServer tokens) {
     return CliRun.of("run", "--base-url", fhir.baseUrl(server.baseUrl()), "--out", dir.toString(),
         "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=2024-12-31",
@@ -135,7 +137,7 @@ class SmartPullIT {
   @Test
   void aClientTheTokenEndpointDoesNotKnowFailsInOneLine(SandboxServer server, @TempDir Path dir) throws Exception {
     RSAKey key = TestKeys.rsa();
-    Path keyFile = TestKeys.write(dir.resolve("client.pem"), TestKeys.pkcs8Pem(key.toPrivateKey()));
+    Path keyFile = clientKeyFile(dir, key);
     try (SmartTokenServer tokens = SmartTokenServer.start().register("someone-else", TestKeys.rsa())) {
       CliRun run = CliRun.of("run", "--base-url", server.baseUrl(), "--set", "llm.pipeline.routes=../routes",
           "--set", "llm.source.auth.mode=smart-backend", "--set", "llm.source.auth.client-id=llm-adapter",
