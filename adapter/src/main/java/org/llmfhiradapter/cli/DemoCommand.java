@@ -64,13 +64,24 @@ final class DemoCommand implements Callable<Integer> {
           + " published study, no real person's data.");
       err.flush();
       Settings job = settings.with("llm.source.base-url", server.baseUrl());
-      if (!config.sandbox().personality().equals("none")) {
-        // Pull as from that EHR: its search rules, and the candidates from a list (a Group), not a search.
-        job = job.with("llm.source.vendor", config.sandbox().personality())
-            .with("llm.source.patients", "group:" + FixtureSeeder.CANDIDATES_GROUP);
+      if (config.sandbox().personality().equals("none")) {
+        StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(job);
+        JobOutput.report(run, outDir, spec.commandLine().getOut());
+        return 0;
       }
-      StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(job);
-      JobOutput.report(run, outDir, spec.commandLine().getOut());
+      // Pull as from that EHR: its search rules, and the candidates from a list (a Group), not a search. The
+      // EHR takes no MeasureReport: the results go to a second, empty server standing in for a registry.
+      job = job.with("llm.source.vendor", config.sandbox().personality())
+          .with("llm.source.patients", "group:" + FixtureSeeder.CANDIDATES_GROUP);
+      boolean publishing = AdapterConfig.from(settings).publish().enabled();
+      try (SandboxServer registry =
+          publishing ? Sandboxes.startEmpty(new AdapterConfig.Sandbox(0, "", "mcode", "none"), err) : null) {
+        if (registry != null) {
+          job = job.with("llm.publish.base-url", registry.baseUrl());
+        }
+        StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(job);
+        JobOutput.report(run, outDir, spec.commandLine().getOut());
+      }
     }
     return 0;
   }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
+      SyncCommand.class,
+      ServeCommand.class,
       SandboxCommand.class,
       AnalyzeCommand.class,
       ValidateCommand.class,
@@ -34,6 +36,9 @@ public final class Main {
 
   /** Exit code for unusable input (bad option, bad configuration, malformed file), as picocli uses for usage. */
   public static final int EXIT_BAD_INPUT = 2;
+
+  /** Exit code for a sync that did not start because another one holds the lock. */
+  public static final int EXIT_LOCKED = 3;
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -75,6 +80,9 @@ public final class Main {
           cmd.getErr().println("error: " + ErrorMessages.oneLine(e));
           if (debug(System.getenv("LLM_DEBUG"))) {
             e.printStackTrace(cmd.getErr());
+          }
+          if (e instanceof org.llmfhiradapter.store.SyncLockedException) {
+            return EXIT_LOCKED;
           }
           return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
         });

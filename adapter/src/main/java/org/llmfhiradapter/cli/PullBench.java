@@ -97,7 +97,7 @@ final class PullBench implements Callable<Integer> {
     return 0;
   }
 
-  private static String csv(int size) {
+  static String csv(int size) {
     StringBuilder text = new StringBuilder();
     text.append(String.join(",", List.of("patient_id", "sex", "birth_date", "primary_site", "primary_dx_date",
         "primary_resection_date", "primary_margin", "llm_dx_date", "llm_count", "llm_largest_size", "chemo_start_date",
@@ -117,7 +117,7 @@ final class PullBench implements Callable<Integer> {
     return value == null ? "" : value.toString();
   }
 
-  private static Process startSandbox(Path fixtures) throws Exception {
+  static Process startSandbox(Path fixtures) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     String jar = new File(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
     return new ProcessBuilder(java, "-Xmx3g", "-cp", jar, Main.class.getName(), "sandbox",
@@ -126,7 +126,7 @@ final class PullBench implements Callable<Integer> {
         .start();
   }
 
-  private static String readBaseUrl(Process sandbox) throws Exception {
+  static String readBaseUrl(Process sandbox) throws Exception {
     BufferedReader lines = new BufferedReader(new InputStreamReader(sandbox.getInputStream(), StandardCharsets.UTF_8));
     String line = lines.readLine();
     if (line == null || !line.startsWith("http")) {
@@ -207,7 +207,7 @@ final class PullBench implements Callable<Integer> {
    * One GET with the headers the adapter's HTTP client sends that change the server's work: JSON, and gzip
    * (Apache HttpClient asks for it by default, and compressing is a good part of the server's CPU per page).
    */
-  private static String get(HttpClient client, String url) throws Exception {
+  static String get(HttpClient client, String url) throws Exception {
     HttpResponse<byte[]> response =
         client.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
             .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -235,7 +235,7 @@ final class PullBench implements Callable<Integer> {
   }
 
   /** Peak heap while the pull runs: the pools' peak use, and the most memory still live after a collection. */
-  private static final class Memory {
+  static final class Memory {
     record Peak(double usedMb, double liveMb) {}
 
     private static final AtomicLong live = new AtomicLong();

@@ -26,6 +26,11 @@ final class SandboxCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", description = "Loopback port (default: llm.sandbox.port; 0 = any free).")
   Integer port;
 
+  @Option(
+      names = "--empty",
+      description = "Seed nothing: a server with no patients, e.g. a stand-in registry for `sync --publish-url`.")
+  boolean empty;
+
   @Mixin SandboxOptions sandboxOptions;
 
   @Mixin SettingsOptions settingsOptions;
@@ -39,7 +44,10 @@ final class SandboxCommand implements Callable<Integer> {
     settings = sandboxOptions.applyTo(settings);
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter out = spec.commandLine().getOut();
-    SandboxServer server = Sandboxes.startSeeded(config.sandbox(), spec.commandLine().getErr());
+    SandboxServer server =
+        empty
+            ? Sandboxes.startEmpty(config.sandbox(), spec.commandLine().getErr())
+            : Sandboxes.startSeeded(config.sandbox(), spec.commandLine().getErr());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sandbox-shutdown"));
     out.println(server.baseUrl());
     out.println("Serving until stopped (Ctrl-C). Try: curl '" + server.baseUrl() + "/Patient?_count=5'");

@@ -14,6 +14,19 @@ final class Sandboxes {
 
   private Sandboxes() {}
 
+  /** A server with no data (a stand-in registry). */
+  static SandboxServer startEmpty(AdapterConfig.Sandbox config, PrintWriter progress) {
+    long started = System.nanoTime();
+    progress.println("Starting an empty embedded FHIR server (HAPI FHIR JPA, in memory)...");
+    progress.flush();
+    SandboxServer server =
+        SandboxServer.start(config.port(), org.llmfhiradapter.sandbox.VendorPersonality.Kind.NONE);
+    progress.println(String.format(Locale.ROOT, "Empty embedded FHIR server ready at %s (%.1f s)", server.baseUrl(),
+        (System.nanoTime() - started) / 1e9));
+    progress.flush();
+    return server;
+  }
+
   static SandboxServer startSeeded(AdapterConfig.Sandbox config, PrintWriter progress) {
     Path fixtures = Path.of(config.fixtures());
     long started = System.nanoTime();

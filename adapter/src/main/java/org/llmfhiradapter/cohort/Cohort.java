@@ -11,18 +11,51 @@ import org.llmfhiradapter.conformance.ResourceFinding;
  * The cohort after mapping: who is in, who is out and why, and what the validator warned about. Counts
  * reconcile by construction: every candidate is included, excluded or unfetched, once; a candidate that is
  * half of a merged chart whose other half is also a candidate is one person, counted once
- * ({@code mergedCandidates} says how many candidates were so folded into another).
+ * ({@code mergedCandidates} says how many candidates were so folded into another). {@code includedSources}
+ * names the server (base URL) each included record was pulled from, in the order of {@code included}, or is
+ * empty when that is not known.
  */
 public record Cohort(
     List<CaseRecord> included,
     List<Exclusion> excluded,
     List<MappingOutcome.Unfetched> unfetched,
     List<ResourceFinding> warnings,
-    int mergedCandidates) {
+    int mergedCandidates,
+    List<String> includedSources) {
 
   /** A cohort where every candidate was fetched, none of them half of a merged chart. */
   public Cohort(List<CaseRecord> included, List<Exclusion> excluded, List<ResourceFinding> warnings) {
-    this(included, excluded, List.of(), warnings, 0);
+    this(included, excluded, List.of(), warnings, 0, List.of());
+  }
+
+  /**
+   * The cohorts of several sources as one: each person is counted in the source they were pulled from (server
+   * record ids mean nothing across servers, so no one is matched across sources).
+   */
+  public static Cohort combine(List<Cohort> cohorts) {
+    List<CaseRecord> included = new java.util.ArrayList<>();
+    List<Exclusion> excluded = new java.util.ArrayList<>();
+    List<MappingOutcome.Unfetched> unfetched = new java.util.ArrayList<>();
+    List<ResourceFinding> warnings = new java.util.ArrayList<>();
+    List<String> sources = new java.util.ArrayList<>();
+    int merged = 0;
+    for (Cohort cohort : cohorts) {
+      included.addAll(cohort.included());
+      excluded.addAll(cohort.excluded());
+      unfetched.addAll(cohort.unfetched());
+      warnings.addAll(cohort.warnings());
+      sources.addAll(cohort.includedSources().isEmpty()
+          ? java.util.Collections.nCopies(cohort.included().size(), "")
+          : cohort.includedSources());
+      merged += cohort.mergedCandidates();
+    }
+    return new Cohort(included, excluded, unfetched, warnings, merged,
+        sources.stream().allMatch(String::isEmpty) ? List.of() : sources);
+  }
+
+  /** The base URL of the server an included record came from ({@code ""} when not known). */
+  public String sourceOf(int includedIndex) {
+    return includedSources.isEmpty() ? "" : includedSources.get(includedIndex);
   }
 
   /**
@@ -37,6 +70,10 @@ public record Cohort(
     excluded = List.copyOf(excluded);
     unfetched = List.copyOf(unfetched);
     warnings = List.copyOf(warnings);
+    includedSources = List.copyOf(includedSources);
+    if (!includedSources.isEmpty() && includedSources.size() != included.size()) {
+      throw new IllegalArgumentException("includedSources must name the source of every included record, or none");
+    }
   }
 
   /** Every candidate: included, excluded or (with --allow-partial) not fetched. */

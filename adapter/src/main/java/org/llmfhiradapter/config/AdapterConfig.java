@@ -13,10 +13,32 @@ import java.util.List;
  *
  * @param source the FHIR server pulled from
  * @param pipeline how the pull → map → analyze → publish job runs
- * @param publish what is written back to the server
+ * @param publish what is written, and where
  * @param sandbox the embedded FHIR server
+ * @param store the cohort store of the registry sync
+ * @param sync how the registry sync runs
+ * @param syncSources the sources a sync pulls from: the {@code llm.sources.<name>.*} ones, or else
+ *     {@code llm.source.*} as the source named {@value #DEFAULT_SOURCE}
  */
-public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, Sandbox sandbox) {
+public record AdapterConfig(
+    Source source,
+    Pipeline pipeline,
+    Publish publish,
+    Sandbox sandbox,
+    Store store,
+    Sync sync,
+    List<NamedSource> syncSources) {
+
+  /** Name of the source configured by {@code llm.source.*}. */
+  public static final String DEFAULT_SOURCE = "default";
+
+  /**
+   * One of the sources of a sync.
+   *
+   * @param name its name ({@value #DEFAULT_SOURCE} for {@code llm.source.*})
+   * @param prefix its settings, e.g. {@code llm.sources.epic} (its credentials are under {@code prefix.auth})
+   */
+  public record NamedSource(String name, String prefix, Source server) {}
 
   /**
    * @param baseUrl FHIR base URL (empty until {@code run --base-url} or {@code demo} sets it)
@@ -70,7 +92,8 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
       int concurrency, LocalDate dataCutoff, String routes, boolean allowPartial, Duration progressEvery) {}
 
   /**
-   * @param enabled write the MeasureReport back to the server
+   * @param enabled write the results (Measure, Group, MeasureReport, Provenance)
+   * @param baseUrl the destination server; empty: the source
    * @param measureUrl canonical URL of the Measure the reports refer to
    * @param identifierSystem system of the report's stable identifier
    * @param cohortName cohort name, part of the report identifier
@@ -78,7 +101,37 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
    *     year of the first resection (never its day, which is one patient's surgery)
    */
   public record Publish(
-      boolean enabled, String measureUrl, String identifierSystem, String cohortName, String studyStart) {}
+      boolean enabled,
+      String baseUrl,
+      String measureUrl,
+      String identifierSystem,
+      String cohortName,
+      String studyStart) {
+
+    /** The server the results go to: the destination, or the source when none is set. */
+    public String destination(Source source) {
+      return baseUrl.isEmpty() ? source.baseUrl() : baseUrl;
+    }
+
+    /** Whether the results go to a server other than the source (with credentials of their own). */
+    public boolean hasOwnDestination() {
+      return !baseUrl.isEmpty();
+    }
+  }
+
+  /**
+   * @param url JDBC URL of the store (the embedded H2 file in {@code dataDir} when the setting is empty)
+   * @param user database user (empty: none)
+   * @param passwordFile file holding the database password (empty: env {@code LLM_STORE_PASSWORD} or none)
+   */
+  public record Store(String url, String user, String passwordFile) {}
+
+  /**
+   * @param schedule Quartz cron expression of {@code serve}'s syncs (UTC)
+   * @param lockLease how long a sync's lock outlives its last renewal
+   * @param overlap how far before the last sync's start changes are looked for
+   */
+  public record Sync(String schedule, Duration lockLease, Duration overlap) {}
 
   /**
    * @param port loopback port of the embedded server (0: any free port)
@@ -93,36 +146,7 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
   }
 
   static AdapterConfig from(Settings s, Clock clock) {
-    String vendor = s.get("llm.source.vendor");
-    if (!List.of("generic", "epic", "cerner").contains(vendor)) {
-      throw new ConfigException("Setting llm.source.vendor must be generic, epic or cerner, but is '" + vendor + "'");
-    }
-    String patients = s.get("llm.source.patients");
-    if (!patients.isEmpty() && !patients.startsWith("file:") && !patients.startsWith("group:")) {
-      throw new ConfigException(
-          "Setting llm.source.patients must be empty, file:PATH or group:ID, but is '" + patients + "'");
-    }
-    if (patients.isEmpty() && !vendor.equals("generic")) {
-      throw new ConfigException(
-          "llm.source.vendor=" + vendor + " requires `patient` on every search, so the candidates cannot be found by"
-              + " a Condition search: set llm.source.patients to file:PATH (Patient ids) or group:ID (a FHIR Group)");
-    }
-    Retry retry =
-        new Retry(
-            positive(s, "llm.source.retry.max-attempts"),
-            Duration.ofMillis(positive(s, "llm.source.retry.initial-wait-ms")),
-            Duration.ofSeconds(positive(s, "llm.source.retry.max-wait-seconds")),
-            Duration.ofSeconds(positive(s, "llm.source.retry.budget-seconds")));
-    Source source =
-        new Source(
-            s.get("llm.source.base-url"),
-            vendor,
-            patients,
-            csv(s.get("llm.source.candidate-codes")),
-            positive(s, "llm.source.page-size"),
-            Duration.ofSeconds(positive(s, "llm.source.connect-timeout-seconds")),
-            Duration.ofSeconds(positive(s, "llm.source.read-timeout-seconds")),
-            retry);
+    Source source = source(s, "llm.source");
     Pipeline pipeline =
         new Pipeline(
             positive(s, "llm.pipeline.concurrency"),
@@ -133,6 +157,7 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
     Publish publish =
         new Publish(
             s.getBoolean("llm.publish.enabled"),
+            s.get("llm.publish.base-url").replaceAll("/+$", ""),
             s.get("llm.publish.measure-url"),
             s.get("llm.publish.identifier-system"),
             s.get("llm.publish.cohort-name"),
@@ -151,13 +176,127 @@ public record AdapterConfig(Source source, Pipeline pipeline, Publish publish, S
           "Setting llm.sandbox.personality must be none, epic or cerner, but is '" + personality + "'");
     }
     Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor, personality);
+    requireOwnDestination(source, publish, "llm.source");
+    List<NamedSource> syncSources = syncSources(s, source, publish);
+    Store store = new Store(storeUrl(s), s.get("llm.store.user"), s.get("llm.store.password-file"));
+    int overlap = s.getInt("llm.sync.overlap-seconds");
+    if (overlap < 0) {
+      throw new ConfigException("Setting llm.sync.overlap-seconds must be 0 or more, but is " + overlap);
+    }
+    String schedule = s.get("llm.sync.schedule");
+    if (schedule.split("\\s+").length < 6) {
+      throw new ConfigException(
+          "Setting llm.sync.schedule must be a Quartz cron expression of 6 or 7 fields (seconds minutes hours"
+              + " day-of-month month day-of-week [year]), e.g. '0 0 2 * * ?', but is '" + schedule + "'");
+    }
+    Sync sync =
+        new Sync(schedule, Duration.ofSeconds(positive(s, "llm.sync.lock-seconds")), Duration.ofSeconds(overlap));
+    return new AdapterConfig(source, pipeline, publish, sandbox, store, sync, syncSources);
+  }
+
+  /**
+   * Epic and Cerner accept no MeasureReport writes: the results need a destination of their own, and one that
+   * is not the EHR itself under another spelling.
+   */
+  private static void requireOwnDestination(Source source, Publish publish, String prefix) {
+    if (!publish.enabled() || source.vendor().equals("generic")) {
+      return;
+    }
+    if (!publish.hasOwnDestination()) {
+      throw new ConfigException(
+          prefix + ".vendor=" + source.vendor() + ": " + source.vendor() + " accepts no MeasureReport writes, so the"
+              + " results need a destination: set llm.publish.base-url to a registry or quality-reporting FHIR"
+              + " server (or llm.publish.enabled=false to compute only)");
+    }
+    String destination = publish.baseUrl().toLowerCase(java.util.Locale.ROOT);
+    if (!source.baseUrl().isEmpty() && destination.equals(source.baseUrl().replaceAll("/+$", "").toLowerCase(
+        java.util.Locale.ROOT))) {
+      throw new ConfigException(
+          "llm.publish.base-url is the source server itself, and " + prefix + ".vendor=" + source.vendor()
+              + " accepts no MeasureReport writes: set it to a registry or quality-reporting FHIR server");
+    }
+  }
+
+  /** The configured JDBC URL, or the embedded H2 file under the data folder. */
+  private static String storeUrl(Settings s) {
+    String url = s.get("llm.store.url");
+    if (!url.isEmpty()) {
+      if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+        throw new ConfigException(
+            "Setting llm.store.url must be a jdbc:h2: or jdbc:postgresql: URL, but starts with '"
+                + url.substring(0, Math.min(url.length(), 16)) + "'");
+      }
+      return url;
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(s.get("llm.store.data-dir"), "llm-store").toAbsolutePath();
+    // AUTO_SERVER: a second process (a sync started while `serve` runs one) reaches the same file over a
+    // loopback socket and meets the lock in the store, instead of H2's "database in use".
+    return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
+  }
+
+  /** The source configured under {@code prefix} ({@code llm.source} or {@code llm.sources.<name>}). */
+  private static Source source(Settings s, String prefix) {
+    String vendor = s.get(prefix + ".vendor");
+    if (!List.of("generic", "epic", "cerner").contains(vendor)) {
+      throw new ConfigException("Setting " + prefix + ".vendor must be generic, epic or cerner, but is '" + vendor + "'");
+    }
+    String patients = s.get(prefix + ".patients");
+    if (!patients.isEmpty() && !patients.startsWith("file:") && !patients.startsWith("group:")) {
+      throw new ConfigException(
+          "Setting " + prefix + ".patients must be empty, file:PATH or group:ID, but is '" + patients + "'");
+    }
+    if (patients.isEmpty() && !vendor.equals("generic")) {
+      throw new ConfigException(
+          prefix + ".vendor=" + vendor + " requires `patient` on every search, so the candidates cannot be found by"
+              + " a Condition search: set " + prefix + ".patients to file:PATH (Patient ids) or group:ID (a FHIR"
+              + " Group)");
+    }
+    Retry retry =
+        new Retry(
+            positive(s, prefix + ".retry.max-attempts"),
+            Duration.ofMillis(positive(s, prefix + ".retry.initial-wait-ms")),
+            Duration.ofSeconds(positive(s, prefix + ".retry.max-wait-seconds")),
+            Duration.ofSeconds(positive(s, prefix + ".retry.budget-seconds")));
+    Source source =
+        new Source(
+            s.get(prefix + ".base-url"),
+            vendor,
+            patients,
+            csv(s.get(prefix + ".candidate-codes")),
+            positive(s, prefix + ".page-size"),
+            Duration.ofSeconds(positive(s, prefix + ".connect-timeout-seconds")),
+            Duration.ofSeconds(positive(s, prefix + ".read-timeout-seconds")),
+            retry);
     for (String code : source.candidateCodes()) {
       if (!code.contains("|") || code.startsWith("|") || code.endsWith("|")) {
         throw new ConfigException(
-            "Setting llm.source.candidate-codes must list system|code pairs, but has '" + code + "'");
+            "Setting " + prefix + ".candidate-codes must list system|code pairs, but has '" + code + "'");
       }
     }
-    return new AdapterConfig(source, pipeline, publish, sandbox);
+    return source;
+  }
+
+  /** The named sources, or the one of llm.source.* when none is named. */
+  private static List<NamedSource> syncSources(Settings s, Source source, Publish publish) {
+    if (s.sourceNames().isEmpty()) {
+      return List.of(new NamedSource(DEFAULT_SOURCE, "llm.source", source));
+    }
+    List<NamedSource> named = new java.util.ArrayList<>();
+    for (String name : s.sourceNames()) {
+      String prefix = Settings.SOURCES + name;
+      Source server = source(s, prefix);
+      if (server.baseUrl().isEmpty()) {
+        throw new ConfigException("Setting " + prefix + ".base-url is required: every named source needs its server");
+      }
+      requireOwnDestination(server, publish, prefix);
+      named.add(new NamedSource(name, prefix, server));
+    }
+    if (publish.enabled() && !publish.hasOwnDestination()) {
+      throw new ConfigException(
+          "With several sources (llm.sources.*) the results need a destination of their own: set"
+              + " llm.publish.base-url");
+    }
+    return List.copyOf(named);
   }
 
   private static List<String> csv(String value) {

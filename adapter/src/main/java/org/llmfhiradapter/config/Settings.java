@@ -21,6 +21,11 @@ import java.util.TreeMap;
  */
 public final class Settings {
 
+  /** Prefix of the settings of one of several named sources: {@code llm.sources.<name>.<key of llm.source>}. */
+  public static final String SOURCES = "llm.sources.";
+
+  private static final java.util.regex.Pattern SOURCE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
   /** Environment variable naming an optional configuration file. */
   public static final String CONFIG_FILE_ENV = "LLM_CONFIG";
 
@@ -66,7 +71,38 @@ public final class Settings {
       requireKnown(values, e.getKey(), "given with --set");
       values.put(e.getKey(), e.getValue());
     }
-    return new Settings(values);
+    return new Settings(withNamedSources(values));
+  }
+
+  /**
+   * Completes every named source ({@code llm.sources.<name>.*}) with the {@code llm.source.*} values it does not
+   * set itself, so each has every key (a value common to all sources, such as the retries, is set once).
+   */
+  private static Map<String, String> withNamedSources(Map<String, String> values) {
+    Map<String, String> complete = new LinkedHashMap<>(values);
+    for (String name : sourceNames(values)) {
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        if (e.getKey().startsWith("llm.source.")) {
+          complete.putIfAbsent(SOURCES + name + "." + e.getKey().substring("llm.source.".length()), e.getValue());
+        }
+      }
+    }
+    return complete;
+  }
+
+  private static java.util.SortedSet<String> sourceNames(Map<String, String> values) {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    for (String key : values.keySet()) {
+      if (key.startsWith(SOURCES)) {
+        names.add(key.substring(SOURCES.length(), key.indexOf('.', SOURCES.length())));
+      }
+    }
+    return names;
+  }
+
+  /** Names of the sources configured as {@code llm.sources.<name>.*}, sorted; empty when only llm.source is. */
+  public java.util.SortedSet<String> sourceNames() {
+    return sourceNames(values);
   }
 
   /** The environment variable that overrides {@code key}: {@code llm.source.base-url} → {@code LLM_SOURCE_BASE_URL}. */
@@ -79,7 +115,7 @@ public final class Settings {
     requireKnown(values, key, "set by the program");
     Map<String, String> copy = new LinkedHashMap<>(values);
     copy.put(key, value);
-    return new Settings(copy);
+    return new Settings(withNamedSources(copy));
   }
 
   public String get(String key) {
@@ -120,6 +156,22 @@ public final class Settings {
   }
 
   private static void requireKnown(Map<String, String> known, String key, String where) {
+    if (key.startsWith(SOURCES)) {
+      String rest = key.substring(SOURCES.length());
+      int dot = rest.indexOf('.');
+      String name = dot < 0 ? rest : rest.substring(0, dot);
+      if (dot < 0 || !SOURCE_NAME.matcher(name).matches()) {
+        throw new ConfigException(
+            "Setting '" + key + "' " + where + ": a source is configured as llm.sources.<name>.<key of llm.source>,"
+                + " with a name of lower-case letters, digits and '-'");
+      }
+      if (!known.containsKey("llm.source." + rest.substring(dot + 1))) {
+        throw new ConfigException(
+            "Unknown setting '" + key + "' " + where + ": llm.source." + rest.substring(dot + 1) + " is no setting;"
+                + " the settings are listed in application.properties");
+      }
+      return;
+    }
     if (!known.containsKey(key)) {
       throw new ConfigException(
           "Unknown setting '" + key + "' " + where + "; the settings are listed in application.properties");

@@ -10,23 +10,27 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Measure;
 import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Resource;
 import org.llmfhiradapter.analysis.StudyResult;
 import org.llmfhiradapter.conformance.ProfileValidator;
 import org.llmfhiradapter.conformance.ValidationIssue;
+import org.llmfhiradapter.source.FhirConnection;
 import org.llmfhiradapter.source.FhirRequests;
 import org.llmfhiradapter.source.SourceException;
 import org.llmfhiradapter.source.WriteOutcomeUnknownException;
 
 /**
- * Publishes a run's results to the FHIR server in one transaction: the Measure (created once, if absent), the
- * cohort Group and the MeasureReport (each a conditional update on its stable identifier, so a rerun for the
- * same cohort and data cut-off replaces them instead of adding more). The report is validated against its
- * profile before anything is sent; a refused transaction leaves the server as it was. The report is then read
- * back from the server.
+ * Publishes a run's results to the destination FHIR server in one transaction: the Measure and the adapter's
+ * Device (each created once, if absent), the cohort Group and the MeasureReport (each a conditional update on
+ * its stable identifier, so a rerun for the same cohort and data cut-off replaces them instead of adding more)
+ * and their Provenance (an update on an id derived from the report identifier, for the same reason). The
+ * report is validated against its profile before anything is sent; a refused transaction leaves the server as
+ * it was. The report is then read back from the server.
  */
 public final class MeasureReportPublisher {
 
+  private final String destination;
   private final IGenericClient client;
   private final FhirRequests requests;
   private final MeasureReportFactory factory;
@@ -34,16 +38,13 @@ public final class MeasureReportPublisher {
   private final ProfileValidator validator;
 
   /**
-   * @param requests runs the writes and reads with the destination's retries and credentials
+   * @param destination the server written to, with its own retries and credentials
    */
   public MeasureReportPublisher(
-      IGenericClient client,
-      FhirRequests requests,
-      MeasureReportFactory factory,
-      Measure measure,
-      ProfileValidator validator) {
-    this.client = client;
-    this.requests = requests;
+      FhirConnection destination, MeasureReportFactory factory, Measure measure, ProfileValidator validator) {
+    this.destination = destination.baseUrl();
+    this.client = destination.client();
+    this.requests = destination.requests();
     this.factory = factory;
     this.measure = measure;
     this.validator = validator;
@@ -56,9 +57,11 @@ public final class MeasureReportPublisher {
    *
    * @throws PublishException saying what is known: nothing was written, or the outcome is unknown
    */
-  public Publication publish(StudyResult result) {
+  public Publication publish(StudyResult result, RunLineage lineage) {
     String groupUrn = "urn:uuid:" + UUID.randomUUID();
-    Group group = CohortGroupFactory.build(result);
+    String reportUrn = "urn:uuid:" + UUID.randomUUID();
+    String deviceUrn = "urn:uuid:" + UUID.randomUUID();
+    Group group = CohortGroupFactory.build(result, destination);
     MeasureReport report = factory.build(result, groupUrn);
     requireValid(report);
 
@@ -71,13 +74,22 @@ public final class MeasureReportPublisher {
         .setIfNoneExist("url=" + encode(measure.getUrl()) + "&version=" + encode(measure.getVersion()));
     add(transaction, group, groupUrn, Bundle.HTTPVerb.PUT,
         "Group?identifier=" + encode(CohortGroupFactory.IDENTIFIER_SYSTEM + "|" + CohortGroupFactory.identifierValue(result)));
-    add(transaction, report, "urn:uuid:" + UUID.randomUUID(), Bundle.HTTPVerb.PUT, reportMatch);
+    add(transaction, report, reportUrn, Bundle.HTTPVerb.PUT, reportMatch);
+    String deviceIdentifier = ProvenanceFactory.deviceIdentifier(lineage.adapterVersion());
+    add(transaction, ProvenanceFactory.device(lineage.adapterVersion()), deviceUrn, Bundle.HTTPVerb.POST, "Device")
+        .getRequest()
+        .setIfNoneExist("identifier=" + encode(ProvenanceFactory.DEVICE_SYSTEM + "|" + deviceIdentifier));
+    String provenanceId = ProvenanceFactory.id(system, value);
+    Provenance provenance =
+        ProvenanceFactory.build(lineage, result.dataCutoff(), report.getDate(), reportUrn, groupUrn, deviceUrn);
+    provenance.setId(provenanceId);
+    add(transaction, provenance, "urn:uuid:" + UUID.randomUUID(), Bundle.HTTPVerb.PUT, "Provenance/" + provenanceId);
     String generated = report.getDateElement().getValueAsString();
 
     try {
       Optional<Bundle> response =
           requests.write(
-              "Results transaction (Measure, Group, MeasureReport)",
+              "Results transaction (Measure, Group, MeasureReport, Provenance)",
               () -> client.transaction().withBundle(transaction).execute(),
               () -> reports(reportMatch).stream().anyMatch(r -> generated.equals(r.getDateElement().getValueAsString())));
       List<MeasureReport> reports = requests.call("MeasureReport read-back", () -> reports(reportMatch));

@@ -2,22 +2,22 @@ package org.llmfhiradapter.publish;
 
 import org.llmfhiradapter.analysis.StudyResult;
 
-/** The publish stage as the routes call it: write the report back, or skip writing. */
+/** The publish stage as the routes call it: write the results to the destination, or skip writing. */
 public final class PublishStage {
 
-  private final String sourceUrl;
+  private final RunLineage lineage;
   private final MeasureReportPublisher publisher;
 
-  public PublishStage(String sourceUrl, MeasureReportPublisher publisher) {
-    this.sourceUrl = sourceUrl;
+  public PublishStage(RunLineage lineage, MeasureReportPublisher publisher) {
+    this.lineage = lineage;
     this.publisher = publisher;
   }
 
   public StudyRun publish(StudyResult result) {
-    return new StudyRun(sourceUrl, result, publisher.publish(result));
+    return new StudyRun(lineage, result, publisher.publish(result, lineage));
   }
 
   public StudyRun skip(StudyResult result) {
-    return new StudyRun(sourceUrl, result, null);
+    return new StudyRun(lineage, result, null);
   }
 }

@@ -26,6 +26,19 @@ import org.llmfhiradapter.survival.SurvivalAt;
  */
 public final class ResultsJson {
 
+  /** scheme://host[:port] of a base URL (the URL itself when it cannot be parsed). */
+  static String origin(String baseUrl) {
+    try {
+      java.net.URI uri = java.net.URI.create(baseUrl);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        return baseUrl;
+      }
+      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    } catch (IllegalArgumentException e) {
+      return baseUrl;
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ResultsJson() {}
@@ -36,6 +49,17 @@ public final class ResultsJson {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("cohort_name", result.cohortName());
     root.put("data_cutoff", result.dataCutoff().toString());
+    root.put("adapter_version", run.lineage().adapterVersion());
+    List<Map<String, Object>> sources = new ArrayList<>();
+    for (SourceServer source : run.lineage().sources()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", source.name());
+      entry.put("origin", origin(source.baseUrl()));
+      entry.put("base_url", source.baseUrl());
+      entry.put("vendor", source.vendor());
+      sources.add(entry);
+    }
+    root.put("sources", sources);
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("pulled", cohort.pulled());
     counts.put("included", cohort.included().size());

@@ -5,8 +5,14 @@ import org.llmfhiradapter.analysis.StudyResult;
 /**
  * The outcome of one pull → map → analyze → publish job.
  *
- * @param sourceUrl base URL of the FHIR server pulled from
+ * @param lineage the adapter version and the servers pulled from
  * @param result what the analysis found
  * @param publication where the MeasureReport landed; null when publishing is off
  */
-public record StudyRun(String sourceUrl, StudyResult result, Publication publication) {}
+public record StudyRun(RunLineage lineage, StudyResult result, Publication publication) {
+
+  /** The base URLs pulled from, comma separated (one server in most runs). */
+  public String sourceUrl() {
+    return String.join(", ", lineage.sources().stream().map(SourceServer::baseUrl).toList());
+  }
+}

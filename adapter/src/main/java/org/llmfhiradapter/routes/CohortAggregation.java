@@ -22,6 +22,13 @@ public final class CohortAggregation implements AggregationStrategy {
 
   private static final Logger log = LoggerFactory.getLogger(CohortAggregation.class);
 
+  private final String sourceUrl;
+
+  /** @param sourceUrl base URL of the server the patients are pulled from */
+  public CohortAggregation(String sourceUrl) {
+    this.sourceUrl = sourceUrl;
+  }
+
   /** Outcomes so far, tagged with the split index so the cohort keeps discovery order. */
   private static final class Outcomes {
     final List<MappingOutcome> byIndex = new ArrayList<>();
@@ -63,35 +70,47 @@ public final class CohortAggregation implements AggregationStrategy {
    * the warnings of the duplicate are not counted again.
    */
   public Cohort toCohort(Object body) {
+    if (body instanceof Outcomes outcomes) {
+      for (MappingOutcome outcome : outcomes.byIndex) {
+        if (outcome == null) {
+          throw new IllegalStateException("a patient of the split has no outcome");
+        }
+      }
+      return assemble(sourceUrl, outcomes.byIndex);
+    }
+    return assemble(sourceUrl, List.of());
+  }
+
+  /**
+   * The cohort of one source from outcomes in the order given (merged halves folded into the first of their
+   * person).
+   */
+  public static Cohort assemble(String sourceUrl, List<MappingOutcome> outcomes) {
     List<CaseRecord> included = new ArrayList<>();
     List<Exclusion> excluded = new ArrayList<>();
     List<ResourceFinding> warnings = new ArrayList<>();
     List<MappingOutcome.Unfetched> unfetched = new ArrayList<>();
     Set<String> people = new HashSet<>();
     int merged = 0;
-    if (body instanceof Outcomes outcomes) {
-      for (MappingOutcome outcome : outcomes.byIndex) {
-        if (outcome == null) {
-          throw new IllegalStateException("a patient of the split has no outcome");
-        }
-        if (!(outcome instanceof MappingOutcome.Unfetched) && !people.add(patientId(outcome))) {
-          merged++;
-          continue;
-        }
-        warnings.addAll(outcome.warnings());
-        if (outcome instanceof MappingOutcome.Included in) {
-          included.add(in.record());
-        } else if (outcome instanceof MappingOutcome.Excluded out) {
-          excluded.add(out.exclusion());
-        } else if (outcome instanceof MappingOutcome.Unfetched missing) {
-          unfetched.add(missing);
-        }
+    for (MappingOutcome outcome : outcomes) {
+      if (!(outcome instanceof MappingOutcome.Unfetched) && !people.add(patientId(outcome))) {
+        merged++;
+        continue;
+      }
+      warnings.addAll(outcome.warnings());
+      if (outcome instanceof MappingOutcome.Included in) {
+        included.add(in.record());
+      } else if (outcome instanceof MappingOutcome.Excluded out) {
+        excluded.add(out.exclusion());
+      } else if (outcome instanceof MappingOutcome.Unfetched missing) {
+        unfetched.add(missing);
       }
     }
     if (merged > 0) {
       log.info("{} candidates were halves of merged charts already pulled; each person is counted once", merged);
     }
-    return new Cohort(included, excluded, unfetched, warnings, merged);
+    return new Cohort(
+        included, excluded, unfetched, warnings, merged, java.util.Collections.nCopies(included.size(), sourceUrl));
   }
 
   private static String patientId(MappingOutcome outcome) {

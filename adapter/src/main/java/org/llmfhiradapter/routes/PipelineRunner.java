@@ -49,46 +49,35 @@ public final class PipelineRunner {
    * @throws RuntimeException the stage's own exception (source, publish, config) with a user-facing message
    */
   public StudyRun run(Settings settings) {
-    AdapterConfig config = AdapterConfig.from(settings);
-    ProfileValidator validator = ProfileValidator.shared(fhirContext);
-    RoleClassifier classifier = RoleClassifier.from(validator.profiles());
-    List<String> observationCodes = new ArrayList<>();
-    for (ResourceRole role : ResourceRole.values()) {
-      if (role.resourceType().equals("Observation")) {
-        observationCodes.addAll(classifier.codes(role));
-      }
-    }
-    Authentication authentication = Authentication.of(AuthConfig.from(settings), config.source());
-    FhirSource source =
-        new FhirSource(fhirContext, config.source(), observationCodes, config.pipeline().dataCutoff(), authentication);
-    ExecutorService pullThreads = Executors.newFixedThreadPool(config.pipeline().concurrency(), namedThreads());
+    JobStages stages = JobStages.forRun(fhirContext, settings);
+    return runJob(settings, stages, routesPattern(stages.config.pipeline().routes(), JOB_ROUTES), beans -> {},
+        producer -> producer.requestBody(JOB_ENDPOINT, null, StudyRun.class));
+  }
 
+  /** The route file of the one-shot job. */
+  static final String JOB_ROUTES = "cohort-job.camel.yaml";
+
+  /**
+   * Starts Camel with the given route files and the stage beans (and any more {@code extra} binds), lets
+   * {@code requests} send what the job needs, and returns its answer.
+   */
+  static <T> T runJob(
+      Settings settings,
+      JobStages stages,
+      String routes,
+      java.util.function.Consumer<Main> extra,
+      java.util.function.Function<ProducerTemplate, T> requests) {
+    ExecutorService pullThreads = stages.pullThreads();
     Main camel = new Main();
     try {
       // Override, not initial: camel-main also reads the packaged application.properties, which would win.
       camel.setOverrideProperties(settings.asProperties());
-      camel.configure().withRoutesIncludePattern(routesPattern(config.pipeline().routes()));
-      camel.bind("source", source);
-      camel.bind("conformance", new ConformanceReview(classifier, validator));
-      camel.bind("cohortMapper", new CohortMapper(classifier, config.pipeline().dataCutoff()));
-      camel.bind("cohort", new CohortAggregation());
-      camel.bind("analysis", new StudyAnalysis(config.publish().cohortName(), config.pipeline().dataCutoff()));
-      org.hl7.fhir.r4.model.Measure measure = validator.profiles().measure();
-      camel.bind(
-          "publisher",
-          new PublishStage(
-              source.baseUrl(),
-              new MeasureReportPublisher(
-                  source.client(),
-                  source.requests(),
-                  new MeasureReportFactory(config.publish(), measure.getVersion()),
-                  measure,
-                  validator)));
-      camel.bind("pullThreads", pullThreads);
-      camel.bind("progress", new PullProgress(config.pipeline().progressEvery()));
+      camel.configure().withRoutesIncludePattern(routes);
+      stages.bindTo(camel, pullThreads);
+      extra.accept(camel);
       camel.start();
       try (ProducerTemplate producer = camel.getCamelContext().createProducerTemplate()) {
-        return producer.requestBody(JOB_ENDPOINT, null, StudyRun.class);
+        return requests.apply(producer);
       }
     } catch (CamelExecutionException e) {
       throw unwrap(e);
@@ -101,12 +90,14 @@ public final class PipelineRunner {
   }
 
   /** Routes from the folder when it exists (editable without recompiling), else the packaged copies. */
-  static String routesPattern(String folder) {
+  static String routesPattern(String folder, String... files) {
     Path dir = Path.of(folder);
-    if (Files.isDirectory(dir)) {
-      return "file:" + dir.toAbsolutePath() + "/*.camel.yaml";
+    List<String> patterns = new ArrayList<>();
+    for (String file : files) {
+      patterns.add(
+          Files.isDirectory(dir) ? "file:" + dir.toAbsolutePath() + "/" + file : "classpath:routes/" + file);
     }
-    return "classpath:routes/*.camel.yaml";
+    return String.join(",", patterns);
   }
 
   /** The stage's own exception under Camel's wrappers (execution, exchange, split failures). */
@@ -119,14 +110,5 @@ public final class PipelineRunner {
     return cause instanceof RuntimeException runtime && !cause.getClass().getName().startsWith("org.apache.camel.")
         ? runtime
         : e;
-  }
-
-  private static ThreadFactory namedThreads() {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "llm-pull-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -1,12 +1,7 @@
 package org.llmfhiradapter.source;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.LenientErrorHandler;
-import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.api.RequestFormatParamStyleEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +38,7 @@ public final class FhirSource {
   private static final Logger log = LoggerFactory.getLogger(FhirSource.class);
 
   private final AdapterConfig.Source config;
-  private final FhirContext fhir;
+  private final FhirConnection connection;
   private final IGenericClient client;
   private final SearchPager pager;
   private final FhirRequests requests;
@@ -68,38 +63,11 @@ public final class FhirSource {
       throw new SourceException("No FHIR server given: set llm.source.base-url or use run --base-url URL");
     }
     this.config = config;
-    this.fhir = pullContext(fhirContext);
-    IRestfulClientFactory factory = fhir.getRestfulClientFactory();
-    // The adapter reads only what it asks for; fetching the (often megabyte-sized) CapabilityStatement
-    // before the first request would only slow the first call down.
-    factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
-    factory.setConnectTimeout((int) config.connectTimeout().toMillis());
-    factory.setSocketTimeout((int) config.readTimeout().toMillis());
-    factory.setPoolMaxPerRoute(Math.max(20, factory.getPoolMaxPerRoute()));
-    this.client = fhir.newRestfulGenericClient(config.baseUrl());
-    // Ask for JSON in the Accept header only. Left alone, HAPI's client accepts XML and JSON equally and
-    // servers (HAPI among them) answer XML, which cost the server and the adapter more CPU per page than
-    // anything else in the pull; a _format parameter would be one more parameter for vendors to vet.
-    client.setEncoding(EncodingEnum.JSON);
-    client.setFormatParamStyle(RequestFormatParamStyleEnum.NONE);
-    authentication.interceptor().ifPresent(client::registerInterceptor);
-    this.requests = new FhirRequests(config.baseUrl(), new RetryPolicy(config.retry()), authentication);
+    this.connection = FhirConnection.open(fhirContext, config, authentication);
+    this.client = connection.client();
+    this.requests = connection.requests();
     this.pager = new SearchPager(client, requests, config.baseUrl());
     this.searches = new VendorSearches(config.vendor(), config.pageSize(), observationCodes, until);
-  }
-
-  /**
-   * The pull's own FHIR context: its own client factory (timeouts and redirect rules of this source, not the
-   * process-wide context's, which other callers also set), clients that follow no redirect off the server's
-   * origin, and a parser that keeps a bad value (a date such as 2001-02-30) as written instead of failing the
-   * whole page: the validator then reports it as an error of that resource, which costs one patient, not the
-   * run. The parser logs nothing: such values may be birth dates.
-   */
-  private static FhirContext pullContext(FhirContext template) {
-    FhirContext fhir = new FhirContext(template.getVersion().getVersion());
-    fhir.setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
-    fhir.setRestfulClientFactory(new OriginBoundClientFactory(fhir));
-    return fhir;
   }
 
   /** The base URL pulled from. */
@@ -107,14 +75,9 @@ public final class FhirSource {
     return config.baseUrl();
   }
 
-  /** The requests runner of this source (its retries and credentials), for writes back to the same server. */
-  public FhirRequests requests() {
-    return requests;
-  }
-
-  /** The client, for stages that write back to the same server (with the same credentials). */
-  public IGenericClient client() {
-    return client;
+  /** The connection to the source (client, retries, credentials), for writes back to the same server. */
+  public FhirConnection connection() {
+    return connection;
   }
 
   /** Logical ids of the candidate patients, in the order given, each once. */
@@ -180,6 +143,46 @@ public final class FhirSource {
       throw new SourceException("Patient list " + file + " does not exist (llm.source.patients=file:...)");
     } catch (IOException e) {
       throw new SourceException("Cannot read the patient list " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether {@link #changedPatientsSince} works on this source's API (see {@link VendorSearches#hasChangeFeed()}). */
+  public boolean hasChangeFeed() {
+    return searches.hasChangeFeed();
+  }
+
+  /**
+   * Ids of the patients whose Patient, Conditions, Procedures or Observations were created or updated at or after
+   * {@code since}, by the server's {@code _lastUpdated}: four searches, a page per {@code _count} changes, however
+   * many patients there are. A resource marked entered-in-error is an update, so it is found too; a resource
+   * deleted outright is not (a full sync finds that).
+   */
+  public Set<String> changedPatientsSince(java.time.Instant since) {
+    if (!hasChangeFeed()) {
+      throw new IllegalStateException("llm.source.vendor=" + config.vendor() + " has no _lastUpdated search across patients");
+    }
+    Set<String> patients = new LinkedHashSet<>();
+    for (Patient patient : all("Patient search by _lastUpdated", Patient.class, searches.changedSince("Patient", since))) {
+      patients.add(patient.getIdElement().getIdPart());
+    }
+    for (Condition c : all("Condition search by _lastUpdated", Condition.class, searches.changedSince("Condition", since))) {
+      addPatient(patients, c.getSubject());
+    }
+    for (Procedure p : all("Procedure search by _lastUpdated", Procedure.class, searches.changedSince("Procedure", since))) {
+      addPatient(patients, p.getSubject());
+    }
+    for (Observation o :
+        all("Observation search by _lastUpdated", Observation.class, searches.changedSince("Observation", since))) {
+      addPatient(patients, o.getSubject());
+    }
+    log.info("{} patients with resources changed since the last sync", patients.size());
+    return patients;
+  }
+
+  private static void addPatient(Set<String> patients, Reference subject) {
+    String id = patientId(subject);
+    if (id != null) {
+      patients.add(id);
     }
   }
 

@@ -53,6 +53,25 @@ final class VendorSearches {
     return url + count();
   }
 
+  /**
+   * Whether the vendor's API can say which resources changed since a time, across patients: a search by
+   * {@code _lastUpdated} alone. Epic and Cerner require {@code patient} on every clinical search, so there a
+   * sync reads every candidate and compares what it got with what it stored.
+   */
+  boolean hasChangeFeed() {
+    return vendor.equals("generic");
+  }
+
+  /**
+   * The resources of a type updated at or after {@code since}, with only the element that names their patient
+   * ({@code subject}; the Patient's own id comes with every resource).
+   */
+  String changedSince(String resourceType, java.time.Instant since) {
+    String element = resourceType.equals("Patient") ? "link" : "subject";
+    return resourceType + "?_lastUpdated=ge" + encode(since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
+        + "&_elements=" + element + count();
+  }
+
   String conditionsByCode(List<String> codes) {
     return "Condition?code=" + codes.stream().map(VendorSearches::encode).collect(Collectors.joining(",")) + count();
   }

@@ -58,6 +58,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newHttpClient();
+  private final List<Request> seen = new CopyOnWriteArrayList<>();
   private final String target;
   private final String self;
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
@@ -99,6 +100,11 @@ public final class FaultProxy implements AutoCloseable {
     return faultsServed.get();
   }
 
+  /** Every request that reached the proxy, in order of arrival. */
+  public List<Request> seen() {
+    return List.copyOf(seen);
+  }
+
   /** How many requests reached the proxy. */
   public int requests() {
     return requests.get();
@@ -108,6 +114,7 @@ public final class FaultProxy implements AutoCloseable {
     requests.incrementAndGet();
     Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
         exchange.getRequestHeaders().getFirst("Authorization"));
+    seen.add(request);
     Fault fault = null;
     for (Rule rule : rules) {
       if (rule.when().test(request) && rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {

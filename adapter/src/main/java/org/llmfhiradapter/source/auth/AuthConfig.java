@@ -13,12 +13,16 @@ import org.llmfhiradapter.config.ConfigException;
 import org.llmfhiradapter.config.Settings;
 
 /**
- * How the adapter authenticates to the FHIR server, read from the {@code llm.source.auth.*} settings and checked
- * once, so that a wrong setting fails at start-up with one line naming it rather than at the first request.
+ * How the adapter authenticates to one FHIR server, read from the settings under a prefix
+ * ({@code llm.source.auth.*} for the server pulled from, {@code llm.publish.auth.*} for the registry published
+ * to) and checked once, so that a wrong setting fails at start-up with one line naming it rather than at the
+ * first request.
  *
- * <p>Secrets never come from settings files: the Basic password is read from the environment variable
- * {@value #BASIC_PASSWORD_ENV} or from the file named by {@code llm.source.auth.basic-password-file}; the private
- * key stays in its key file and is read by {@link PrivateKeys} when tokens are first needed.
+ * <p>Secrets never come from settings files: the Basic password is read from the environment variable named
+ * after the prefix ({@value #BASIC_PASSWORD_ENV} for the source) or from the file named by
+ * {@code <prefix>.basic-password-file}; a static bearer token likewise from {@code <PREFIX>_BEARER_TOKEN} or
+ * {@code <prefix>.bearer-token-file}; the private key stays in its key file and is read by {@link PrivateKeys}
+ * when tokens are first needed.
  *
  * @param mode none, basic or smart-backend
  * @param clientId smart-backend: the client id the EHR assigned (empty otherwise)
@@ -29,6 +33,8 @@ import org.llmfhiradapter.config.Settings;
  * @param scopes smart-backend: scopes asked for, space separated
  * @param basicUser basic: the user name (empty otherwise)
  * @param basicPassword basic: the password (empty otherwise); never printed by {@link #toString()}
+ * @param bearerToken bearer: the static access token (empty otherwise); never printed by {@link #toString()}
+ * @param prefix the settings these were read from, e.g. {@code llm.source.auth}; error messages name them
  */
 public record AuthConfig(
     Mode mode,
@@ -39,25 +45,29 @@ public record AuthConfig(
     String tokenUrl,
     String scopes,
     String basicUser,
-    String basicPassword) {
+    String basicPassword,
+    String bearerToken,
+    String prefix) {
 
-  /** Environment variable holding the Basic password. */
+  /** Settings of the server pulled from. */
+  public static final String SOURCE = "llm.source.auth";
+
+  /** Settings of the server the results are published to, when it is not the source. */
+  public static final String PUBLISH = "llm.publish.auth";
+
+  /** Environment variable holding the source's Basic password. */
   public static final String BASIC_PASSWORD_ENV = "LLM_SOURCE_AUTH_BASIC_PASSWORD";
 
-  static final String MODE = "llm.source.auth.mode";
-  static final String CLIENT_ID = "llm.source.auth.client-id";
-  static final String PRIVATE_KEY_FILE = "llm.source.auth.private-key-file";
-  static final String KEY_ID = "llm.source.auth.key-id";
-  static final String ALGORITHM = "llm.source.auth.algorithm";
-  static final String TOKEN_URL = "llm.source.auth.token-url";
-  static final String SCOPES = "llm.source.auth.scopes";
-  static final String BASIC_USER = "llm.source.auth.basic-user";
-  static final String BASIC_PASSWORD_FILE = "llm.source.auth.basic-password-file";
+  static final String MODE = SOURCE + ".mode";
+  static final String KEY_ID = SOURCE + ".key-id";
+  static final String ALGORITHM = SOURCE + ".algorithm";
+  static final String TOKEN_URL = SOURCE + ".token-url";
 
   /** How requests are authenticated. */
   public enum Mode {
     NONE("none"),
     BASIC("basic"),
+    BEARER("bearer"),
     SMART_BACKEND("smart-backend");
 
     private final String setting;
@@ -74,33 +84,52 @@ public record AuthConfig(
 
   /** No authentication. */
   public static AuthConfig none() {
-    return new AuthConfig(Mode.NONE, "", null, "", SigningAlgorithm.RS384, "", "", "", "");
+    return none(SOURCE);
   }
 
-  /** Reads and checks the settings; the Basic password comes from the process environment. */
+  private static AuthConfig none(String prefix) {
+    return new AuthConfig(Mode.NONE, "", null, "", SigningAlgorithm.RS384, "", "", "", "", "", prefix);
+  }
+
+  /** Reads and checks the source's settings; the Basic password comes from the process environment. */
   public static AuthConfig from(Settings settings) {
     return from(settings, System.getenv());
   }
 
+  /** Reads and checks the source's settings ({@value #SOURCE}). */
+  public static AuthConfig from(Settings settings, Map<String, String> env) {
+    return from(settings, env, SOURCE);
+  }
+
   /**
-   * Reads and checks the settings.
+   * Reads and checks the settings under {@code prefix}.
    *
-   * @param env the environment the Basic password is read from
+   * @param env the environment the Basic password or bearer token is read from
+   * @param prefix {@value #SOURCE} or {@value #PUBLISH}
    * @throws ConfigException naming the setting that is missing or wrong
    */
-  public static AuthConfig from(Settings settings, Map<String, String> env) {
-    Mode mode = mode(settings.get(MODE));
+  public static AuthConfig from(Settings settings, Map<String, String> env, String prefix) {
+    String modeKey = prefix + ".mode";
+    Mode mode = mode(modeKey, settings.get(modeKey));
+    String algorithmKey = prefix + ".algorithm";
     SigningAlgorithm algorithm =
-        SigningAlgorithm.parse(settings.get(ALGORITHM))
+        SigningAlgorithm.parse(settings.get(algorithmKey))
             .orElseThrow(
                 () ->
                     new ConfigException(
-                        "Setting " + ALGORITHM + " must be RS384 or ES384, but is '" + settings.get(ALGORITHM) + "'"));
+                        "Setting " + algorithmKey + " must be RS384 or ES384, but is '" + settings.get(algorithmKey)
+                            + "'"));
     return switch (mode) {
-      case NONE -> none();
-      case SMART_BACKEND -> smartBackend(settings, algorithm);
-      case BASIC -> basic(settings, env);
+      case NONE -> none(prefix);
+      case SMART_BACKEND -> smartBackend(settings, algorithm, prefix);
+      case BASIC -> basic(settings, env, prefix);
+      case BEARER -> bearer(settings, env, prefix);
     };
+  }
+
+  /** The full name of one of these settings: {@code setting("token-url")} is {@code llm.source.auth.token-url}. */
+  public String setting(String name) {
+    return prefix + "." + name;
   }
 
   /** The Basic credentials, in basic mode. */
@@ -112,86 +141,111 @@ public record AuthConfig(
   public String toString() {
     return "AuthConfig[mode=" + mode.setting() + ", clientId=" + clientId + ", privateKeyFile=" + privateKeyFile
         + ", keyId=" + keyId + ", algorithm=" + algorithm + ", tokenUrl=" + tokenUrl + ", scopes=" + scopes
-        + ", basicUser=" + basicUser + ", basicPassword=" + (basicPassword.isEmpty() ? "" : "(hidden)") + "]";
+        + ", basicUser=" + basicUser + ", basicPassword=" + (basicPassword.isEmpty() ? "" : "(hidden)")
+        + ", bearerToken=" + (bearerToken.isEmpty() ? "" : "(hidden)") + ", prefix=" + prefix + "]";
   }
 
-  private static Mode mode(String value) {
+  private static Mode mode(String key, String value) {
     return Arrays.stream(Mode.values())
         .filter(m -> m.setting().equals(value))
         .findFirst()
         .orElseThrow(
             () ->
                 new ConfigException(
-                    "Setting " + MODE + " must be "
+                    "Setting " + key + " must be "
                         + Arrays.stream(Mode.values()).map(Mode::setting).collect(Collectors.joining(", "))
                         + ", but is '" + value + "'"));
   }
 
-  private static AuthConfig smartBackend(Settings s, SigningAlgorithm algorithm) {
-    String clientId = required(s, CLIENT_ID, Mode.SMART_BACKEND);
-    Path keyFile = Path.of(required(s, PRIVATE_KEY_FILE, Mode.SMART_BACKEND));
-    String scopes = required(s, SCOPES, Mode.SMART_BACKEND).replaceAll("\\s+", " ");
-    String tokenUrl = s.get(TOKEN_URL);
+  private static AuthConfig smartBackend(Settings s, SigningAlgorithm algorithm, String prefix) {
+    String clientId = required(s, prefix, "client-id", Mode.SMART_BACKEND);
+    Path keyFile = Path.of(required(s, prefix, "private-key-file", Mode.SMART_BACKEND));
+    String scopes = required(s, prefix, "scopes", Mode.SMART_BACKEND).replaceAll("\\s+", " ");
+    String tokenUrlKey = prefix + ".token-url";
+    String tokenUrl = s.get(tokenUrlKey);
     if (!tokenUrl.isEmpty()) {
       Optional<Origin> origin = Origin.of(tokenUrl);
       if (origin.isEmpty()) {
-        throw new ConfigException("Setting " + TOKEN_URL + " must be an absolute https URL, but is '" + tokenUrl + "'");
+        throw new ConfigException("Setting " + tokenUrlKey + " must be an absolute https URL, but is '" + tokenUrl + "'");
       }
       if (!origin.get().mayCarryCredentials()) {
         throw new ConfigException(
-            "Setting " + TOKEN_URL + " must use https (plain http only to loopback addresses), but is '" + tokenUrl + "'");
+            "Setting " + tokenUrlKey + " must use https (plain http only to loopback addresses), but is '" + tokenUrl
+                + "'");
       }
     }
     return new AuthConfig(
-        Mode.SMART_BACKEND, clientId, keyFile, s.get(KEY_ID), algorithm, tokenUrl, scopes, "", "");
+        Mode.SMART_BACKEND, clientId, keyFile, s.get(prefix + ".key-id"), algorithm, tokenUrl, scopes, "", "", "",
+        prefix);
   }
 
-  private static AuthConfig basic(Settings s, Map<String, String> env) {
-    String user = required(s, BASIC_USER, Mode.BASIC);
+  private static AuthConfig basic(Settings s, Map<String, String> env, String prefix) {
+    String userKey = prefix + ".basic-user";
+    String user = required(s, prefix, "basic-user", Mode.BASIC);
     if (user.contains(":")) {
-      throw new ConfigException("Setting " + BASIC_USER + " must not contain ':' (HTTP Basic cannot carry it)");
+      throw new ConfigException("Setting " + userKey + " must not contain ':' (HTTP Basic cannot carry it)");
     }
-    String fromEnv = env.get(BASIC_PASSWORD_ENV);
+    String password = secret(s, env, prefix, "basic-password", "The Basic password", "a password", Mode.BASIC);
+    return new AuthConfig(Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", user, password, "", prefix);
+  }
+
+  private static AuthConfig bearer(Settings s, Map<String, String> env, String prefix) {
+    String token = secret(s, env, prefix, "bearer-token", "The bearer token", "a token", Mode.BEARER);
+    if (!token.matches("[A-Za-z0-9\\-._~+/]+=*")) {
+      // RFC 6750's token68: anything else (a space, a line break) would break or forge the header.
+      throw new ConfigException(
+          "The bearer token (" + prefix + ") is not a valid token: only letters, digits and -._~+/ followed by '='s");
+    }
+    return new AuthConfig(Mode.BEARER, "", null, "", SigningAlgorithm.RS384, "", "", "", "", token, prefix);
+  }
+
+  /**
+   * A secret from env {@code <PREFIX>_<NAME>} or from the file named by setting {@code <prefix>.<name>-file},
+   * exactly one of them.
+   */
+  private static String secret(
+      Settings s, Map<String, String> env, String prefix, String name, String what, String need, Mode mode) {
+    String envName = Settings.envName(prefix + "." + name);
+    String fileKey = prefix + "." + name + "-file";
+    String fromEnv = env.get(envName);
     boolean hasEnv = fromEnv != null && !fromEnv.isEmpty();
-    String file = s.get(BASIC_PASSWORD_FILE);
+    String file = s.get(fileKey);
     if (hasEnv && !file.isEmpty()) {
       throw new ConfigException(
-          "The Basic password is given twice, by env " + BASIC_PASSWORD_ENV + " and by setting " + BASIC_PASSWORD_FILE
-              + ": keep one");
+          what + " is given twice, by env " + envName + " and by setting " + fileKey + ": keep one");
     }
     if (!hasEnv && file.isEmpty()) {
       throw new ConfigException(
-          "Setting " + MODE + "=basic needs a password: set env " + BASIC_PASSWORD_ENV + " or setting "
-              + BASIC_PASSWORD_FILE + " (a file holding it)");
+          "Setting " + prefix + ".mode=" + mode.setting() + " needs " + need + ": set env " + envName + " or setting " + fileKey + " (a file holding it)");
     }
-    String password = hasEnv ? fromEnv : readPasswordFile(Path.of(file));
-    return new AuthConfig(Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", user, password);
+    return hasEnv ? fromEnv : readSecretFile(fileKey, Path.of(file));
   }
 
-  private static String readPasswordFile(Path file) {
+  private static String readSecretFile(String key, Path file) {
     String content;
     try {
       content = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new ConfigException("Setting " + BASIC_PASSWORD_FILE + " names " + file + ", which does not exist");
+      throw new ConfigException("Setting " + key + " names " + file + ", which does not exist");
     } catch (IOException e) {
       throw new ConfigException(
-          "Setting " + BASIC_PASSWORD_FILE + " names " + file + ", which cannot be read (" + e.getClass().getSimpleName()
-              + ")");
+          "Setting " + key + " names " + file + ", which cannot be read (" + e.getClass().getSimpleName() + ")");
     }
-    // Editors and `echo` end files with a newline that is not part of the password; anything else is kept.
-    String password = content.replaceFirst("\r?\n$", "");
-    if (password.isEmpty()) {
-      throw new ConfigException("Setting " + BASIC_PASSWORD_FILE + " names " + file + ", which is empty");
+    // Editors and `echo` end files with a newline that is not part of the secret; anything else is kept.
+    String secret = content.replaceFirst("\r?\n$", "");
+    if (secret.isEmpty()) {
+      throw new ConfigException("Setting " + key + " names " + file + ", which is empty");
     }
-    return password;
+    return secret;
   }
 
-  private static String required(Settings s, String key, Mode mode) {
+  private static String required(Settings s, String prefix, String name, Mode mode) {
+    String key = prefix + "." + name;
     String value = s.get(key);
     if (value.isEmpty()) {
       throw new ConfigException(
-          "Setting " + key + " is required when " + MODE + "=" + mode.setting() + " (env " + Settings.envName(key) + ")");
+          "Setting " + key + " is required when " + prefix + ".mode=" + mode.setting() + " (env "
+              + Settings.envName(key) + ")");
     }
     return value;
   }

@@ -58,13 +58,42 @@ public final class AuthInterceptor implements IClientInterceptor {
   public static Optional<AuthInterceptor> forSource(AuthConfig auth, AdapterConfig.Source source) {
     return switch (auth.mode()) {
       case NONE -> Optional.empty();
-      case BASIC -> Optional.of(basic(source.baseUrl(), auth.basicCredentials().orElseThrow()));
+      case BASIC -> {
+        requireSafeOrigin(auth, source);
+        yield Optional.of(basic(source.baseUrl(), auth.basicCredentials().orElseThrow()));
+      }
+      case BEARER -> {
+        requireSafeOrigin(auth, source);
+        yield Optional.of(bearer(source.baseUrl(), new StaticToken(auth.bearerToken())));
+      }
       case SMART_BACKEND -> {
         // Check the base URL before reading the key, so that the first error is the most basic one.
-        Origin.of(source.baseUrl()).filter(Origin::mayCarryCredentials).orElseThrow(() -> refusal(source.baseUrl()));
+        requireSafeOrigin(auth, source);
         yield Optional.of(bearer(source.baseUrl(), SmartBackendTokens.create(auth, source)));
       }
     };
+  }
+
+  private static void requireSafeOrigin(AuthConfig auth, AdapterConfig.Source server) {
+    Origin.of(server.baseUrl())
+        .filter(Origin::mayCarryCredentials)
+        .orElseThrow(() -> refusal(auth, server.baseUrl()));
+  }
+
+  /** A token given by the operator (env or file): used as is, never renewed. */
+  private record StaticToken(String value) implements AccessTokens {
+    @Override
+    public String token() {
+      return value;
+    }
+
+    @Override
+    public void invalidate() {}
+
+    @Override
+    public String toString() {
+      return "StaticToken[(hidden)]";
+    }
   }
 
   /**
@@ -123,8 +152,13 @@ public final class AuthInterceptor implements IClientInterceptor {
   }
 
   private static ConfigException refusal(String baseUrl) {
+    return refusal(AuthConfig.none(), baseUrl);
+  }
+
+  private static ConfigException refusal(AuthConfig auth, String baseUrl) {
+    String setting = auth.prefix().equals(AuthConfig.PUBLISH) ? "llm.publish.base-url" : "llm.source.base-url";
     return new ConfigException(
-        "Setting llm.source.base-url is '" + baseUrl + "': credentials are only sent to an absolute https URL (plain"
+        "Setting " + setting + " is '" + baseUrl + "': credentials are only sent to an absolute https URL (plain"
             + " http only to loopback addresses)");
   }
 

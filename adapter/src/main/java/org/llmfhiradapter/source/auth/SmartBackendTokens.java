@@ -74,6 +74,7 @@ public final class SmartBackendTokens implements AccessTokens {
   private final String clientId;
   private final SigningKey key;
   private final String configuredTokenUrl;
+  private final String tokenUrlSetting;
   private final String fhirBaseUrl;
   private final String scopes;
   private final HttpClient http;
@@ -94,7 +95,7 @@ public final class SmartBackendTokens implements AccessTokens {
    */
   public static SmartBackendTokens create(AuthConfig auth, AdapterConfig.Source source) {
     if (auth.mode() != AuthConfig.Mode.SMART_BACKEND) {
-      throw new IllegalArgumentException("SMART backend tokens need " + AuthConfig.MODE + "=smart-backend");
+      throw new IllegalArgumentException("SMART backend tokens need " + auth.setting("mode") + "=smart-backend");
     }
     SigningKey key = PrivateKeys.load(auth.privateKeyFile(), auth.algorithm(), auth.keyId());
     return new SmartBackendTokens(
@@ -135,6 +136,7 @@ public final class SmartBackendTokens implements AccessTokens {
     this.clientId = Objects.requireNonNull(auth.clientId());
     this.key = Objects.requireNonNull(key);
     this.configuredTokenUrl = auth.tokenUrl() == null ? "" : auth.tokenUrl().trim();
+    this.tokenUrlSetting = auth.setting("token-url");
     this.fhirBaseUrl = fhirBaseUrl == null ? "" : fhirBaseUrl.trim();
     this.scopes = auth.scopes();
     this.readTimeout = Objects.requireNonNull(readTimeout);
@@ -301,11 +303,11 @@ public final class SmartBackendTokens implements AccessTokens {
   private String discover() {
     if (fhirBaseUrl.isEmpty()) {
       throw new AuthException(
-          "SMART discovery needs the FHIR base URL (llm.source.base-url), or set " + AuthConfig.TOKEN_URL);
+          "SMART discovery needs the FHIR base URL, or set " + tokenUrlSetting);
     }
     String url = fhirBaseUrl.replaceAll("/+$", "") + "/.well-known/smart-configuration";
     String failed = "SMART discovery at " + url + " failed: ";
-    String hint = "; set " + AuthConfig.TOKEN_URL + " to the token endpoint instead";
+    String hint = "; set " + tokenUrlSetting + " to the token endpoint instead";
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout).header("Accept", "application/json").GET().build();
     HttpResponse<String> response = send(request, "SMART discovery at " + url);

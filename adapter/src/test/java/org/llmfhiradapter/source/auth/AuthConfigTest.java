@@ -75,7 +75,7 @@ class AuthConfigTest {
     Settings settings = Settings.defaults().with("llm.source.auth.mode", "oauth");
 
     assertThatThrownBy(() -> AuthConfig.from(settings, Map.of()))
-        .hasMessage("Setting llm.source.auth.mode must be none, basic, smart-backend, but is 'oauth'");
+        .hasMessage("Setting llm.source.auth.mode must be none, basic, bearer, smart-backend, but is 'oauth'");
   }
 
   @Test
@@ -153,6 +153,45 @@ class AuthConfigTest {
 
     assertThat(auth.toString()).contains("researcher").doesNotContain("s3cret");
     assertThat(auth.basicCredentials().orElseThrow().toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void theDestinationHasSettingsAndSecretsOfItsOwn() throws Exception {
+    Path token = Files.writeString(dir.resolve("registry-token"), "registry.token-123\n");
+    Settings settings =
+        basic()
+            .with("llm.publish.auth.mode", "bearer")
+            .with("llm.publish.auth.bearer-token-file", token.toString());
+
+    AuthConfig destination =
+        AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "s3cret"), AuthConfig.PUBLISH);
+    AuthConfig source = AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "s3cret"));
+
+    assertThat(destination.mode()).isEqualTo(AuthConfig.Mode.BEARER);
+    assertThat(destination.bearerToken()).isEqualTo("registry.token-123");
+    assertThat(destination.basicPassword()).isEmpty();
+    assertThat(destination.toString()).doesNotContain("registry.token-123");
+    assertThat(source.mode()).isEqualTo(AuthConfig.Mode.BASIC);
+    assertThat(source.bearerToken()).isEmpty();
+  }
+
+  @Test
+  void aDestinationWithoutItsTokenNamesItsOwnSettings() {
+    Settings settings = Settings.defaults().with("llm.publish.auth.mode", "bearer");
+
+    assertThatThrownBy(() -> AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BEARER_TOKEN", "x"), AuthConfig.PUBLISH))
+        .hasMessage("Setting llm.publish.auth.mode=bearer needs a token: set env LLM_PUBLISH_AUTH_BEARER_TOKEN or"
+            + " setting llm.publish.auth.bearer-token-file (a file holding it)");
+  }
+
+  @Test
+  void aBearerTokenThatWouldBreakTheHeaderIsRefused() {
+    Settings settings = Settings.defaults().with("llm.publish.auth.mode", "bearer");
+
+    assertThatThrownBy(
+            () -> AuthConfig.from(settings, Map.of("LLM_PUBLISH_AUTH_BEARER_TOKEN", "abc\r\nX-Evil: 1"), AuthConfig.PUBLISH))
+        .hasMessageContaining("is not a valid token")
+        .hasMessageNotContaining("Evil");
   }
 
   private static Settings smart() {
