@@ -2,7 +2,6 @@ package org.llmfhiradapter.cli;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.config.AdapterConfig;
@@ -14,7 +13,6 @@ import org.llmfhiradapter.sandbox.SandboxServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code demo}: the whole job on the embedded FHIR server, seeded with the fixtures. */
@@ -29,28 +27,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "Also write the results into DIR: results.json, cohort.csv, exclusions.csv,"
-          + " measurereport.json and Kaplan-Meier plots (km-*.svg).")
-  Path outDir;
+  @Mixin JobOptions jobOptions;
 
   @Mixin SandboxOptions sandboxOptions;
-
-  @Option(
-      names = "--allow-partial",
-      description = "Go on without patients that cannot be fetched after the retries; list them in results.json.")
-  boolean allowPartial;
 
   @Mixin SettingsOptions settingsOptions;
 
   @Override
   public Integer call() throws Exception {
-    Settings settings = settingsOptions.load();
-    if (allowPartial) {
-      settings = settings.with("llm.pipeline.allow-partial", "true");
-    }
+    Settings settings = jobOptions.applyTo(settingsOptions.load());
     settings = sandboxOptions.applyTo(settings);
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter err = spec.commandLine().getErr();
@@ -66,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
       Settings job = settings.with("llm.source.base-url", server.baseUrl());
       if (config.sandbox().personality().equals("none")) {
         StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(job);
-        JobOutput.report(run, outDir, spec.commandLine().getOut());
+        JobOutput.report(run, jobOptions.outDir, spec.commandLine().getOut());
         return 0;
       }
       // Pull as from that EHR: its search rules, and the candidates from a list (a Group), not a search. The
@@ -80,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
           job = job.with("llm.publish.base-url", registry.baseUrl());
         }
         StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(job);
-        JobOutput.report(run, outDir, spec.commandLine().getOut());
+        JobOutput.report(run, jobOptions.outDir, spec.commandLine().getOut());
       }
     }
     return 0;

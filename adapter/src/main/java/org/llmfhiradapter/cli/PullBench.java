@@ -118,12 +118,16 @@ final class PullBench implements Callable<Integer> {
   }
 
   static Process startSandbox(Path fixtures) throws Exception {
+    return startSandbox("--fixtures", fixtures.toString());
+  }
+
+  /** An embedded server in a process of its own, started with these {@code sandbox} options. */
+  static Process startSandbox(String... options) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     String jar = new File(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-    return new ProcessBuilder(java, "-Xmx3g", "-cp", jar, Main.class.getName(), "sandbox",
-            "--fixtures", fixtures.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx3g", "-cp", jar, Main.class.getName(), "sandbox"));
+    command.addAll(List.of(options));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 
   static String readBaseUrl(Process sandbox) throws Exception {
@@ -187,7 +191,7 @@ final class PullBench implements Callable<Integer> {
     pool.shutdown();
   }
 
-  private static List<JsonNode> pages(HttpClient client, ObjectMapper json, String url) throws Exception {
+  static List<JsonNode> pages(HttpClient client, ObjectMapper json, String url) throws Exception {
     List<JsonNode> pages = new ArrayList<>();
     String next = url;
     while (next != null) {
@@ -236,7 +240,14 @@ final class PullBench implements Callable<Integer> {
 
   /** Peak heap while the pull runs: the pools' peak use, and the most memory still live after a collection. */
   static final class Memory {
-    record Peak(double usedMb, double liveMb) {}
+    /**
+     * @param usedMb the sum of the heap pools' peaks (an upper bound: the pools do not peak at once)
+     * @param liveMb the most still live after a collection
+     * @param sampledMb the most heap in use at once, sampled every 50 ms
+     */
+    record Peak(double usedMb, double liveMb, double sampledMb) {}
+
+    private static final AtomicLong sampled = new AtomicLong();
 
     private static final AtomicLong live = new AtomicLong();
     private static volatile Thread sampler;
@@ -249,8 +260,10 @@ final class PullBench implements Callable<Integer> {
         }
       }
       live.set(0);
+      sampled.set(0);
       sampler = new Thread(() -> {
         while (!Thread.currentThread().isInterrupted()) {
+          sampled.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
           long afterGc = 0;
           for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
@@ -278,7 +291,7 @@ final class PullBench implements Callable<Integer> {
           peak += pool.getPeakUsage().getUsed();
         }
       }
-      return new Peak(peak / 1048576.0, live.get() / 1048576.0);
+      return new Peak(peak / 1048576.0, live.get() / 1048576.0, sampled.get() / 1048576.0);
     }
   }
 }

@@ -25,17 +25,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--base-url",
-      paramLabel = "URL",
-      description = "FHIR base URL of the source (default: llm.source.base-url).")
-  String baseUrl;
-
-  @Option(
-      names = "--publish-url",
-      paramLabel = "URL",
-      description = "FHIR base URL of the registry published to (default: llm.publish.base-url; empty: the source).")
-  String publishUrl;
+  @Mixin ServerOptions serverOptions;
 
   @Option(names = "--port", paramLabel = "P", description = "Port of health and metrics (default: llm.serve.port).")
   Integer port;
@@ -44,13 +34,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings settings = settingsOptions.load();
-    if (baseUrl != null) {
-      settings = settings.with("llm.source.base-url", baseUrl);
-    }
-    if (publishUrl != null) {
-      settings = settings.with("llm.publish.base-url", publishUrl);
-    }
+    Settings settings = serverOptions.applyTo(settingsOptions.load());
     if (port != null) {
       settings = settings.with("llm.serve.port", port.toString());
     }

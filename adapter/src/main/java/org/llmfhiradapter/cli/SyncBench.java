@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
  * {@code bench sync}: what an incremental sync costs against a full pull of the same cohort, in the same run.
  * A separate embedded-server process is seeded with N generated patients; this JVM (its heap the adapter's
  * alone) then runs (1) a full sync into a fresh store, the baseline, (2) after changing one Observation of a
- * given share of the patients, an incremental sync. Both publish their report to the same server. Reported for
- * each: FHIR requests, wall time, patients fetched, peak heap; and the incremental's ratios to the full one.
+ * given share of the patients, an incremental sync. Both publish to a second, empty server standing in for the
+ * registry. Reported for each: FHIR requests, wall time, patients fetched, peak heap in use and the most still
+ * live after a collection; and the incremental's ratios to the full one.
  */
 @Command(
     name = "sync",
@@ -47,21 +48,25 @@ final class SyncBench implements Callable<Integer> {
   @Option(names = "--concurrency", paramLabel = "C", description = "Patients in flight (default: 4).")
   int concurrency = 4;
 
-  private record Measured(long requests, double seconds, int fetched, double peakMb) {}
+  private record Measured(long requests, double seconds, int fetched, double peakMb, double liveMb) {}
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(spec.commandLine().getOut());
     Path work = Files.createTempDirectory("llm-bench-sync-");
     Files.writeString(work.resolve("cases.csv"), PullBench.csv(size));
-    out.printf(Locale.ROOT, "Seeding an embedded server with %d generated patients (a separate process)...%n", size);
+    out.printf(Locale.ROOT, "Seeding an embedded server with %d generated patients, and starting an empty one as the"
+        + " registry (processes of their own)...%n", size);
     out.flush();
     Process sandbox = PullBench.startSandbox(work);
+    Process registry = PullBench.startSandbox("--empty");
     try {
       String baseUrl = PullBench.readBaseUrl(sandbox);
+      String registryUrl = PullBench.readBaseUrl(registry);
       Settings settings =
           Settings.defaults()
               .with("llm.source.base-url", baseUrl)
+              .with("llm.publish.base-url", registryUrl)
               .with("llm.store.url", "jdbc:h2:file:" + work.resolve("store").toAbsolutePath())
               .with("llm.sync.overlap-seconds", "0")
               .with("llm.pipeline.concurrency", String.valueOf(concurrency))
@@ -72,7 +77,8 @@ final class SyncBench implements Callable<Integer> {
       int changed = changeObservations(baseUrl, (int) Math.round(size * changedPercent / 100));
       Measured incremental = measure(() -> runner.sync(settings, false).counts().fetched());
 
-      out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s%n", "", "requests", "seconds", "fetched", "peak MB");
+      out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %10s%n", "", "requests", "seconds", "fetched", "peak MB",
+          "live MB");
       row(out, "full", full);
       row(out, "incremental", incremental);
       out.printf(Locale.ROOT, "%-12s %10.3f %10.3f%n", "ratio", (double) incremental.requests() / full.requests(),
@@ -83,11 +89,13 @@ final class SyncBench implements Callable<Integer> {
       return incremental.fetched() == changed ? 0 : 1;
     } finally {
       sandbox.destroy();
+      registry.destroy();
     }
   }
 
   private static void row(PrintWriter out, String name, Measured m) {
-    out.printf(Locale.ROOT, "%-12s %10d %10.1f %10d %10.0f%n", name, m.requests(), m.seconds(), m.fetched(), m.peakMb());
+    out.printf(Locale.ROOT, "%-12s %10d %10.1f %10d %10.0f %10.0f%n", name, m.requests(), m.seconds(), m.fetched(),
+        m.peakMb(), m.liveMb());
   }
 
   private interface Sync {
@@ -101,7 +109,7 @@ final class SyncBench implements Callable<Integer> {
     int fetched = sync.run();
     double seconds = (System.nanoTime() - start) / 1e9;
     PullBench.Memory.Peak peak = PullBench.Memory.stop();
-    return new Measured(FhirConnection.requestsSent() - requests, seconds, fetched, peak.usedMb());
+    return new Measured(FhirConnection.requestsSent() - requests, seconds, fetched, peak.sampledMb(), peak.liveMb());
   }
 
   /**
@@ -111,10 +119,14 @@ final class SyncBench implements Callable<Integer> {
   private static int changeObservations(String baseUrl, int count) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     ObjectMapper json = new ObjectMapper();
-    JsonNode page = json.readTree(PullBench.get(client, baseUrl + "/Observation?code=http://loinc.org|33728-7&_count="
-        + Math.max(count, 1)));
     List<JsonNode> observations = new ArrayList<>();
-    page.path("entry").forEach(e -> observations.add(e.path("resource")));
+    for (JsonNode page :
+        PullBench.pages(client, json, baseUrl + "/Observation?code=http://loinc.org%7C33728-7&_count=500")) {
+      page.path("entry").forEach(e -> observations.add(e.path("resource")));
+      if (observations.size() >= count) {
+        break;
+      }
+    }
     int changed = 0;
     for (JsonNode observation : observations.subList(0, Math.min(count, observations.size()))) {
       ObjectNode value = (ObjectNode) observation.path("valueQuantity");

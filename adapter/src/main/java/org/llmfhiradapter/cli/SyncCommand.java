@@ -2,7 +2,6 @@ package org.llmfhiradapter.cli;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.routes.SyncRunner;
@@ -32,45 +31,15 @@ final class SyncCommand implements Callable<Integer> {
       description = "Fetch every candidate, whatever changed (finds resources deleted on the server).")
   boolean full;
 
-  @Option(
-      names = "--base-url",
-      paramLabel = "URL",
-      description = "FHIR base URL of the source (default: llm.source.base-url).")
-  String baseUrl;
+  @Mixin ServerOptions serverOptions;
 
-  @Option(
-      names = "--publish-url",
-      paramLabel = "URL",
-      description = "FHIR base URL of the registry published to (default: llm.publish.base-url; empty: the source).")
-  String publishUrl;
-
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "Also write the results into DIR: results.json, cohort.csv, exclusions.csv,"
-          + " measurereport.json and Kaplan-Meier plots (km-*.svg).")
-  Path outDir;
-
-  @Option(
-      names = "--allow-partial",
-      description = "Go on without patients that cannot be fetched (their stored outcome stays; they are fetched"
-          + " again next time).")
-  boolean allowPartial;
+  @Mixin JobOptions jobOptions;
 
   @Mixin SettingsOptions settingsOptions;
 
   @Override
   public Integer call() throws Exception {
-    Settings settings = settingsOptions.load();
-    if (allowPartial) {
-      settings = settings.with("llm.pipeline.allow-partial", "true");
-    }
-    if (baseUrl != null) {
-      settings = settings.with("llm.source.base-url", baseUrl);
-    }
-    if (publishUrl != null) {
-      settings = settings.with("llm.publish.base-url", publishUrl);
-    }
+    Settings settings = jobOptions.applyTo(serverOptions.applyTo(settingsOptions.load()));
     SyncRunner.SyncResult result = new SyncRunner(FhirContext.forR4Cached()).sync(settings, full);
     PrintWriter out = spec.commandLine().getOut();
     SyncCounts c = result.counts();
@@ -78,7 +47,7 @@ final class SyncCommand implements Callable<Integer> {
         "Sync run %d (%s): %d candidates; fetched %d (%d new, %d changed, %d unchanged); %d removed%n",
         result.runId(), result.mode(), c.candidates(), c.fetched(), c.added(), c.changed(), c.unchanged(),
         c.removed());
-    JobOutput.report(result.run(), outDir, out);
+    JobOutput.report(result.run(), jobOptions.outDir, out);
     return 0;
   }
 }

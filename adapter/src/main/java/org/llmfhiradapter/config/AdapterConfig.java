@@ -108,11 +108,6 @@ public record AdapterConfig(
       String cohortName,
       String studyStart) {
 
-    /** The server the results go to: the destination, or the source when none is set. */
-    public String destination(Source source) {
-      return baseUrl.isEmpty() ? source.baseUrl() : baseUrl;
-    }
-
     /** Whether the results go to a server other than the source (with credentials of their own). */
     public boolean hasOwnDestination() {
       return !baseUrl.isEmpty();
@@ -238,7 +233,8 @@ public record AdapterConfig(
   private static Source source(Settings s, String prefix) {
     String vendor = s.get(prefix + ".vendor");
     if (!List.of("generic", "epic", "cerner").contains(vendor)) {
-      throw new ConfigException("Setting " + prefix + ".vendor must be generic, epic or cerner, but is '" + vendor + "'");
+      throw new ConfigException(
+          "Setting " + prefix + ".vendor must be generic, epic or cerner, but is '" + vendor + "'");
     }
     String patients = s.get(prefix + ".patients");
     if (!patients.isEmpty() && !patients.startsWith("file:") && !patients.startsWith("group:")) {

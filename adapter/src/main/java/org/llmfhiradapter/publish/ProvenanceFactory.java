@@ -72,8 +72,8 @@ final class ProvenanceFactory {
    */
   static String id(String reportSystem, String reportValue) {
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest((reportSystem + "|" + reportValue).getBytes(StandardCharsets.UTF_8));
+      byte[] identifier = (reportSystem + "|" + reportValue).getBytes(StandardCharsets.UTF_8);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(identifier);
       return "llm-" + HexFormat.of().formatHex(digest, 0, 20);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java platform", e);

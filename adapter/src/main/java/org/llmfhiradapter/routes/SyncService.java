@@ -67,7 +67,8 @@ public final class SyncService {
   /** Publishes the sync metrics to Camel's meter registry (Prometheus at /observe/metrics). */
   void bindMetrics(MeterRegistry registry) {
     this.meters = registry;
-    Gauge.builder("llm.sync.last.success.timestamp", this, s -> s.lastSuccess == null ? 0 : s.lastSuccess.getEpochSecond())
+    Gauge.builder(
+            "llm.sync.last.success.timestamp", this, s -> s.lastSuccess == null ? 0 : s.lastSuccess.getEpochSecond())
         .description("When the last sync that published (or computed) ended, in seconds since the epoch; 0: none yet")
         .baseUnit("seconds")
         .register(registry);
@@ -93,7 +94,8 @@ public final class SyncService {
       log.info("Sync skipped: {}", e.getMessage());
       record(new LastSync("skipped", Instant.now(), Duration.between(started, Instant.now()), 0, e.getMessage()));
     } catch (RuntimeException e) {
-      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+      String message =
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
       log.warn("Sync failed: {}", message);
       record(new LastSync("failed", Instant.now(), Duration.between(started, Instant.now()), 0, message));
     } finally {

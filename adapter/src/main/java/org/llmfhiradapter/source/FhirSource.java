@@ -159,24 +159,23 @@ public final class FhirSource {
    */
   public Set<String> changedPatientsSince(java.time.Instant since) {
     if (!hasChangeFeed()) {
-      throw new IllegalStateException("llm.source.vendor=" + config.vendor() + " has no _lastUpdated search across patients");
+      throw new IllegalStateException(
+          "llm.source.vendor=" + config.vendor() + " has no _lastUpdated search across patients");
     }
     Set<String> patients = new LinkedHashSet<>();
-    for (Patient patient : all("Patient search by _lastUpdated", Patient.class, searches.changedSince("Patient", since))) {
+    for (Patient patient : changedSince(Patient.class, since)) {
       patients.add(patient.getIdElement().getIdPart());
     }
-    for (Condition c : all("Condition search by _lastUpdated", Condition.class, searches.changedSince("Condition", since))) {
-      addPatient(patients, c.getSubject());
-    }
-    for (Procedure p : all("Procedure search by _lastUpdated", Procedure.class, searches.changedSince("Procedure", since))) {
-      addPatient(patients, p.getSubject());
-    }
-    for (Observation o :
-        all("Observation search by _lastUpdated", Observation.class, searches.changedSince("Observation", since))) {
-      addPatient(patients, o.getSubject());
-    }
+    changedSince(Condition.class, since).forEach(c -> addPatient(patients, c.getSubject()));
+    changedSince(Procedure.class, since).forEach(p -> addPatient(patients, p.getSubject()));
+    changedSince(Observation.class, since).forEach(o -> addPatient(patients, o.getSubject()));
     log.info("{} patients with resources changed since the last sync", patients.size());
     return patients;
+  }
+
+  private <T extends Resource> List<T> changedSince(Class<T> type, java.time.Instant since) {
+    String name = type.getSimpleName();
+    return all(name + " search by _lastUpdated", type, searches.changedSince(name, since));
   }
 
   private static void addPatient(Set<String> patients, Reference subject) {

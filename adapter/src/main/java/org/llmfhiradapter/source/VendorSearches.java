@@ -68,7 +68,8 @@ final class VendorSearches {
    */
   String changedSince(String resourceType, java.time.Instant since) {
     String element = resourceType.equals("Patient") ? "link" : "subject";
-    return resourceType + "?_lastUpdated=ge" + encode(since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
+    String from = since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    return resourceType + "?_lastUpdated=ge" + encode(from)
         + "&_elements=" + element + count();
   }
 

@@ -95,63 +95,46 @@ public final class CohortStore implements AutoCloseable {
    * @throws SyncLockedException when another sync holds a lease that has not lapsed
    */
   public SyncLease lock(String owner, java.time.Duration lease) {
-    synchronized (connection) {
-      try {
-        connection.setAutoCommit(false);
-        try {
-          OffsetDateTime now = databaseNow();
-          String previousOwner = null;
-          Long previousRun = null;
-          OffsetDateTime expires = null;
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT owner, run_id, expires_at FROM sync_lock WHERE lock_name = 'sync' FOR UPDATE")) {
-            try (ResultSet rows = select.executeQuery()) {
-              if (rows.next()) {
-                previousOwner = rows.getString(1);
-                previousRun = (Long) rows.getObject(2, Long.class);
-                expires = rows.getObject(3, OffsetDateTime.class);
-              }
-            }
-          }
-          if (previousOwner != null && expires != null && expires.isAfter(now)) {
-            connection.rollback();
-            throw new SyncLockedException(
-                "Another sync is running (" + previousOwner + (previousRun == null ? "" : ", run " + previousRun)
-                    + "); this one exits without"
-                    + " doing anything. If that process is gone, its lock lapses at " + expires.withOffsetSameInstant(
-                        ZoneOffset.UTC) + " (llm.sync.lock-seconds after its last renewal)");
-          }
-          if (previousOwner != null && previousRun != null) {
-            // Its lease lapsed: that sync died. Its run ends here, as interrupted.
-            try (PreparedStatement interrupted =
-                connection.prepareStatement(
-                    "UPDATE sync_run SET status = 'interrupted', ended_at = ? WHERE run_id = ? AND status = 'running'")) {
-              interrupted.setObject(1, now);
-              interrupted.setLong(2, previousRun);
-              interrupted.executeUpdate();
-            }
-          }
-          try (PreparedStatement take =
-              connection.prepareStatement(
-                  "UPDATE sync_lock SET owner = ?, run_id = ?, acquired_at = ?, expires_at = ? WHERE lock_name = 'sync'")) {
-            take.setString(1, owner);
-            take.setNull(2, Types.BIGINT);
-            take.setObject(3, now);
-            take.setObject(4, now.plus(lease));
-            take.executeUpdate();
-          }
-          connection.commit();
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        } finally {
-          connection.setAutoCommit(true);
+    transaction("taking the sync lock", () -> {
+      OffsetDateTime now = databaseNow();
+      String previousOwner = null;
+      Long previousRun = null;
+      OffsetDateTime expires = null;
+      try (PreparedStatement select =
+          connection.prepareStatement(
+              "SELECT owner, run_id, expires_at FROM sync_lock WHERE lock_name = 'sync' FOR UPDATE");
+          ResultSet rows = select.executeQuery()) {
+        if (rows.next()) {
+          previousOwner = rows.getString(1);
+          previousRun = (Long) rows.getObject(2, Long.class);
+          expires = rows.getObject(3, OffsetDateTime.class);
         }
-      } catch (SQLException e) {
-        throw failure("taking the sync lock", e);
       }
-    }
+      if (previousOwner != null && expires != null && expires.isAfter(now)) {
+        throw new SyncLockedException(
+            "Another sync is running (" + previousOwner + (previousRun == null ? "" : ", run " + previousRun)
+                + "); this one exits without doing anything. If that process is gone, its lock lapses at "
+                + expires.withOffsetSameInstant(ZoneOffset.UTC) + " (llm.sync.lock-seconds after its last renewal)");
+      }
+      if (previousOwner != null && previousRun != null) {
+        // Its lease lapsed: that sync died. Its run ends here, as interrupted.
+        long deadRun = previousRun;
+        update("closing a dead sync's run",
+            "UPDATE sync_run SET status = 'interrupted', ended_at = ? WHERE run_id = ? AND status = 'running'",
+            ps -> {
+              ps.setObject(1, now);
+              ps.setLong(2, deadRun);
+            });
+      }
+      update("taking the sync lock",
+          "UPDATE sync_lock SET owner = ?, run_id = NULL, acquired_at = ?, expires_at = ? WHERE lock_name = 'sync'",
+          ps -> {
+            ps.setString(1, owner);
+            ps.setObject(2, now);
+            ps.setObject(3, now.plus(lease));
+          });
+      return null;
+    });
     return new SyncLease(this, owner, lease);
   }
 
@@ -215,7 +198,8 @@ public final class CohortStore implements AutoCloseable {
             "UPDATE patient_state SET content_hash = NULL, needs_fetch = TRUE WHERE source_name = ?",
             ps -> ps.setString(1, name));
       }
-      if (!state.baseUrl().equals(baseUrl) || !state.mappingKey().equals(mappingKey) || !state.vendor().equals(vendor)) {
+      boolean moved = !state.baseUrl().equals(baseUrl);
+      if (moved || !state.mappingKey().equals(mappingKey) || !state.vendor().equals(vendor)) {
         update("updating source " + name,
             "UPDATE source_state SET base_url = ?, vendor = ?, mapping_key = ?, watermark = NULL WHERE source_name = ?",
             ps -> {
@@ -269,8 +253,8 @@ public final class CohortStore implements AutoCloseable {
     synchronized (connection) {
       int rows =
           update("storing a patient",
-              "UPDATE patient_state SET status = ?, needs_fetch = FALSE, last_updated = ?, content_hash = ?, outcome = ?,"
-                  + " run_id = ? WHERE source_name = ? AND patient_id = ?",
+              "UPDATE patient_state SET status = ?, needs_fetch = FALSE, last_updated = ?, content_hash = ?,"
+                  + " outcome = ?, run_id = ? WHERE source_name = ? AND patient_id = ?",
               ps -> {
                 ps.setString(1, status);
                 setTimestamp(ps, 2, updated);
@@ -392,22 +376,18 @@ public final class CohortStore implements AutoCloseable {
   public void finishRun(
       long runId, SyncLease lease, String status, SyncCounts counts, String reportUrl, String message,
       Map<String, Instant> watermarks) {
-    synchronized (connection) {
-      try {
-        connection.setAutoCommit(false);
-        try {
-          if (lease != null && !lease.stillHeld()) {
-            connection.rollback();
-            throw new StoreException(
-                "The sync lock lapsed before the run ended (was the process paused longer than llm.sync.lock-seconds?);"
-                    + " the watermark is left alone, the next sync repeats this one");
-          }
-          try (PreparedStatement end =
-              connection.prepareStatement(
-                  "UPDATE sync_run SET ended_at = ?, status = ?, candidates = ?, fetched = ?, added = ?, changed = ?,"
-                      + " removed = ?, unchanged = ?, included = ?, excluded = ?, report_url = ?, message = ?"
-                      + " WHERE run_id = ?")) {
-            end.setObject(1, databaseNow());
+    transaction("ending the run", () -> {
+      if (lease != null && !lease.stillHeld()) {
+        throw new StoreException(
+            "The sync lock lapsed before the run ended (was the process paused longer than llm.sync.lock-seconds?);"
+                + " the watermark is left alone, the next sync repeats this one");
+      }
+      OffsetDateTime now = databaseNow();
+      update("ending the run",
+          "UPDATE sync_run SET ended_at = ?, status = ?, candidates = ?, fetched = ?, added = ?, changed = ?,"
+              + " removed = ?, unchanged = ?, included = ?, excluded = ?, report_url = ?, message = ? WHERE run_id = ?",
+          end -> {
+            end.setObject(1, now);
             end.setString(2, status);
             setInt(end, 3, counts == null ? null : counts.candidates());
             setInt(end, 4, counts == null ? null : counts.fetched());
@@ -420,27 +400,17 @@ public final class CohortStore implements AutoCloseable {
             end.setString(11, reportUrl);
             end.setString(12, message == null ? null : truncate(message, 2000));
             end.setLong(13, runId);
-            end.executeUpdate();
-          }
-          for (Map.Entry<String, Instant> mark : watermarks.entrySet()) {
-            try (PreparedStatement move =
-                connection.prepareStatement("UPDATE source_state SET watermark = ? WHERE source_name = ?")) {
+          });
+      for (Map.Entry<String, Instant> mark : watermarks.entrySet()) {
+        update("moving the watermark of source " + mark.getKey(),
+            "UPDATE source_state SET watermark = ? WHERE source_name = ?",
+            move -> {
               move.setObject(1, mark.getValue().atOffset(ZoneOffset.UTC));
               move.setString(2, mark.getKey());
-              move.executeUpdate();
-            }
-          }
-          connection.commit();
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        } finally {
-          connection.setAutoCommit(true);
-        }
-      } catch (SQLException e) {
-        throw failure("ending the run", e);
+            });
       }
-    }
+      return null;
+    });
   }
 
   /** The latest runs, newest first. */
@@ -473,6 +443,32 @@ public final class CohortStore implements AutoCloseable {
   }
 
   // --- JDBC plumbing -------------------------------------------------------------------------------------
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction: all of it is committed, or none (its exception passes on). */
+  private <T> T transaction(String step, Work<T> work) {
+    synchronized (connection) {
+      try {
+        connection.setAutoCommit(false);
+        try {
+          T result = work.run();
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
+        } finally {
+          connection.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        throw failure(step, e);
+      }
+    }
+  }
 
   @FunctionalInterface
   private interface Binder {
@@ -541,10 +537,19 @@ public final class CohortStore implements AutoCloseable {
     return new StoreException("Cohort store " + where + ", " + step + ": " + firstLine(e), e);
   }
 
-  private static String firstLine(Exception e) {
+  /**
+   * The database's message up to what would quote row values: H2 and PostgreSQL put the key of a violated
+   * constraint (a patient's record id) and the statement after it, and those stay out of logs.
+   */
+  static String firstLine(Exception e) {
     String message = String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    for (String cut : new String[] {"\n", " VALUES ", "; SQL statement", "Detail:", " Key ("}) {
+      int at = message.indexOf(cut);
+      if (at >= 0) {
+        message = message.substring(0, at);
+      }
+    }
+    return message.strip();
   }
 
   private static String truncate(String value, int max) {

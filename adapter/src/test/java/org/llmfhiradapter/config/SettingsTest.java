@@ -88,4 +88,76 @@ class SettingsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("system|code");
   }
+
+  @Test
+  void aNamedSourceTakesWhatItDoesNotSetFromLlmSource() {
+    Settings settings =
+        Settings.load(null, Map.of(), Map.of(
+            "llm.source.page-size", "20",
+            "llm.sources.epic.base-url", "https://epic.example.org/fhir",
+            "llm.sources.epic.vendor", "epic",
+            "llm.sources.epic.patients", "group:llm",
+            "llm.sources.lab.base-url", "https://lab.example.org/fhir",
+            "llm.publish.base-url", "https://registry.example.org/fhir"));
+
+    AdapterConfig config = AdapterConfig.from(settings);
+
+    assertThat(config.syncSources()).extracting(AdapterConfig.NamedSource::name).containsExactly("epic", "lab");
+    AdapterConfig.Source epic = config.syncSources().get(0).server();
+    assertThat(epic.vendor()).isEqualTo("epic");
+    assertThat(epic.pageSize()).isEqualTo(20);
+    assertThat(config.syncSources().get(1).server().vendor()).isEqualTo("generic");
+    assertThat(settings.get("llm.sources.epic.auth.mode")).isEqualTo("none");
+  }
+
+  @Test
+  void aNamedSourceKeyMustBeAKeyOfLlmSource() {
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("llm.sources.epic.base-uri", "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Unknown setting 'llm.sources.epic.base-uri' given with --set: llm.source.base-uri is no"
+            + " setting");
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("llm.sources.Epic EHR.base-url", "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("lower-case letters, digits and '-'");
+  }
+
+  @Test
+  void severalSourcesNeedARegistryToPublishTo() {
+    Settings settings = Settings.load(null, Map.of(), Map.of(
+        "llm.sources.a.base-url", "https://a.example.org/fhir",
+        "llm.sources.b.base-url", "https://b.example.org/fhir"));
+
+    assertThatThrownBy(() -> AdapterConfig.from(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("set llm.publish.base-url");
+  }
+
+  @Test
+  void epicAndCernerPublishOnlyToARegistryThatIsNotTheEhr() {
+    Settings epic = Settings.defaults()
+        .with("llm.source.base-url", "https://fhir.epic.example.org/api/FHIR/R4")
+        .with("llm.source.vendor", "epic")
+        .with("llm.source.patients", "group:llm");
+
+    assertThatThrownBy(() -> AdapterConfig.from(epic))
+        .hasMessageStartingWith("llm.source.vendor=epic: epic accepts no MeasureReport writes");
+    assertThatThrownBy(() -> AdapterConfig.from(
+            epic.with("llm.publish.base-url", "https://FHIR.epic.example.org/api/FHIR/R4/")))
+        .hasMessageStartingWith("llm.publish.base-url is the source server itself");
+    assertThat(AdapterConfig.from(epic.with("llm.publish.base-url", "https://registry.example.org/fhir/")).publish()
+            .baseUrl())
+        .isEqualTo("https://registry.example.org/fhir");
+    assertThat(AdapterConfig.from(epic.with("llm.publish.enabled", "false")).publish().enabled()).isFalse();
+  }
+
+  @Test
+  void theStoreIsAnH2FileUnderTheDataFolderUnlessAUrlIsGiven() {
+    AdapterConfig defaults = AdapterConfig.from(Settings.defaults());
+
+    assertThat(defaults.store().url()).startsWith("jdbc:h2:file:").contains("data").endsWith(";AUTO_SERVER=TRUE");
+    assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.store.url", "jdbc:mysql://db/llm")))
+        .hasMessageStartingWith("Setting llm.store.url must be a jdbc:h2: or jdbc:postgresql: URL");
+    assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.sync.schedule", "0 2 * * *")))
+        .hasMessageContaining("Quartz cron expression of 6 or 7 fields");
+  }
 }

@@ -32,6 +32,7 @@ import org.llmfhiradapter.store.CohortStore;
 import org.llmfhiradapter.store.SyncLease;
 import org.llmfhiradapter.testing.FaultProxy;
 import org.llmfhiradapter.testing.FaultProxy.Answer;
+import org.llmfhiradapter.testing.LogCapture;
 
 /**
  * The registry sync end to end, over HTTP between two real servers: the shared sandbox is the EHR, a second
@@ -40,17 +41,15 @@ import org.llmfhiradapter.testing.FaultProxy.Answer;
 @ExtendWith({SharedSandbox.class, SharedRegistry.class})
 class SyncIT {
 
-  private static final String CUTOFF = "2024-12-31";
-  private static final String REPORT = "identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-"
-      + CUTOFF;
+  private static final String CUTOFF = SyncTesting.CUTOFF;
+  private static final String REPORT = SyncTesting.REPORT;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
   @BeforeEach
   void seed(SandboxServer ehr, Registry registry) {
-    SandboxData.resetAndSeed(ehr, SandboxData.FIXTURES.resolve("small"));
-    SandboxData.reset(registry.server());
+    SyncTesting.seed(ehr, registry);
   }
 
   @Test
@@ -115,7 +114,12 @@ class SyncIT {
       SandboxData.client(ehr).update().resource(size).execute();
       int before = proxy.seen().size();
 
-      CliRun second = sync(source, registry, "second");
+      CliRun second;
+      try (LogCapture logs = LogCapture.start()) {
+        second = sync(source, registry, "second");
+        assertThat(logs.lines()).as("no record id in the log").isNotEmpty()
+            .noneMatch(l -> l.matches(".*\\bd0\\d\\d\\b.*"));
+      }
 
       assertThat(second.exitCode()).as(second.err()).isZero();
       assertThat(second.out()).contains("fetched 1 (0 new, 1 changed, 0 unchanged); 0 removed");
@@ -156,7 +160,7 @@ class SyncIT {
     // a chart correction would), so it is no candidate at all any more.
     Condition llm = SandboxData.client(ehr).read().resource(Condition.class).withId("d011-llm").execute();
     llm.setCode(new CodeableConcept().addCoding(
-        new org.hl7.fhir.r4.model.Coding("http://snomed.info/sct", "94391008", "Secondary malignant neoplasm of lung")));
+        new org.hl7.fhir.r4.model.Coding("http://snomed.info/sct", "94391008", "Secondary neoplasm of lung")));
     SandboxData.client(ehr).update().resource(llm).execute();
 
     CliRun second = sync(ehr.baseUrl(), registry, "second");
@@ -205,6 +209,40 @@ class SyncIT {
   }
 
   @Test
+  void severalSourcesAreOneCohortWithAWatermarkEach(SandboxServer ehr, Registry registry) throws Exception {
+    try (FaultProxy second = FaultProxy.start(ehr.baseUrl())) {
+      // Two servers as far as the adapter can tell: the EHR, and the same data at another address, of which
+      // a patient list takes two patients. Nobody is matched across sources: d001 and d002 count twice.
+      Path list = Files.writeString(dir.resolve("second.txt"), "d001\nd002\n");
+      String[] sources = {"--set", "llm.sources.main.base-url=" + ehr.baseUrl(),
+          "--set", "llm.sources.second.base-url=" + second.baseUrl(ehr.baseUrl()),
+          "--set", "llm.sources.second.patients=file:" + list, "--set", "llm.sync.overlap-seconds=0",
+          "--set", "llm.store.url=" + storeUrl(), "--set", "llm.pipeline.routes=../routes",
+          "--set", "llm.pipeline.data-cutoff=" + CUTOFF, "--publish-url", registry.baseUrl()};
+
+      CliRun first = CliRun.of(concat(new String[] {"sync", "--out", dir.resolve("first").toString()}, sources));
+      CliRun again = CliRun.of(concat(new String[] {"sync", "--out", dir.resolve("again").toString()}, sources));
+
+      assertThat(first.exitCode()).as(first.err()).isZero();
+      assertThat(first.out()).contains("14 candidates; fetched 14 (14 new");
+      assertThat(results("first").at("/cohort/pulled").asInt()).isEqualTo(14);
+      assertThat(results("first").at("/sources")).extracting(s -> s.at("/name").asText())
+          .containsExactly("main", "second");
+      assertThat(again.exitCode()).as(again.err()).isZero();
+      assertThat(again.out()).contains("(incremental): 14 candidates; fetched 0");
+      try (CohortStore store = CohortStore.open(storeUrl(), "", "")) {
+        assertThat(store.source("main").orElseThrow().watermark()).isPresent();
+        assertThat(store.source("second").orElseThrow().watermark()).isPresent();
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+        .toArray(String[]::new);
+  }
+
+  @Test
   void epicWithoutARegistryIsRefusedBeforeAnythingIsPulled(SandboxServer ehr) {
     CliRun run = CliRun.of("sync", "--base-url", ehr.baseUrl(), "--set", "llm.source.vendor=epic",
         "--set", "llm.source.patients=group:x", "--set", "llm.store.url=" + storeUrl());
@@ -220,17 +258,12 @@ class SyncIT {
   }
 
   private CliRun sync(String source, String registry, String out) {
-    List<String> args = new ArrayList<>(List.of("sync", "--base-url", source, "--publish-url", registry,
-        "--out", dir.resolve(out).toString(),
-        "--set", "llm.store.url=" + storeUrl(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=" + CUTOFF,
-        "--set", "llm.sync.overlap-seconds=0",
-        "--set", "llm.source.retry.initial-wait-ms=50", "--set", "llm.source.retry.max-wait-seconds=1"));
-    return CliRun.of(args.toArray(String[]::new));
+    return CliRun.of(SyncTesting.syncArgs(source, registry, storeUrl(), "--out", dir.resolve(out).toString(),
+        "--set", "llm.sync.overlap-seconds=0"));
   }
 
   private String storeUrl() {
-    return "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+    return SyncTesting.storeUrl(dir, "store");
   }
 
   private JsonNode results(String out) throws Exception {

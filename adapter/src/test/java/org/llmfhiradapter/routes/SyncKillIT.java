@@ -37,20 +37,18 @@ import org.llmfhiradapter.testing.FaultProxy.Request;
 @ExtendWith({SharedSandbox.class, SharedRegistry.class})
 class SyncKillIT {
 
-  private static final String CUTOFF = "2024-12-31";
-  private static final String REPORT =
-      "identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-" + CUTOFF;
+  private static final String REPORT = SyncTesting.REPORT;
   private static final Predicate<Request> PATIENT_READ =
       r -> r.method().equals("GET") && r.pathAndQuery().startsWith("/fhir/Patient/");
-  private static final Predicate<Request> TRANSACTION = r -> r.method().equals("POST") && r.pathAndQuery().equals("/fhir");
+  private static final Predicate<Request> TRANSACTION =
+      r -> r.method().equals("POST") && r.pathAndQuery().equals("/fhir");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
   @BeforeEach
   void seed(SandboxServer ehr, Registry registry) {
-    SandboxData.resetAndSeed(ehr, SandboxData.FIXTURES.resolve("small"));
-    SandboxData.reset(registry.server());
+    SyncTesting.seed(ehr, registry);
   }
 
   @Test
@@ -145,17 +143,12 @@ class SyncKillIT {
   }
 
   private String[] args(String source, String registry, String store, String out) {
-    List<String> args = new ArrayList<>(List.of("sync", "--base-url", source, "--publish-url", registry,
-        "--out", dir.resolve(out).toString(),
-        "--set", "llm.store.url=" + storeUrl(store),
-        "--set", "llm.sync.lock-seconds=1",
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=" + CUTOFF,
-        "--set", "llm.source.retry.initial-wait-ms=50", "--set", "llm.source.retry.max-wait-seconds=1"));
-    return args.toArray(String[]::new);
+    return SyncTesting.syncArgs(source, registry, storeUrl(store), "--out", dir.resolve(out).toString(),
+        "--set", "llm.sync.lock-seconds=1");
   }
 
   private String storeUrl(String name) {
-    return "jdbc:h2:file:" + dir.resolve(name).toAbsolutePath() + ";AUTO_SERVER=TRUE";
+    return SyncTesting.storeUrl(dir, name);
   }
 
   private Process child(String... args) throws Exception {

@@ -30,17 +30,15 @@ import org.llmfhiradapter.testing.FaultProxy.Request;
 @ExtendWith({SharedSandbox.class, SharedRegistry.class})
 class SyncPublishFaultsIT {
 
-  private static final String CUTOFF = "2024-12-31";
-  private static final String REPORT =
-      "identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-" + CUTOFF;
-  private static final Predicate<Request> TRANSACTION = r -> r.method().equals("POST") && r.pathAndQuery().equals("/fhir");
+  private static final String REPORT = SyncTesting.REPORT;
+  private static final Predicate<Request> TRANSACTION =
+      r -> r.method().equals("POST") && r.pathAndQuery().equals("/fhir");
 
   @TempDir Path dir;
 
   @BeforeEach
   void seed(SandboxServer ehr, Registry registry) {
-    SandboxData.resetAndSeed(ehr, SandboxData.FIXTURES.resolve("small"));
-    SandboxData.reset(registry.server());
+    SyncTesting.seed(ehr, registry);
   }
 
   @Test
@@ -82,12 +80,9 @@ class SyncPublishFaultsIT {
   }
 
   private CliRun sync(String source, String registry, String... more) {
-    List<String> args = new ArrayList<>(List.of("sync", "--base-url", source, "--publish-url", registry,
-        "--set", "llm.store.url=jdbc:h2:file:" + dir.resolve("store").toAbsolutePath(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=" + CUTOFF,
-        "--set", "llm.source.retry.initial-wait-ms=50", "--set", "llm.source.retry.max-wait-seconds=1",
-        "--set", "llm.source.retry.max-attempts=5"));
-    args.addAll(List.of(more));
-    return CliRun.of(args.toArray(String[]::new));
+    List<String> options = new ArrayList<>(List.of("--set", "llm.source.retry.max-attempts=5"));
+    options.addAll(List.of(more));
+    return CliRun.of(SyncTesting.syncArgs(source, registry, SyncTesting.storeUrl(dir, "store"),
+        options.toArray(String[]::new)));
   }
 }

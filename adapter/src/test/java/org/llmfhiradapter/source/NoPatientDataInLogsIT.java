@@ -78,7 +78,9 @@ class NoPatientDataInLogsIT {
     }
     for (String line : lines) {
       for (String word : forbidden) {
-        assertThat(line).as("log line names patient data '" + word + "'").doesNotContain(word);
+        // A whole token: an object's hash in a framework's line (DefaultThreadPoolFactory@1ad00694) is no id.
+        assertThat(line).as("log line names patient data '" + word + "'")
+            .doesNotContainPattern("(?<![A-Za-z0-9])" + java.util.regex.Pattern.quote(word) + "(?![A-Za-z0-9])");
       }
     }
   }

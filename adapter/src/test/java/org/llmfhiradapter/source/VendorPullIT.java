@@ -58,8 +58,8 @@ class VendorPullIT {
     Path list = Files.writeString(out.resolve("patients.txt"), "# registry extract\nd001\nPatient/d002\n\nd012\n");
 
     CliRun run = CliRun.of("run", "--base-url", server.baseUrl(), "--out", out.toString(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.source.vendor=epic", "--set", "llm.source.patients=file:" + list,
-        "--set", "llm.publish.enabled=false");
+        "--set", "llm.pipeline.routes=../routes", "--set", "llm.source.vendor=epic",
+        "--set", "llm.source.patients=file:" + list, "--set", "llm.publish.enabled=false");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("Patients pulled: 3, included: 2, excluded: 1");

@@ -79,7 +79,8 @@ class CohortStoreTest {
 
       assertThatThrownBy(() -> second.lock("host-b pid 2", Duration.ofMinutes(2)))
           .isInstanceOf(SyncLockedException.class)
-          .hasMessageStartingWith("Another sync is running (host-a pid 1, run 1); this one exits without doing anything");
+          .hasMessageStartingWith(
+              "Another sync is running (host-a pid 1, run 1); this one exits without doing anything");
     }
   }
 
@@ -103,7 +104,8 @@ class CohortStoreTest {
       long deadRun = store.startRun("full");
       dead.attachRun(deadRun);
       dead.halt();
-      assertThatThrownBy(() -> store.lock("host-b pid 2", Duration.ofMinutes(2))).isInstanceOf(SyncLockedException.class);
+      assertThatThrownBy(() -> store.lock("host-b pid 2", Duration.ofMinutes(2)))
+          .isInstanceOf(SyncLockedException.class);
 
       Thread.sleep(1_000);
       try (SyncLease next = store.lock("host-b pid 2", Duration.ofMinutes(2))) {
@@ -218,8 +220,20 @@ class CohortStoreTest {
     assertThatThrownBy(
             () -> CohortStore.open("jdbc:postgresql://127.0.0.1:1/none?password=s3cret", "postgres", "s3cret"))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("Cannot prepare the cohort store at jdbc:postgresql://127.0.0.1:1/none?password=(hidden)")
+        .hasMessageStartingWith(
+            "Cannot prepare the cohort store at jdbc:postgresql://127.0.0.1:1/none?password=(hidden)")
         .hasMessageNotContaining("s3cret");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aDatabaseMessageLosesTheRowValuesItQuotes() {
+    java.sql.SQLException h2 = new java.sql.SQLException("Unique index or primary key violation: \"PUBLIC.PK ON"
+        + " PUBLIC.PATIENT_STATE(SOURCE_NAME, PATIENT_ID) VALUES ( /* key:1 */ 'default', 'd001')\"; SQL statement:");
+    java.sql.SQLException postgres = new java.sql.SQLException("ERROR: duplicate key value violates unique constraint"
+        + " \"patient_state_pkey\"\n  Detail: Key (source_name, patient_id)=(default, d001) already exists.");
+
+    assertThat(CohortStore.firstLine(h2)).doesNotContain("d001").startsWith("Unique index or primary key violation");
+    assertThat(CohortStore.firstLine(postgres)).doesNotContain("d001").endsWith("\"patient_state_pkey\"");
   }
 
   private static CohortStore open(TestDatabase db) {

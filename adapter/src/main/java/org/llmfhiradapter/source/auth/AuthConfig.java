@@ -216,7 +216,8 @@ public record AuthConfig(
     }
     if (!hasEnv && file.isEmpty()) {
       throw new ConfigException(
-          "Setting " + prefix + ".mode=" + mode.setting() + " needs " + need + ": set env " + envName + " or setting " + fileKey + " (a file holding it)");
+          "Setting " + prefix + ".mode=" + mode.setting() + " needs " + need + ": set env " + envName
+              + " or setting " + fileKey + " (a file holding it)");
     }
     return hasEnv ? fromEnv : readSecretFile(fileKey, Path.of(file));
   }

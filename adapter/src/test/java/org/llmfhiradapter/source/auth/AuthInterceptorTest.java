@@ -158,7 +158,8 @@ class AuthInterceptorTest {
 
   @Test
   void credentialsAreNotSentOverPlainHttpToAnotherMachine() {
-    AuthConfig basic = new AuthConfig(AuthConfig.Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", "u", "p", "", AuthConfig.SOURCE);
+    AuthConfig basic =
+        new AuthConfig(AuthConfig.Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", "u", "p", "", AuthConfig.SOURCE);
 
     assertThatThrownBy(() -> AuthInterceptor.forSource(basic, source("http://ehr.example.org/fhir")))
         .isInstanceOf(ConfigException.class)
@@ -170,7 +171,8 @@ class AuthInterceptorTest {
   void aSmartBackendSourceWithoutItsKeyFileFailsBeforeAnyRequest(@TempDir Path dir) {
     Path missing = dir.resolve("missing.pem");
     AuthConfig smart =
-        new AuthConfig(AuthConfig.Mode.SMART_BACKEND, "client", missing, "", SigningAlgorithm.RS384, "", "system/Patient.read", "", "", "", AuthConfig.SOURCE);
+        new AuthConfig(AuthConfig.Mode.SMART_BACKEND, "client", missing, "", SigningAlgorithm.RS384, "",
+            "system/Patient.read", "", "", "", AuthConfig.SOURCE);
 
     assertThatThrownBy(() -> AuthInterceptor.forSource(smart, source("https://ehr.example.org/fhir")))
         .isInstanceOf(ConfigException.class)
