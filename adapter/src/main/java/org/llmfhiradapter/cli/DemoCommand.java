@@ -2,7 +2,6 @@ package org.llmfhiradapter.cli;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;

@@ -3,34 +3,19 @@ package org.llmfhiradapter.routes;
 import ca.uhn.fhir.context.FhirContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
-import org.llmfhiradapter.analysis.StudyAnalysis;
-import org.llmfhiradapter.cohort.CohortMapper;
-import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;
-import org.llmfhiradapter.conformance.ConformanceReview;
-import org.llmfhiradapter.conformance.ProfileValidator;
-import org.llmfhiradapter.conformance.RoleClassifier;
-import org.llmfhiradapter.publish.MeasureReportFactory;
-import org.llmfhiradapter.publish.MeasureReportPublisher;
-import org.llmfhiradapter.publish.PublishStage;
 import org.llmfhiradapter.publish.StudyRun;
-import java.util.ArrayList;
-import java.util.List;
-import org.llmfhiradapter.conformance.ResourceRole;
-import org.llmfhiradapter.source.Authentication;
-import org.llmfhiradapter.source.FhirSource;
-import org.llmfhiradapter.source.auth.AuthConfig;
 
 /**
  * Runs the cohort job once: starts Camel (camel-main) with the YAML routes and the stage beans, sends one
- * request to {@code direct:cohort-job}, and returns what the routes produced.
+ * request to {@code direct:cohort-job}, and returns what the routes produced. The sync ({@link SyncRunner})
+ * starts Camel the same way, with its own routes beside these.
  */
 public final class PipelineRunner {
 

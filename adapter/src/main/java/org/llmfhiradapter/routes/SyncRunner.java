@@ -2,7 +2,6 @@ package org.llmfhiradapter.routes;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,26 +75,25 @@ public final class SyncRunner {
       try (SyncLease lease = store.lock(owner(), config.sync().lockLease())) {
         JobStages stages = JobStages.forSync(fhirContext, settings);
         String mappingKey = mappingKey(stages, settings);
-        Map<String, SourceState> states = new LinkedHashMap<>();
-        boolean incremental = !full;
-        for (AdapterConfig.NamedSource source : config.syncSources()) {
+        // Each source is incremental on its own when it can be (a new source beside known ones is pulled
+        // whole); the run is incremental when every source is.
+        Map<String, SyncStage.SourcePlan> plans = new LinkedHashMap<>();
+        for (AdapterConfig.NamedSource named : config.syncSources()) {
+          FhirSource source = stages.sources.get(named.name());
           SourceState state =
-              store.registerSource(source.name(), source.server().baseUrl(), source.server().vendor(), mappingKey);
-          states.put(source.name(), state);
-          incremental &= state.watermark().isPresent() && stages.sources.get(source.name()).hasChangeFeed();
+              store.registerSource(named.name(), named.server().baseUrl(), named.server().vendor(), mappingKey);
+          Instant since =
+              full || !source.hasChangeFeed()
+                  ? null
+                  : state.watermark().map(mark -> mark.minus(config.sync().overlap())).orElse(null);
+          plans.put(named.name(), new SyncStage.SourcePlan(source, store.patients(named.name()), since));
         }
-        String mode = incremental ? "incremental" : full ? "full" : "full (first sync or no change feed)";
-        long runId = store.startRun(incremental ? "incremental" : "full");
+        boolean incremental = plans.values().stream().allMatch(plan -> plan.changesSince() != null);
+        String mode = incremental ? "incremental" : "full";
+        long runId = store.startRun(mode);
         lease.attachRun(runId);
         SyncStage stage = new SyncStage(store, runId, fhirContext);
-        for (Map.Entry<String, SourceState> state : states.entrySet()) {
-          FhirSource source = stages.sources.get(state.getKey());
-          // Each source is incremental on its own when it can be: a new source beside known ones is pulled whole.
-          boolean sourceIncremental = !full && state.getValue().watermark().isPresent() && source.hasChangeFeed();
-          Instant since =
-              sourceIncremental ? state.getValue().watermark().get().minus(config.sync().overlap()) : null;
-          stage.plan(state.getKey(), new SyncStage.SourcePlan(source, store.patients(state.getKey()), since));
-        }
+        plans.forEach(stage::plan);
         Map<String, Instant> watermarks = new LinkedHashMap<>();
         StudyRun run;
         try {
@@ -106,7 +104,7 @@ public final class SyncRunner {
                   PipelineRunner.routesPattern(config.pipeline().routes(), PipelineRunner.JOB_ROUTES, SYNC_ROUTES),
                   camel -> camel.bind("sync", stage),
                   producer -> {
-                    for (String name : states.keySet()) {
+                    for (String name : plans.keySet()) {
                       // The next sync looks for changes from this source's start (less the overlap).
                       Instant started = Instant.now();
                       producer.requestBodyAndHeader(SYNC_SOURCE_ENDPOINT, null, SyncStage.SOURCE, name);
@@ -126,7 +124,7 @@ public final class SyncRunner {
             "Sync run {} ({}): {} candidates, {} fetched ({} new, {} changed, {} unchanged), {} removed; {}",
             runId, mode, counts.candidates(), counts.fetched(), counts.added(), counts.changed(), counts.unchanged(),
             counts.removed(), status);
-        return new SyncResult(runId, incremental ? "incremental" : "full", counts, run);
+        return new SyncResult(runId, mode, counts, run);
       }
     }
   }
