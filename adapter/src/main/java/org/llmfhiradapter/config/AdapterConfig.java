@@ -50,6 +50,10 @@ public record AdapterConfig(
    * @param connectTimeout HTTP connect timeout
    * @param readTimeout HTTP read (socket) timeout
    * @param retry how transient failures are retried
+   * @param mode how patients are pulled: {@code search} (per-patient searches) or {@code bulk} (a Group-level
+   *     Bulk Data {@code $export})
+   * @param bulkMaxWait bulk: how long the export may take before the pull gives up
+   * @param bulkMaxPoll bulk: the longest wait between two status polls, whatever the server's Retry-After says
    */
   public record Source(
       String baseUrl,
@@ -59,17 +63,27 @@ public record AdapterConfig(
       int pageSize,
       Duration connectTimeout,
       Duration readTimeout,
-      Retry retry) {
+      Retry retry,
+      String mode,
+      Duration bulkMaxWait,
+      Duration bulkMaxPoll) {
 
     /** A source with defaults for everything but the server (tests, benchmarks). */
     public static Source of(String baseUrl, int pageSize) {
       Source defaults = AdapterConfig.from(Settings.defaults()).source();
       return new Source(baseUrl, "generic", "", defaults.candidateCodes(), pageSize, defaults.connectTimeout(),
-          defaults.readTimeout(), defaults.retry());
+          defaults.readTimeout(), defaults.retry(), "search", defaults.bulkMaxWait(), defaults.bulkMaxPoll());
     }
 
     public Source withBaseUrl(String url) {
-      return new Source(url, vendor, patients, candidateCodes, pageSize, connectTimeout, readTimeout, retry);
+      return new Source(
+          url, vendor, patients, candidateCodes, pageSize, connectTimeout, readTimeout, retry, mode, bulkMaxWait,
+          bulkMaxPoll);
+    }
+
+    /** Whether patients are pulled by a Bulk Data export. */
+    public boolean bulk() {
+      return mode.equals("bulk");
     }
   }
 
@@ -262,7 +276,18 @@ public record AdapterConfig(
             positive(s, prefix + ".page-size"),
             Duration.ofSeconds(positive(s, prefix + ".connect-timeout-seconds")),
             Duration.ofSeconds(positive(s, prefix + ".read-timeout-seconds")),
-            retry);
+            retry,
+            s.get(prefix + ".mode"),
+            Duration.ofSeconds(positive(s, prefix + ".bulk.max-wait-seconds")),
+            Duration.ofSeconds(positive(s, prefix + ".bulk.max-poll-interval-seconds")));
+    if (!List.of("search", "bulk").contains(source.mode())) {
+      throw new ConfigException("Setting " + prefix + ".mode must be search or bulk, but is '" + source.mode() + "'");
+    }
+    if (source.bulk() && !patients.startsWith("group:")) {
+      throw new ConfigException(
+          prefix + ".mode=bulk exports a Group's patients (Group/[id]/$export, as Epic and Cerner offer it): set "
+              + prefix + ".patients to group:ID");
+    }
     for (String code : source.candidateCodes()) {
       if (!code.contains("|") || code.startsWith("|") || code.endsWith("|")) {
         throw new ConfigException(

@@ -54,6 +54,11 @@ public final class VendorPersonality {
 
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
   public boolean incoming(RequestDetails request) {
+    // Both vendors offer Bulk Data to backend apps at the Group level only.
+    if ("$export".equals(request.getOperation())
+        && request.getRestOperationType() != RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE) {
+      throw new InvalidRequestException(vendor() + ": $export is offered for a Group only (Group/[id]/$export)");
+    }
     if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE
         || !PATIENT_SCOPED.contains(request.getResourceName())) {
       return true;

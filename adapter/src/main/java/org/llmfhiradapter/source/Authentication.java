@@ -27,6 +27,11 @@ public interface Authentication {
 
         @Override
         public void prepare() {}
+
+        @Override
+        public Optional<String> authorizationFor(String url) {
+          return Optional.empty();
+        }
       };
 
   /** The authentication {@code llm.source.auth.*} asks for, for this source. */
@@ -49,6 +54,11 @@ public interface Authentication {
       public void prepare() {
         interceptor.ifPresent(AuthInterceptor::prepare);
       }
+
+      @Override
+      public Optional<String> authorizationFor(String url) {
+        return interceptor.flatMap(i -> i.authorizationFor(url));
+      }
     };
   }
 
@@ -63,4 +73,7 @@ public interface Authentication {
    * @throws AuthException when they cannot be had
    */
   void prepare();
+
+  /** The Authorization header for a request outside HAPI's client to {@code url}: only to the server's origin. */
+  Optional<String> authorizationFor(String url);
 }

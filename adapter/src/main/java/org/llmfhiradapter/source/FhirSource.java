@@ -43,6 +43,10 @@ public final class FhirSource {
   private final SearchPager pager;
   private final FhirRequests requests;
   private final VendorSearches searches;
+  private final Authentication authentication;
+  /** Bulk mode: each exported patient's NDJSON on disk, once the export has run. */
+  private volatile BulkExport.Result exported;
+  private volatile Path spill;
 
   /** A source without authentication whose searches need no Observation codes (generic servers, tests). */
   public FhirSource(FhirContext fhirContext, AdapterConfig.Source config) {
@@ -63,6 +67,7 @@ public final class FhirSource {
       throw new SourceException("No FHIR server given: set llm.source.base-url or use run --base-url URL");
     }
     this.config = config;
+    this.authentication = authentication;
     this.connection = FhirConnection.open(fhirContext, config, authentication);
     this.client = connection.client();
     this.requests = connection.requests();
@@ -88,6 +93,9 @@ public final class FhirSource {
       ids = fromFile(Path.of(patients.substring("file:".length())));
     } else if (patients.startsWith("group:")) {
       ids = fromGroup(patients.substring("group:".length()));
+      if (config.bulk()) {
+        export(patients.substring("group:".length()));
+      }
     } else {
       ids = byConditionCode();
     }
@@ -196,6 +204,9 @@ public final class FhirSource {
    * this server by its id only, so no link leads a request (or its credentials) anywhere else.
    */
   public PatientRecord fetchPatient(String patientId) {
+    if (exported != null) {
+      return fromExport(patientId);
+    }
     List<String> unreadable = new ArrayList<>();
     String id = patientId;
     Patient patient = readPatient(id, unreadable);
@@ -221,6 +232,52 @@ public final class FhirSource {
           readable("Observation search by patient", Observation.class, searches.observations(half), unreadable));
     }
     return new PatientRecord(id, patient, conditions, procedures, observations, unreadable);
+  }
+
+  /**
+   * Runs the Group's Bulk Data export into a spill folder of its own (deleted when the JVM exits); the
+   * candidates stay the Group's members, in its order, as on the search path.
+   */
+  private void export(String groupId) {
+    try {
+      Path folder = Files.createTempDirectory("llm-bulk-");
+      folder.toFile().deleteOnExit();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> BulkExport.delete(folder), "llm-bulk-cleanup"));
+      spill = folder;
+    } catch (IOException e) {
+      throw new SourceException("Bulk export: no folder for the downloaded files (" + e.getMessage() + ")");
+    }
+    exported = new BulkExport(config.baseUrl(), authentication, config, config.bulkMaxWait()).run(groupId, spill);
+  }
+
+  /** An exported patient's record, read back from its spill file (a line that is not FHIR JSON is noted). */
+  private PatientRecord fromExport(String patientId) {
+    Path file = exported.files().get(patientId);
+    List<Resource> chart = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    if (file != null) {
+      ca.uhn.fhir.parser.IParser parser = connection.client().getFhirContext().newJsonParser();
+      try {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          try {
+            chart.add((Resource) parser.parseResource(line));
+          } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
+            unreadable.add("Bulk export file: a line is not a FHIR resource");
+          }
+        }
+      } catch (IOException e) {
+        throw new SourceException("Bulk export: a downloaded file cannot be read (" + e.getMessage() + ")");
+      }
+    }
+    PatientRecord record = PatientRecord.of(patientId, chart);
+    Patient patient = record.patient();
+    if (patient == null) {
+      patient = new Patient();
+      patient.setId(patientId);
+      unreadable.add("Bulk export: the Group member has no Patient in the export");
+    }
+    return new PatientRecord(patientId, patient, record.conditions(), record.procedures(), record.observations(),
+        unreadable);
   }
 
   /**

@@ -160,4 +160,16 @@ class SettingsTest {
     assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.sync.schedule", "0 2 * * *")))
         .hasMessageContaining("Quartz cron expression of 6 or 7 fields");
   }
+
+  @Test
+  void aBulkPullExportsAGroup() {
+    assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.source.mode", "bulk")))
+        .hasMessageStartingWith("llm.source.mode=bulk exports a Group's patients")
+        .hasMessageContaining("group:ID");
+    assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.source.mode", "ndjson")))
+        .hasMessage("Setting llm.source.mode must be search or bulk, but is 'ndjson'");
+    assertThat(AdapterConfig.from(Settings.defaults().with("llm.source.mode", "bulk")
+            .with("llm.source.patients", "group:llm")).source().bulk())
+        .isTrue();
+  }
 }

@@ -132,6 +132,17 @@ public final class AuthInterceptor implements IClientInterceptor {
   }
 
   /**
+   * The Authorization header for a request to {@code url} made outside HAPI's client (bulk export files): only
+   * for this server's origin; empty for any other, so that no credential leaves it.
+   */
+  public Optional<String> authorizationFor(String url) {
+    if (!Origin.of(url).map(origin::equals).orElse(false)) {
+      return Optional.empty();
+    }
+    return Optional.of(tokens != null ? "Bearer " + tokens.token() : headerValue.get());
+  }
+
+  /**
    * Makes sure a token is at hand before a request goes out, fetching one if needed, outside HAPI's client.
    *
    * @throws AuthException when none can be had ({@link AuthException#isTransient()} says whether to try again)
