@@ -86,12 +86,22 @@ final class BulkExport {
       throw new SourceException("Bulk export: the status URL is on another origin than " + baseUrl
           + "; the adapter sends no credentials there");
     }
+    // Stopped while the export runs (Ctrl-C, SIGTERM from a scheduler): the job is cancelled on the server, not
+    // left to run for nobody.
+    Thread cancelOnExit = new Thread(() -> cancel(status), "llm-bulk-cancel");
+    Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try {
       JsonNode manifest = poll(status);
       return download(manifest, spill);
     } catch (RuntimeException e) {
       cancel(status);
       throw e;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is already exiting: the hook runs.
+      }
     }
   }
 

@@ -114,6 +114,41 @@ class BulkPullIT {
     }
   }
 
+  @Test
+  void anExportStoppedByTheSchedulerIsCancelledOnTheServer(SandboxServer server) throws Exception {
+    seed(server, Flavor.MCODE);
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      // The export never gets ready, as far as the client can tell.
+      proxy.on(r -> STATUS.test(r) && r.method().equals("GET"), Integer.MAX_VALUE,
+          new Answer(202, Map.of("Retry-After", "1", "X-Progress", "in progress"), ""));
+      List<String> command = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+          "org.llmfhiradapter.cli.Main"));
+      command.addAll(List.of(args(proxy.baseUrl(server.baseUrl()), "bulk", "stopped")));
+      Process run = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("child.log").toFile()).start();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+      while (proxy.seen().stream().filter(STATUS).count() < 2) {
+        assertThat(run.isAlive()).as(Files.readString(dir.resolve("child.log"))).isTrue();
+        assertThat(System.nanoTime()).as("the export was never polled").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+
+      run.destroy(); // SIGTERM, as cron, systemd or Kubernetes stop a job
+      long cancelBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (proxy.seen().stream().noneMatch(r -> r.method().equals("DELETE")) && System.nanoTime() < cancelBy) {
+        Thread.sleep(50);
+      }
+      run.destroyForcibly();
+
+      assertThat(proxy.faultsServed()).isGreaterThanOrEqualTo(2);
+      assertThat(proxy.seen()).as("the export cancelled on the server").anySatisfy(r -> {
+        assertThat(r.method()).isEqualTo("DELETE");
+        assertThat(r.pathAndQuery()).contains("$export-poll-status");
+      });
+    }
+  }
+
   private void seed(SandboxServer server, Flavor flavor) {
     this.server = server;
     server.personality(VendorPersonality.Kind.NONE);
@@ -122,12 +157,16 @@ class BulkPullIT {
   }
 
   private CliRun pull(String baseUrl, String mode, String out, String... more) {
+    return CliRun.of(args(baseUrl, mode, out, more));
+  }
+
+  private String[] args(String baseUrl, String mode, String out, String... more) {
     List<String> args = new ArrayList<>(List.of("run", "--base-url", baseUrl, "--out", dir.resolve(out).toString(),
         "--set", "llm.source.mode=" + mode, "--set", "llm.source.patients=group:" + FixtureSeeder.CANDIDATES_GROUP,
         "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=2024-12-31",
         "--set", "llm.publish.enabled=false", "--set", "llm.source.bulk.max-poll-interval-seconds=1"));
     args.addAll(List.of(more));
-    return CliRun.of(args.toArray(String[]::new));
+    return args.toArray(String[]::new);
   }
 
   private void assertSameCohort(String expected, String actual) throws Exception {
