@@ -2,7 +2,6 @@ package org.llmfhiradapter.sandbox;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
@@ -11,8 +10,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * (the shared sandbox plays the EHR). Tests receive it as a {@link Registry} parameter.
  */
 public final class SharedRegistry implements BeforeAllCallback, ParameterResolver {
-
-  private static final Namespace NAMESPACE = Namespace.create(SharedRegistry.class);
 
   /** The registry server. */
   public record Registry(SandboxServer server) {
@@ -37,17 +34,6 @@ public final class SharedRegistry implements BeforeAllCallback, ParameterResolve
   }
 
   private static Registry registry(ExtensionContext context) {
-    return context
-        .getRoot()
-        .getStore(NAMESPACE)
-        .getOrComputeIfAbsent(Holder.class, k -> new Holder(new Registry(SandboxServer.start(0))), Holder.class)
-        .registry;
-  }
-
-  private record Holder(Registry registry) implements ExtensionContext.Store.CloseableResource {
-    @Override
-    public void close() {
-      registry.server().close();
-    }
+    return new Registry(SharedServers.get(context, "registry"));
   }
 }

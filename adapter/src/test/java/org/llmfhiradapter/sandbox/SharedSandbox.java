@@ -2,7 +2,6 @@ package org.llmfhiradapter.sandbox;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * its own resources under its own ids). Tests receive it as a {@link SandboxServer} parameter.
  */
 public final class SharedSandbox implements BeforeAllCallback, ParameterResolver {
-
-  private static final Namespace NAMESPACE = Namespace.create(SharedSandbox.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -31,18 +28,6 @@ public final class SharedSandbox implements BeforeAllCallback, ParameterResolver
   }
 
   private static SandboxServer server(ExtensionContext context) {
-    return context
-        .getRoot()
-        .getStore(NAMESPACE)
-        .getOrComputeIfAbsent(Holder.class, k -> new Holder(SandboxServer.start(0)), Holder.class)
-        .server;
-  }
-
-  /** Closes the server when the test run ends. */
-  private record Holder(SandboxServer server) implements ExtensionContext.Store.CloseableResource {
-    @Override
-    public void close() {
-      server.close();
-    }
+    return SharedServers.get(context, "sandbox");
   }
 }
