@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
           .with("llm.source.patients", "group:" + FixtureSeeder.CANDIDATES_GROUP);
       boolean publishing = AdapterConfig.from(settings).publish().enabled();
       try (SandboxServer registry =
-          publishing ? Sandboxes.startEmpty(new AdapterConfig.Sandbox(0, "", "mcode", "none"), err) : null) {
+          publishing ? Sandboxes.startEmpty(new AdapterConfig.Sandbox(0, "", "mcode", "none", ""), err) : null) {
         if (registry != null) {
           job = job.with("llm.publish.base-url", registry.baseUrl());
         }

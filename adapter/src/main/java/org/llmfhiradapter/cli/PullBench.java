@@ -31,28 +31,39 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.fixtures.RandomCases;
+import org.llmfhiradapter.conformance.ProfilePackage;
+import org.llmfhiradapter.conformance.RoleClassifier;
 import org.llmfhiradapter.routes.PipelineRunner;
+import org.llmfhiradapter.sandbox.FixtureSeeder;
+import org.llmfhiradapter.source.Authentication;
+import org.llmfhiradapter.source.FhirConnection;
+import org.llmfhiradapter.source.FhirSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench pull}: the pull → map → validate path against a raw fetch of the same pages. For each size, a
- * separate embedded-server process is seeded with that many generated patients (so that this JVM's heap is
- * the adapter's alone); then, in this JVM and with the same concurrency, (1) a plain HTTP client fetches every
- * page the pull fetches, reading only the links it must follow, and (2) the adapter runs its job without
- * publishing. Reported: patients per second for both, their ratio, the CPU each side spent per patient (the
- * server's process and this one), and the adapter's peak heap.
+ * {@code bench pull}: the pull by per-patient searches and by Bulk Data export, each against its floor, in the
+ * same run. For each size a separate embedded-server process is seeded with that many generated patients (so
+ * that this JVM's heap is the adapter's alone). Then, per mode, in this JVM and with the same concurrency:
  *
- * <p>Why CPU: here the server shares the machine's cores with the adapter, so the pull can only approach the
- * raw fetch if the adapter's CPU per patient is small beside the server's; against a remote EHR the server's
- * CPU is not ours, and the adapter's CPU per patient bounds the rate instead.
+ * <ol>
+ *   <li>the <b>floor</b>, a plain HTTP client doing the least the mode needs: for {@code search}, every page the
+ *       pull fetches, reading only the links it must follow; for {@code bulk}, the same export (kick-off, a poll
+ *       a second, every NDJSON file read and thrown away);
+ *   <li>the <b>pull</b>: the adapter's source stage alone ({@code FhirSource}: candidates, then every patient's
+ *       record as the mapping gets it), with its peak heap;
+ *   <li>the <b>job</b>: the adapter's whole job (pull, validate, map, analyze) with publishing off.
+ * </ol>
+ *
+ * Reported per mode: seconds of each, pull / floor, FHIR requests and resources of the pull, its peak heap,
+ * and the job's seconds. The pull's resources are equal across modes when both read the same records.
  */
 @Command(
     name = "pull",
     mixinStandardHelpOptions = true,
-    description = "Pull + map + validate throughput and peak heap against a raw fetch of the same pages.")
+    description = "Pull by search and by Bulk Data export against their floors (a raw fetch of the same data).")
 final class PullBench implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -60,41 +71,173 @@ final class PullBench implements Callable<Integer> {
   @Option(names = "--patients", split = ",", paramLabel = "N", description = "Cohort sizes (default: 1000,10000).")
   List<Integer> sizes = List.of(1000, 10000);
 
+  @Option(names = "--mode", split = ",", paramLabel = "MODE",
+      description = "search, bulk or both, comma-separated (default: search,bulk).")
+  List<String> modes = List.of("search", "bulk");
+
   @Option(names = "--concurrency", paramLabel = "C", description = "Patients in flight (default: 4).")
   int concurrency = 4;
 
+  @Option(names = "--no-job", description = "Measure floor and pull only, not the whole job.")
+  boolean noJob;
+
+  @Option(names = "--sandbox-database", paramLabel = "JDBC_URL",
+      description = "Where the embedded server keeps its data (llm.sandbox.database-url; default: in memory).")
+  String sandboxDatabase = "";
+
+  /**
+   * The pull stage: its seconds in all; of them, the server building exports and the fetch proper (bulk: the
+   * files streamed and filed by patient; search: the whole pull); requests; resources read; heap.
+   */
+  private record Pulled(
+      double seconds, double serverSeconds, double fetchSeconds, long requests, long resources, Memory.Peak peak) {}
+
   @Override
   public Integer call() throws Exception {
+    for (String mode : modes) {
+      if (!List.of("search", "bulk").contains(mode)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--mode takes search or bulk, not " + mode);
+      }
+    }
     PrintWriter out = new PrintWriter(spec.commandLine().getOut());
-    out.printf(Locale.ROOT, "%8s %10s %10s %6s | %11s %11s %11s | %9s %9s%n", "patients", "raw pat/s",
-        "pull pat/s", "ratio", "srv ms/pat", "srv ms/pat", "adapter", "peak MB", "live MB");
-    out.printf(Locale.ROOT, "%8s %10s %10s %6s | %11s %11s %11s | %9s %9s%n", "", "", "", "", "(raw)", "(pull)",
-        "ms/pat", "(pull)", "(pull)");
-    out.flush();
+    List<String> rows = new ArrayList<>();
+    rows.add(String.format(Locale.ROOT, "%8s %-6s | %8s %8s %8s %8s | %8s %9s | %9s %10s %8s %8s | %8s", "patients",
+        "mode", "server s", "floor s", "fetch s", "f/floor", "pull s", "vs search", "requests", "resources",
+        "peak MB", "live MB", "job s"));
+    FhirContext fhir = FhirContext.forR4Cached();
+    List<String> codes = RoleClassifier.from(ProfilePackage.load(fhir)).observationCodes();
     for (int size : sizes) {
       Path fixtures = Files.createTempDirectory("llm-bench-");
       Files.writeString(fixtures.resolve("cases.csv"), csv(size));
-      Process sandbox = startSandbox(fixtures);
+      Process sandbox = startSandbox("--fixtures", fixtures.toString(), "--set",
+          "llm.sandbox.database-url=" + sandboxDatabase);
       try {
         String baseUrl = readBaseUrl(sandbox);
-        rawFetch(baseUrl); // untimed: warms the server, so that both timed runs meet the same server
-        Cpu rawStart = Cpu.now(sandbox);
-        double raw = timed(() -> rawFetch(baseUrl), size);
-        Cpu pullStart = Cpu.now(sandbox);
-        Memory.reset();
-        double pull = timed(() -> pipeline(baseUrl), size);
-        Memory.Peak peak = Memory.stop();
-        Cpu pullEnd = Cpu.now(sandbox);
-        out.printf(Locale.ROOT, "%8d %10.1f %10.1f %6.2f | %11.1f %11.1f %11.1f | %9.0f %9.0f%n", size, raw, pull,
-            raw / pull, (pullStart.serverMs() - rawStart.serverMs()) / size,
-            (pullEnd.serverMs() - pullStart.serverMs()) / size, (pullEnd.selfMs() - pullStart.selfMs()) / size,
-            peak.usedMb(), peak.liveMb());
-        out.flush();
+        List<double[]> floors = new ArrayList<>();
+        List<Pulled> pulls = new ArrayList<>();
+        for (String mode : modes) {
+          if (mode.equals("bulk")) {
+            // The export's files, downloaded raw; the server's time to build the export is measured apart.
+            floors.add(rawExport(baseUrl, codes));
+          } else {
+            rawFetch(baseUrl); // untimed: warms the server, so that the floor and the pull meet the same server
+            floors.add(new double[] {Double.NaN, rawFetch(baseUrl)});
+          }
+          pulls.add(pullStage(fhir, settings(baseUrl, mode), codes));
+          out.printf(Locale.ROOT, "%d patients, %s: floor and pull done%n", size, mode);
+          out.flush();
+        }
+        double searchPull = modes.contains("search") ? pulls.get(modes.indexOf("search")).seconds() : Double.NaN;
+        // The jobs after every pull: the validator they load stays in this JVM and would weigh on a later pull.
+        for (int i = 0; i < modes.size(); i++) {
+          Settings settings = settings(baseUrl, modes.get(i));
+          double job = noJob ? Double.NaN : seconds(() -> new PipelineRunner(fhir).run(settings));
+          Pulled pulled = pulls.get(i);
+          double floor = floors.get(i)[1];
+          rows.add(String.format(Locale.ROOT, "%8d %-6s | %8.1f %8.1f %8.1f %8.2f | %8.1f %9.2f | %9d %10d %8.0f %8.0f | %8.1f",
+              size, modes.get(i), pulled.serverSeconds(), floor, pulled.fetchSeconds(), pulled.fetchSeconds() / floor,
+              pulled.seconds(), searchPull / pulled.seconds(), pulled.requests(), pulled.resources(),
+              pulled.peak().sampledMb(), pulled.peak().liveMb(), job));
+        }
       } finally {
         sandbox.destroy();
       }
     }
+    out.println();
+    rows.forEach(out::println);
+    out.flush();
     return 0;
+  }
+
+  private Settings settings(String baseUrl, String mode) {
+    Settings settings =
+        Settings.defaults()
+            .with("llm.source.base-url", baseUrl)
+            .with("llm.publish.enabled", "false")
+            .with("llm.pipeline.concurrency", String.valueOf(concurrency))
+            .with("llm.pipeline.progress-seconds", "3600");
+    if (mode.equals("bulk")) {
+      // The sandbox answers Retry-After: 120 as HAPI does; both the floor and the pull poll every second.
+      settings = settings.with("llm.source.mode", "bulk")
+          .with("llm.source.patients", "group:" + FixtureSeeder.CANDIDATES_GROUP)
+          .with("llm.source.bulk.max-poll-interval-seconds", "1");
+    }
+    return settings;
+  }
+
+  /** The source stage alone: the candidates, then every record, {@code concurrency} at a time. */
+  private Pulled pullStage(FhirContext fhir, Settings settings, List<String> codes) throws Exception {
+    AdapterConfig config = AdapterConfig.from(settings);
+    long requests = FhirConnection.requestsSent();
+    Memory.reset();
+    long start = System.nanoTime();
+    FhirSource source =
+        new FhirSource(fhir, config.source(), codes, config.pipeline().dataCutoff(), Authentication.NONE);
+    List<String> ids = source.discoverPatients();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    AtomicLong resources = new AtomicLong();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (String id : ids) {
+        futures.add(pool.submit(() -> resources.addAndGet(source.fetchPatient(id).resourceCount())));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Memory.Peak peak = Memory.stop();
+    FhirSource.ExportTimes exports = source.exportTimes();
+    double fetch = source.bulk() ? exports.downloaded().toNanos() / 1e9 : seconds;
+    return new Pulled(seconds, exports.waited().toNanos() / 1e9, fetch, FhirConnection.requestsSent() - requests,
+        resources.get(), peak);
+  }
+
+  private static double seconds(ThrowingRunnable work) throws Exception {
+    long start = System.nanoTime();
+    work.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * The floor of a bulk pull: the same Group export with a plain HTTP client (kick-off, a status poll a second),
+   * then every file read to its end and thrown away: the seconds until the manifest, and those of the download.
+   */
+  private static double[] rawExport(String baseUrl, List<String> codes) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    long start = System.nanoTime();
+    String kickOff = baseUrl + "/Group/" + FixtureSeeder.CANDIDATES_GROUP + "/$export?_type="
+        + "Patient,Condition,Procedure,Observation&_typeFilter="
+        + URLEncoder.encode("Observation?code=" + String.join(",", codes), StandardCharsets.UTF_8);
+    HttpResponse<Void> accepted = client.send(HttpRequest.newBuilder(URI.create(kickOff))
+        .header("Accept", "application/fhir+json").header("Prefer", "respond-async").build(),
+        HttpResponse.BodyHandlers.discarding());
+    String status = accepted.headers().firstValue("Content-Location")
+        .orElseThrow(() -> new IllegalStateException("the export was not accepted: HTTP " + accepted.statusCode()));
+    JsonNode manifest;
+    while (true) {
+      HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(status)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() == 200) {
+        manifest = new ObjectMapper().readTree(answer.body());
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    long ready = System.nanoTime();
+    byte[] buffer = new byte[1 << 16];
+    for (JsonNode output : manifest.path("output")) {
+      HttpResponse<java.io.InputStream> file = client.send(HttpRequest.newBuilder(URI.create(output.path("url").asText()))
+          .header("Accept", "application/fhir+ndjson").build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.InputStream body = file.body()) {
+        while (body.read(buffer) >= 0) {
+          // thrown away
+        }
+      }
+    }
+    return new double[] {(ready - start) / 1e9, (System.nanoTime() - ready) / 1e9};
   }
 
   static String csv(int size) {
@@ -139,28 +282,16 @@ final class PullBench implements Callable<Integer> {
     return line.strip();
   }
 
-  private static double timed(ThrowingRunnable work, int patients) throws Exception {
-    long start = System.nanoTime();
-    work.run();
-    return patients / ((System.nanoTime() - start) / 1e9);
-  }
-
   private interface ThrowingRunnable {
     void run() throws Exception;
   }
 
-  private void pipeline(String baseUrl) {
-    Settings settings =
-        Settings.defaults()
-            .with("llm.source.base-url", baseUrl)
-            .with("llm.publish.enabled", "false")
-            .with("llm.pipeline.concurrency", String.valueOf(concurrency))
-            .with("llm.pipeline.progress-seconds", "3600");
-    new PipelineRunner(FhirContext.forR4Cached()).run(settings);
-  }
-
-  /** The same requests as the pull, with a plain HTTP client; JSON is read only for the links it needs. */
-  private void rawFetch(String baseUrl) throws Exception {
+  /**
+   * The floor of a search pull: the same requests as the pull, with a plain HTTP client; JSON is read only for
+   * the links it needs. In seconds.
+   */
+  private double rawFetch(String baseUrl) throws Exception {
+    long start = System.nanoTime();
     HttpClient client = HttpClient.newHttpClient();
     ObjectMapper json = new ObjectMapper();
     AdapterConfig.Source source = AdapterConfig.from(Settings.defaults()).source();
@@ -189,6 +320,7 @@ final class PullBench implements Callable<Integer> {
       future.get();
     }
     pool.shutdown();
+    return (System.nanoTime() - start) / 1e9;
   }
 
   static List<JsonNode> pages(HttpClient client, ObjectMapper json, String url) throws Exception {
@@ -225,17 +357,6 @@ final class PullBench implements Callable<Integer> {
       }
     }
     return new String(body, StandardCharsets.UTF_8);
-  }
-
-  /** CPU time so far of the server's process and of this one, in milliseconds. */
-  private record Cpu(double serverMs, double selfMs) {
-    static Cpu now(Process server) {
-      double serverMs = server.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
-      double selfMs = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-          ? os.getProcessCpuTime() / 1e6
-          : Double.NaN;
-      return new Cpu(serverMs, selfMs);
-    }
   }
 
   /** Peak heap while the pull runs: the pools' peak use, and the most memory still live after a collection. */

@@ -20,7 +20,8 @@ final class Sandboxes {
     progress.println("Starting an empty embedded FHIR server (HAPI FHIR JPA, in memory)...");
     progress.flush();
     SandboxServer server =
-        SandboxServer.start(config.port(), org.llmfhiradapter.sandbox.VendorPersonality.Kind.NONE);
+        SandboxServer.start(config.port(), org.llmfhiradapter.sandbox.VendorPersonality.Kind.NONE,
+            config.databaseUrl());
     progress.println(String.format(Locale.ROOT, "Empty embedded FHIR server ready at %s (%.1f s)", server.baseUrl(),
         (System.nanoTime() - started) / 1e9));
     progress.flush();
@@ -33,7 +34,8 @@ final class Sandboxes {
     progress.println("Starting the embedded FHIR server (HAPI FHIR JPA, in memory; about half a minute)...");
     progress.flush();
     SandboxServer server =
-        SandboxServer.start(config.port(), org.llmfhiradapter.sandbox.VendorPersonality.Kind.parse(config.personality()));
+        SandboxServer.start(config.port(), org.llmfhiradapter.sandbox.VendorPersonality.Kind.parse(config.personality()),
+            config.databaseUrl());
     try {
       Flavor flavor = Flavor.parse(config.flavor());
       int resources = new FixtureSeeder(FhirContext.forR4Cached(), flavor).seed(server.baseUrl(), fixtures);

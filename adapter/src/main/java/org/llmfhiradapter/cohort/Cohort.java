@@ -13,7 +13,8 @@ import org.llmfhiradapter.conformance.ResourceFinding;
  * half of a merged chart whose other half is also a candidate is one person, counted once
  * ({@code mergedCandidates} says how many candidates were so folded into another). {@code includedSources}
  * names the server (base URL) each included record was pulled from, in the order of {@code included}, or is
- * empty when that is not known.
+ * empty when that is not known. {@code exportErrors} counts, by issue code, the OperationOutcome issues a
+ * server listed in the error files of its Bulk Data exports (no patient named).
  */
 public record Cohort(
     List<CaseRecord> included,
@@ -21,11 +22,19 @@ public record Cohort(
     List<MappingOutcome.Unfetched> unfetched,
     List<ResourceFinding> warnings,
     int mergedCandidates,
-    List<String> includedSources) {
+    List<String> includedSources,
+    Map<String, Integer> exportErrors) {
 
   /** A cohort where every candidate was fetched, none of them half of a merged chart. */
   public Cohort(List<CaseRecord> included, List<Exclusion> excluded, List<ResourceFinding> warnings) {
-    this(included, excluded, List.of(), warnings, 0, List.of());
+    this(included, excluded, List.of(), warnings, 0, List.of(), Map.of());
+  }
+
+  /** This cohort with the error issues of the exports it was pulled by, added to those it has. */
+  public Cohort withExportErrors(Map<String, Integer> errors) {
+    Map<String, Integer> all = new TreeMap<>(exportErrors);
+    errors.forEach((code, n) -> all.merge(code, n, Integer::sum));
+    return new Cohort(included, excluded, unfetched, warnings, mergedCandidates, includedSources, all);
   }
 
   /**
@@ -39,7 +48,9 @@ public record Cohort(
     List<ResourceFinding> warnings = new java.util.ArrayList<>();
     List<String> sources = new java.util.ArrayList<>();
     int merged = 0;
+    Map<String, Integer> errors = new TreeMap<>();
     for (Cohort cohort : cohorts) {
+      cohort.exportErrors().forEach((code, n) -> errors.merge(code, n, Integer::sum));
       included.addAll(cohort.included());
       excluded.addAll(cohort.excluded());
       unfetched.addAll(cohort.unfetched());
@@ -50,7 +61,7 @@ public record Cohort(
       merged += cohort.mergedCandidates();
     }
     return new Cohort(included, excluded, unfetched, warnings, merged,
-        sources.stream().allMatch(String::isEmpty) ? List.of() : sources);
+        sources.stream().allMatch(String::isEmpty) ? List.of() : sources, errors);
   }
 
   /** The base URL of the server an included record came from ({@code ""} when not known). */
@@ -65,12 +76,16 @@ public record Cohort(
    */
   public record DataQualityNote(String profileId, String location, String rule, String example, int count) {}
 
+  /** The {@code profile} of data-quality notes counting a Bulk Data export's error issues. */
+  public static final String EXPORT_ERRORS = "bulk-export-errors";
+
   public Cohort {
     included = List.copyOf(included);
     excluded = List.copyOf(excluded);
     unfetched = List.copyOf(unfetched);
     warnings = List.copyOf(warnings);
     includedSources = List.copyOf(includedSources);
+    exportErrors = java.util.Collections.unmodifiableMap(new TreeMap<>(exportErrors));
     if (!includedSources.isEmpty() && includedSources.size() != included.size()) {
       throw new IllegalArgumentException("includedSources must name the source of every included record, or none");
     }
@@ -101,8 +116,13 @@ public record Cohort(
               finding.profileId(), finding.issue().location(), finding.issue().rule(), finding.issue().message(), 1),
           (a, b) -> new DataQualityNote(a.profileId(), a.location(), a.rule(), a.example(), a.count() + 1));
     }
-    return notes.values().stream()
+    List<DataQualityNote> sorted = new java.util.ArrayList<>(notes.values().stream()
         .sorted(Comparator.comparingInt(DataQualityNote::count).reversed().thenComparing(DataQualityNote::profileId))
-        .toList();
+        .toList());
+    // The server's own account of what it could not export: its diagnostics may name a patient, so only the
+    // issue codes are kept.
+    exportErrors.forEach((code, n) -> sorted.add(new DataQualityNote(EXPORT_ERRORS, "OperationOutcome.issue", code,
+        "issues of this code in the Bulk Data export's error files (diagnostics not kept)", n)));
+    return List.copyOf(sorted);
   }
 }

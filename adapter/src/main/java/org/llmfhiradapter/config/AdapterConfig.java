@@ -147,8 +147,10 @@ public record AdapterConfig(
    * @param fixtures folder of fixture files it is seeded with
    * @param flavor how case tables are rendered to FHIR: mcode, epic or cerner
    * @param personality how its API behaves: none, epic or cerner
+   * @param databaseUrl where it keeps its data: empty for an in-memory H2 database, or a {@code jdbc:postgresql:}
+   *     URL (a schema of its own is made there and dropped when it stops)
    */
-  public record Sandbox(int port, String fixtures, String flavor, String personality) {}
+  public record Sandbox(int port, String fixtures, String flavor, String personality, String databaseUrl) {}
 
   public static AdapterConfig from(Settings s) {
     return from(s, Clock.systemUTC());
@@ -184,7 +186,13 @@ public record AdapterConfig(
       throw new ConfigException(
           "Setting llm.sandbox.personality must be none, epic or cerner, but is '" + personality + "'");
     }
-    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor, personality);
+    String database = s.get("llm.sandbox.database-url");
+    if (!database.isEmpty() && !database.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException(
+          "Setting llm.sandbox.database-url must be empty (in memory) or a jdbc:postgresql: URL, but is '" + database
+              + "'");
+    }
+    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor, personality, database);
     requireOwnDestination(source, publish, "llm.source");
     List<NamedSource> syncSources = syncSources(s, source, publish);
     Store store = new Store(storeUrl(s), s.get("llm.store.user"), s.get("llm.store.password-file"));
@@ -283,9 +291,9 @@ public record AdapterConfig(
     if (!List.of("search", "bulk").contains(source.mode())) {
       throw new ConfigException("Setting " + prefix + ".mode must be search or bulk, but is '" + source.mode() + "'");
     }
-    if (source.bulk() && !patients.startsWith("group:")) {
+    if (source.bulk() && vendor.equals("epic") && !patients.startsWith("group:")) {
       throw new ConfigException(
-          prefix + ".mode=bulk exports a Group's patients (Group/[id]/$export, as Epic and Cerner offer it): set "
+          prefix + ".mode=bulk on Epic exports a Group's patients (Epic offers Group/[id]/$export only): set "
               + prefix + ".patients to group:ID");
     }
     for (String code : source.candidateCodes()) {

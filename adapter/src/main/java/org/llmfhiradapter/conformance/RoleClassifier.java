@@ -55,6 +55,20 @@ public final class RoleClassifier {
     return codes.get(role).stream().sorted().toList();
   }
 
+  /**
+   * {@code system|code} of every Observation code that plays a role: what Epic's Observation searches and a
+   * bulk export's {@code _typeFilter} ask for.
+   */
+  public java.util.List<String> observationCodes() {
+    java.util.List<String> codes = new java.util.ArrayList<>();
+    for (ResourceRole role : ResourceRole.values()) {
+      if (role.resourceType().equals("Observation")) {
+        codes.addAll(codes(role));
+      }
+    }
+    return codes;
+  }
+
   /** The code systems our ValueSets draw on (SNOMED CT, ICD-10-CM, CPT, LOINC, ICD-O-3, ours). */
   public Set<String> knownSystems() {
     return systems;

@@ -23,10 +23,15 @@ public final class CohortAggregation implements AggregationStrategy {
   private static final Logger log = LoggerFactory.getLogger(CohortAggregation.class);
 
   private final String sourceUrl;
+  private final java.util.function.Supplier<java.util.Map<String, Integer>> exportErrors;
 
-  /** @param sourceUrl base URL of the server the patients are pulled from */
-  public CohortAggregation(String sourceUrl) {
+  /**
+   * @param sourceUrl base URL of the server the patients are pulled from
+   * @param exportErrors the error issues of its Bulk Data exports by code, once the pull is done
+   */
+  public CohortAggregation(String sourceUrl, java.util.function.Supplier<java.util.Map<String, Integer>> exportErrors) {
     this.sourceUrl = sourceUrl;
+    this.exportErrors = exportErrors;
   }
 
   /** Outcomes so far, tagged with the split index so the cohort keeps discovery order. */
@@ -76,9 +81,9 @@ public final class CohortAggregation implements AggregationStrategy {
           throw new IllegalStateException("a patient of the split has no outcome");
         }
       }
-      return assemble(sourceUrl, outcomes.byIndex);
+      return assemble(sourceUrl, outcomes.byIndex).withExportErrors(exportErrors.get());
     }
-    return assemble(sourceUrl, List.of());
+    return assemble(sourceUrl, List.of()).withExportErrors(exportErrors.get());
   }
 
   /**
@@ -110,7 +115,8 @@ public final class CohortAggregation implements AggregationStrategy {
       log.info("{} candidates were halves of merged charts already pulled; each person is counted once", merged);
     }
     return new Cohort(
-        included, excluded, unfetched, warnings, merged, java.util.Collections.nCopies(included.size(), sourceUrl));
+        included, excluded, unfetched, warnings, merged, java.util.Collections.nCopies(included.size(), sourceUrl),
+        java.util.Map.of());
   }
 
   private static String patientId(MappingOutcome outcome) {

@@ -18,7 +18,6 @@ import org.llmfhiradapter.config.ConfigException;
 import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.conformance.ConformanceReview;
 import org.llmfhiradapter.conformance.ProfileValidator;
-import org.llmfhiradapter.conformance.ResourceRole;
 import org.llmfhiradapter.conformance.RoleClassifier;
 import org.llmfhiradapter.publish.MeasureReportFactory;
 import org.llmfhiradapter.publish.MeasureReportPublisher;
@@ -49,12 +48,7 @@ final class JobStages {
     this.config = AdapterConfig.from(settings);
     this.validator = ProfileValidator.shared(fhirContext);
     this.classifier = RoleClassifier.from(validator.profiles());
-    List<String> observationCodes = new ArrayList<>();
-    for (ResourceRole role : ResourceRole.values()) {
-      if (role.resourceType().equals("Observation")) {
-        observationCodes.addAll(classifier.codes(role));
-      }
-    }
+    List<String> observationCodes = classifier.observationCodes();
     Map<String, FhirSource> byName = new LinkedHashMap<>();
     List<SourceServer> servers = new ArrayList<>();
     for (AdapterConfig.NamedSource source : named) {
@@ -115,7 +109,7 @@ final class JobStages {
     camel.bind("source", firstSource());
     camel.bind("conformance", new ConformanceReview(classifier, validator));
     camel.bind("cohortMapper", new CohortMapper(classifier, config.pipeline().dataCutoff()));
-    camel.bind("cohort", new CohortAggregation(firstSource().baseUrl()));
+    camel.bind("cohort", new CohortAggregation(firstSource().baseUrl(), firstSource()::exportErrors));
     camel.bind("analysis", new StudyAnalysis(config.publish().cohortName(), config.pipeline().dataCutoff()));
     camel.bind("publisher", publisher);
     camel.bind("pullThreads", pullThreads);

@@ -94,7 +94,7 @@ public final class SyncStage {
 
   /** The source's candidates. */
   public List<String> discover(@Header(SOURCE) String source) {
-    return plan(source).source().discoverPatients();
+    return plan(source).source().candidates();
   }
 
   /**
@@ -112,6 +112,9 @@ public final class SyncStage {
     if (plan.changesSince() == null) {
       log.info("Source {}: full sync, fetching all {} candidates ({} no longer candidates, removed)",
           source, discovered.size(), dropped);
+      if (plan.source().bulk()) {
+        plan.source().exportFor(List.copyOf(current), true);
+      }
       return List.copyOf(current);
     }
     Set<String> changedOnServer = plan.source().changedPatientsSince(plan.changesSince());
@@ -124,6 +127,10 @@ public final class SyncStage {
     }
     log.info("Source {}: incremental sync, {} candidates, {} to fetch, {} no longer candidates (removed)",
         source, discovered.size(), fetch.size(), dropped);
+    if (plan.source().bulk()) {
+      // The _since export said who changed; their whole records come from an export of them alone.
+      plan.source().exportFor(fetch, false);
+    }
     return fetch;
   }
 
@@ -210,7 +217,8 @@ public final class SyncStage {
       for (String json : source.getValue()) {
         outcomes.add(StoredOutcomes.read(json));
       }
-      cohorts.add(CohortAggregation.assemble(plan.source().baseUrl(), outcomes));
+      cohorts.add(CohortAggregation.assemble(plan.source().baseUrl(), outcomes)
+          .withExportErrors(plan.source().exportErrors()));
     }
     return Cohort.combine(cohorts);
   }

@@ -74,13 +74,19 @@ class JpaServerConfig {
   }
 
   @Bean(destroyMethod = "close")
-  DataSource dataSource() {
+  DataSource dataSource(SandboxDatabase database) {
     BasicDataSource dataSource = new BasicDataSource();
-    dataSource.setDriver(new org.h2.Driver());
-    // A unique name per server, so two sandboxes in one JVM never share tables.
-    dataSource.setUrl("jdbc:h2:mem:llm-sandbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    dataSource.setUsername("sa");
-    dataSource.setPassword("");
+    if (database.postgres()) {
+      dataSource.setDriver(new org.postgresql.Driver());
+      dataSource.setUrl(database.url());
+      dataSource.setPassword(database.password());
+    } else {
+      dataSource.setDriver(new org.h2.Driver());
+      // A unique name per server, so two sandboxes in one JVM never share tables.
+      dataSource.setUrl("jdbc:h2:mem:llm-sandbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+      dataSource.setUsername("sa");
+      dataSource.setPassword("");
+    }
     dataSource.setMaxTotal(20);
     return dataSource;
   }
@@ -90,13 +96,16 @@ class JpaServerConfig {
       ConfigurableListableBeanFactory beanFactory,
       FhirContext fhirContext,
       JpaStorageSettings storageSettings,
-      DataSource dataSource) {
+      DataSource dataSource,
+      SandboxDatabase database) {
     LocalContainerEntityManagerFactoryBean factory =
         HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
     factory.setPersistenceUnitName("llm-sandbox");
     factory.setDataSource(dataSource);
     Properties jpa = new Properties();
-    jpa.put("hibernate.dialect", HapiFhirH2Dialect.class.getName());
+    jpa.put("hibernate.dialect", database.postgres()
+        ? ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect.class.getName()
+        : HapiFhirH2Dialect.class.getName());
     jpa.put("hibernate.hbm2ddl.auto", "update");
     jpa.put("hibernate.format_sql", "false");
     jpa.put("hibernate.show_sql", "false");

@@ -82,9 +82,19 @@ public final class SandboxServer implements AutoCloseable {
 
   /** Starts a server that behaves like the given vendor's API ({@link VendorPersonality}). */
   public static SandboxServer start(int port, VendorPersonality.Kind personality) {
+    return start(port, personality, "");
+  }
+
+  /**
+   * Starts a server keeping its data in {@code databaseUrl}: empty for in-memory H2, or a PostgreSQL database
+   * (in a schema of its own, dropped when the server stops).
+   */
+  public static SandboxServer start(int port, VendorPersonality.Kind personality, String databaseUrl) {
     AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
     Server jetty = null;
+    SandboxDatabase database = SandboxDatabase.open(databaseUrl, System.getenv("LLM_SANDBOX_DATABASE_PASSWORD"));
     try {
+      spring.registerBean(SandboxDatabase.class, () -> database);
       spring.register(JpaServerConfig.class);
       spring.refresh();
       RestfulServer fhirServlet = restfulServer(spring);
@@ -93,6 +103,8 @@ public final class SandboxServer implements AutoCloseable {
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       context.addServlet(new ServletHolder(fhirServlet), FHIR_PATH + "/*");
+      context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new ShortRetryAfter()), FHIR_PATH + "/*",
+          java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
       jetty.setHandler(context);
       jetty.start();
       int actualPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -102,7 +114,37 @@ public final class SandboxServer implements AutoCloseable {
     } catch (Exception e) {
       stopQuietly(jetty);
       spring.close();
+      database.drop();
       throw new SandboxException("The embedded FHIR server could not start on port " + port + ": " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * HAPI answers a bulk export's status poll with {@code Retry-After: 120} whatever the job; the sandbox
+   * fast-tracks its jobs, so it says 1 second, and a client that honours the header is not kept waiting.
+   */
+  private static final class ShortRetryAfter implements jakarta.servlet.Filter {
+    @Override
+    public void doFilter(
+        jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain)
+        throws java.io.IOException, jakarta.servlet.ServletException {
+      String uri = ((jakarta.servlet.http.HttpServletRequest) request).getRequestURI();
+      if (!uri.endsWith("$export-poll-status")) {
+        chain.doFilter(request, response);
+        return;
+      }
+      chain.doFilter(request, new jakarta.servlet.http.HttpServletResponseWrapper(
+          (jakarta.servlet.http.HttpServletResponse) response) {
+        @Override
+        public void addHeader(String name, String value) {
+          super.addHeader(name, "Retry-After".equalsIgnoreCase(name) ? "1" : value);
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+          super.setHeader(name, "Retry-After".equalsIgnoreCase(name) ? "1" : value);
+        }
+      });
     }
   }
 
@@ -155,7 +197,9 @@ public final class SandboxServer implements AutoCloseable {
   public void close() {
     maintenance.shutdownNow();
     stopQuietly(jetty);
+    SandboxDatabase database = spring.getBean(SandboxDatabase.class);
     spring.close();
+    database.drop();
   }
 
   private static void stopQuietly(Server jetty) {

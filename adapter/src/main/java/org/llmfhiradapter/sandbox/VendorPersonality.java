@@ -52,12 +52,21 @@ public final class VendorPersonality {
     this.kind = kind;
   }
 
+  private static boolean patientListExport(RequestDetails request) {
+    return "Patient".equals(request.getResourceName())
+        && request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.POST
+        && new String(request.loadRequestContents(), java.nio.charset.StandardCharsets.UTF_8).contains("\"patient\"");
+  }
+
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
   public boolean incoming(RequestDetails request) {
-    // Both vendors offer Bulk Data to backend apps at the Group level only.
+    // Epic offers Bulk Data to backend apps at the Group level only; Oracle Health also as Patient/$export for
+    // a list of patients given in a POST (never for every patient).
     if ("$export".equals(request.getOperation())
-        && request.getRestOperationType() != RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE) {
-      throw new InvalidRequestException(vendor() + ": $export is offered for a Group only (Group/[id]/$export)");
+        && request.getRestOperationType() != RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
+        && !(kind == Kind.CERNER && patientListExport(request))) {
+      throw new InvalidRequestException(vendor() + ": $export is offered for a Group only (Group/[id]/$export)"
+          + (kind == Kind.CERNER ? ", or Patient/$export with a patient list in a POST" : ""));
     }
     if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE
         || !PATIENT_SCOPED.contains(request.getResourceName())) {

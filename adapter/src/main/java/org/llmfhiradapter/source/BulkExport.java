@@ -2,25 +2,21 @@ package org.llmfhiradapter.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A FHIR Bulk Data export of a Group's patients ({@code Group/[id]/$export}, the async pattern): kick-off, status
- * polling that honours {@code Retry-After} and gives up after {@code maxWait} (cancelling the job), and the
- * manifest's NDJSON files downloaded as streams, each line filed under its patient in a spill folder on disk,
- * never held whole in memory. Credentials go with a file only when the manifest says they are required and the
- * file is on the server's own origin. Transient failures (429, 502-504, connections cut) are retried as the
- * searches are.
+ * A FHIR Bulk Data export (the async pattern): kick-off of {@code Group/[id]/$export}, or of
+ * {@code Patient/$export} with the patients listed (Bulk Data v2, as Oracle Health offers it); status polling
+ * that honours {@code Retry-After} and gives up after {@code maxWait}, cancelling the job; and the manifest's
+ * NDJSON files read as streams straight into a {@link BulkSpill}, each file a unit that a cut download rolls
+ * back, so that it is fetched again whole. Credentials go with a file only when the manifest says they are
+ * required and the file is on the server's own origin. Transient failures (429, 502-504, connections cut) are
+ * retried as the searches are.
  */
 final class BulkExport {
 
@@ -52,12 +49,32 @@ final class BulkExport {
   private final ObjectMapper json = new ObjectMapper();
 
   /**
-   * What an export gave.
+   * What to export.
    *
-   * @param files the spilled NDJSON per patient id
-   * @param errors OperationOutcome issues of the manifest's error files, counted by issue code
+   * @param groupId the Group whose members are exported; null to export {@code patients} instead
+   * @param patients the patients of a {@code Patient/$export} (when there is no Group)
+   * @param since only resources changed after this instant (an incremental export); null for everything
+   * @param typeFilters {@code _typeFilter} queries ({@code Observation?code=...}); empty for none
    */
-  record Result(Map<String, Path> files, Map<String, Integer> errors) {}
+  record Request(String groupId, List<String> patients, Instant since, List<String> typeFilters) {
+    Request {
+      patients = List.copyOf(patients);
+      typeFilters = List.copyOf(typeFilters);
+    }
+  }
+
+  /**
+   * What an export gave (its lines are in the spill).
+   *
+   * @param resources lines filed under a patient
+   * @param errors OperationOutcome issues of the manifest's error files, counted by issue code
+   * @param transactionTime the server's time of the export: everything changed up to it is in (the next
+   *     incremental export starts there); null when the manifest gives none
+   * @param waited from the kick-off to the manifest (the server building the export)
+   * @param downloaded from the manifest to the last file filed
+   */
+  record Result(
+      int resources, Map<String, Integer> errors, Instant transactionTime, Duration waited, Duration downloaded) {}
 
   BulkExport(String baseUrl, Authentication authentication, AdapterConfig.Source config, Duration maxWait) {
     this.baseUrl = baseUrl.replaceAll("/+$", "");
@@ -70,19 +87,21 @@ final class BulkExport {
         .followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
-  /** Exports the Group's patients into {@code spill} (one file per patient). */
-  Result run(String groupId, Path spill) {
-    String kickOff = baseUrl + "/Group/" + URLEncoder.encode(groupId, StandardCharsets.UTF_8) + "/$export?_type="
-        + TYPES;
-    HttpResponse<String> accepted = send("Bulk export kick-off", get(kickOff, "application/fhir+json", true)
-        .header("Prefer", "respond-async").build(), HttpResponse.BodyHandlers.ofString());
+  /** Runs the export, its files filed by patient into {@code spill}. */
+  Result run(Request what, BulkSpill spill) {
+    long started = System.nanoTime();
+    HttpRequest kickOff = kickOff(what);
+    String kickOffUrl = kickOff.uri().toString();
+    HttpResponse<String> accepted = send("Bulk export kick-off", kickOff, HttpResponse.BodyHandlers.ofString());
     if (accepted.statusCode() != 202) {
       throw new SourceException("Bulk export kick-off: the FHIR server at " + baseUrl + " answered HTTP "
-          + accepted.statusCode() + " instead of 202 Accepted (does it support Group-level $export?)");
+          + accepted.statusCode() + " instead of 202 Accepted (does it support "
+          + (what.groupId() != null ? "Group-level $export" : "Patient/$export with a patient list") + "?)"
+          + diagnostics(accepted.body()).map(d -> ": " + d).orElse(""));
     }
     String status = accepted.headers().firstValue("Content-Location").orElseThrow(
         () -> new SourceException("Bulk export kick-off: the answer names no status URL (Content-Location)"));
-    if (authentication.authorizationFor(status).isEmpty() && authentication.authorizationFor(kickOff).isPresent()) {
+    if (authentication.authorizationFor(status).isEmpty() && authentication.authorizationFor(kickOffUrl).isPresent()) {
       throw new SourceException("Bulk export: the status URL is on another origin than " + baseUrl
           + "; the adapter sends no credentials there");
     }
@@ -92,7 +111,11 @@ final class BulkExport {
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try {
       JsonNode manifest = poll(status);
-      return download(manifest, spill);
+      long ready = System.nanoTime();
+      Result result = download(manifest, spill, Duration.ofNanos(ready - started));
+      log.info("Bulk export: ready after {} s, downloaded in {} s", seconds(result.waited()),
+          seconds(result.downloaded()));
+      return result;
     } catch (RuntimeException e) {
       cancel(status);
       throw e;
@@ -103,6 +126,43 @@ final class BulkExport {
         // The JVM is already exiting: the hook runs.
       }
     }
+  }
+
+  /**
+   * The kick-off: a GET on the Group, or a POST of Parameters naming the patients (the patient list would not fit a
+   * URL, and Bulk Data v2 takes it only in a body).
+   */
+  private HttpRequest kickOff(Request what) {
+    String since = what.since() == null ? null : what.since().truncatedTo(ChronoUnit.MILLIS).toString();
+    if (what.groupId() != null) {
+      StringBuilder url = new StringBuilder(baseUrl).append("/Group/").append(VendorSearches.encode(what.groupId()))
+          .append("/$export?_type=").append(TYPES);
+      if (since != null) {
+        url.append("&_since=").append(VendorSearches.encode(since));
+      }
+      for (String filter : what.typeFilters()) {
+        url.append("&_typeFilter=").append(VendorSearches.encode(filter));
+      }
+      return get(url.toString(), "application/fhir+json", true).header("Prefer", "respond-async").build();
+    }
+    ObjectNode parameters = json.createObjectNode().put("resourceType", "Parameters");
+    ArrayNode parameter = parameters.putArray("parameter");
+    parameter.addObject().put("name", "_type").put("valueString", TYPES);
+    if (since != null) {
+      parameter.addObject().put("name", "_since").put("valueInstant", since);
+    }
+    for (String filter : what.typeFilters()) {
+      parameter.addObject().put("name", "_typeFilter").put("valueString", filter);
+    }
+    for (String patient : what.patients()) {
+      parameter.addObject().put("name", "patient").putObject("valueReference").put("reference", "Patient/" + patient);
+    }
+    String url = baseUrl + "/Patient/$export";
+    HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
+        .header("Prefer", "respond-async").header("Content-Type", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofString(parameters.toString()));
+    authentication.authorizationFor(url).ifPresent(value -> post.header("Authorization", value));
+    return post.build();
   }
 
   private JsonNode poll(String status) {
@@ -119,144 +179,168 @@ final class BulkExport {
       }
       if (answer.statusCode() != 202) {
         throw new SourceException("Bulk export status: the FHIR server at " + baseUrl + " answered HTTP "
-            + answer.statusCode() + " while the export ran");
+            + answer.statusCode() + " while the export ran"
+            + diagnostics(answer.body()).map(d -> ": " + d).orElse(""));
       }
       // Honour Retry-After within reason: at least half a second, at most llm.source.bulk.max-poll-interval-seconds.
       Duration wait = RetryPolicy.retryAfter(answer.headers().map(), Instant.now()).orElse(Duration.ofSeconds(2));
       wait = wait.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500)
           : wait.compareTo(maxPoll) > 0 ? maxPoll : wait;
+      String progress = answer.headers().firstValue("X-Progress").orElse("no progress given");
       if (Instant.now().plus(wait).isAfter(deadline)) {
-        throw new SourceException("Bulk export: not ready after " + maxWait.toSeconds() + " s ("
-            + answer.headers().firstValue("X-Progress").orElse("no progress given")
+        throw new SourceException("Bulk export: not ready after " + maxWait.toSeconds() + " s (" + progress
             + "); raise llm.source.bulk.max-wait-seconds, or pull by search");
       }
-      log.debug("Bulk export in progress: {}", answer.headers().firstValue("X-Progress").orElse(""));
+      log.debug("Bulk export in progress ({}), asking again in {} ms", progress, wait.toMillis());
       sleep(wait);
     }
   }
 
-  private Result download(JsonNode manifest, Path spill) {
+  private static String seconds(Duration duration) {
+    return String.format(java.util.Locale.ROOT, "%.1f", duration.toNanos() / 1e9);
+  }
+
+  private Result download(JsonNode manifest, BulkSpill spill, Duration waited) {
+    long start = System.nanoTime();
     boolean tokenRequired = manifest.path("requiresAccessToken").asBoolean(false);
-    Map<String, Path> files = new LinkedHashMap<>();
     int count = 0;
+    Map<String, Integer> byType = new TreeMap<>();
     for (JsonNode output : manifest.path("output")) {
-      count += lines(output.path("url").asText(), tokenRequired, "Bulk export file of " + output.path("type").asText(),
-          line -> spill(line, spill, files));
+      String description = "Bulk export file of " + output.path("type").asText();
+      String type = output.path("type").asText();
+      int kept = lines(output.path("url").asText(), tokenRequired, description, new Unit() {
+        int added;
+
+        @Override
+        public void begin() {
+          spill.begin();
+          added = 0;
+        }
+
+        @Override
+        public void accept(String line) throws IOException {
+          if (spill.add(line) != null) {
+            added++;
+          }
+        }
+
+        @Override
+        public int commit() throws IOException {
+          spill.commit();
+          return added;
+        }
+
+        @Override
+        public void rollBack() throws IOException {
+          spill.rollBack();
+        }
+      });
+      count += kept;
+      byType.merge(type, kept, Integer::sum);
     }
     Map<String, Integer> errors = new TreeMap<>();
     for (JsonNode error : manifest.path("error")) {
-      lines(error.path("url").asText(), tokenRequired, "Bulk export error file", line -> {
-        for (JsonNode issue : json.readTree(line).path("issue")) {
-          errors.merge(issue.path("code").asText("unknown"), 1, Integer::sum);
+      lines(error.path("url").asText(), tokenRequired, "Bulk export error file", new Unit() {
+        final Map<String, Integer> counted = new TreeMap<>();
+
+        @Override
+        public void begin() {
+          counted.clear();
+        }
+
+        @Override
+        public void accept(String line) throws IOException {
+          for (JsonNode issue : json.readTree(line).path("issue")) {
+            counted.merge(issue.path("code").asText("unknown"), 1, Integer::sum);
+          }
+        }
+
+        @Override
+        public int commit() {
+          counted.forEach((code, n) -> errors.merge(code, n, Integer::sum));
+          return 0;
+        }
+
+        @Override
+        public void rollBack() {
+          counted.clear();
         }
       });
     }
-    log.info("Bulk export: {} resources of {} patients downloaded{}", count, files.size(),
+    log.info("Bulk export: {} resources of {} patients downloaded {}{}{}", count, spill.patients().size(), byType,
+        spill.unfiled() == 0 ? "" : ", " + spill.unfiled() + " naming no patient left out",
         errors.isEmpty() ? "" : ", server-reported errors by code " + errors);
-    return new Result(files, errors);
+    return new Result(count, errors, transactionTime(manifest), waited, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  @FunctionalInterface
-  private interface LineSink {
+  private static Instant transactionTime(JsonNode manifest) {
+    String text = manifest.path("transactionTime").asText("");
+    try {
+      return text.isEmpty() ? null : java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Where one file's lines go: all of them, or (after {@link #rollBack}) none. */
+  private interface Unit {
+    void begin();
+
     void accept(String line) throws IOException;
+
+    /** @return the lines kept */
+    int commit() throws IOException;
+
+    void rollBack() throws IOException;
   }
 
   /**
-   * One NDJSON file, streamed to a temporary file on disk (credentials only when required and on the server's
-   * origin), then handed line by line to {@code sink}. A download that breaks off, or ends in a line that is not
-   * JSON (a body cut short), is fetched again whole, so that no line is handed on twice or lost.
+   * One NDJSON file, read as a stream line by line into {@code unit} (credentials only when required and on the
+   * server's origin). A download that breaks off, or has a line that is not JSON (a body cut short), is rolled
+   * back and fetched again whole, so that no line is handed on twice or lost.
    */
-  private int lines(String url, boolean tokenRequired, String description, LineSink sink) {
-    Path file = null;
-    try {
-      file = Files.createTempFile("llm-bulk-file-", ".ndjson");
-      List<JsonNode> checked = null;
-      for (int attempt = 1; checked == null; attempt++) {
-        HttpResponse<Path> answer = send(description, get(url, "application/fhir+ndjson", tokenRequired).build(),
-            HttpResponse.BodyHandlers.ofFile(file));
-        if (answer.statusCode() != 200) {
-          throw new SourceException(description + ": HTTP " + answer.statusCode() + " from " + baseUrl);
-        }
-        checked = complete(file);
-        if (checked == null) {
-          if (attempt >= retry.maxAttempts()) {
-            throw new SourceException(description + ": the file arrived cut short " + attempt + " times");
-          }
-          log.info("{}: the file arrived cut short, fetching it again", description);
-        }
+  private int lines(String url, boolean tokenRequired, String description, Unit unit) {
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<InputStream> answer = send(description, get(url, "application/fhir+ndjson", tokenRequired).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      if (answer.statusCode() != 200) {
+        close(answer.body());
+        throw new SourceException(description + ": HTTP " + answer.statusCode() + " from " + baseUrl);
       }
-      int count = 0;
-      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      unit.begin();
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8), 1 << 16)) {
         String line;
         while ((line = reader.readLine()) != null) {
           if (!line.isBlank()) {
-            sink.accept(line);
-            count++;
+            unit.accept(line);
           }
         }
-      }
-      return count;
-    } catch (IOException e) {
-      throw new SourceException(description + ": " + e.getMessage(), e);
-    } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-          // A temporary file left behind holds no more than the spill folder does.
+        return unit.commit();
+      } catch (IOException e) {
+        rollBack(unit, description);
+        if (attempt >= retry.maxAttempts()) {
+          throw new SourceException(description + ": the file arrived cut short " + attempt + " times");
         }
+        Duration wait = retry.waitAfter(attempt, Optional.empty());
+        log.info("{}: the file arrived cut short ({}), fetching it again in {} ms", description,
+            e.getClass().getSimpleName(), wait.toMillis());
+        sleep(wait);
       }
     }
   }
 
-  /** Whether every line of a downloaded file is a JSON object (an empty list for yes, null for a cut file). */
-  private List<JsonNode> complete(Path file) throws IOException {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (!line.isBlank()) {
-          try {
-            if (!json.readTree(line).isObject()) {
-              return null;
-            }
-          } catch (IOException e) {
-            return null;
-          }
-        }
-      }
-    }
-    return List.of();
-  }
-
-  /** Files one resource line under its patient (the Patient's own id, or its subject). */
-  private void spill(String line, Path spill, Map<String, Path> files) throws IOException {
-    JsonNode resource = json.readTree(line);
-    String patient = resource.path("resourceType").asText().equals("Patient")
-        ? resource.path("id").asText(null)
-        : FhirSource.patientId(new org.hl7.fhir.r4.model.Reference(resource.path("subject").path("reference").asText()));
-    if (patient == null || patient.isEmpty()) {
-      return;
-    }
-    Path file = files.computeIfAbsent(patient, id -> spill.resolve(fileName(id)));
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND)) {
-      out.write(line);
-      out.newLine();
-    }
-  }
-
-  /** A file name that does not spell the record id. */
-  private static String fileName(String patientId) {
+  private static void rollBack(Unit unit, String description) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(patientId.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16) + ".ndjson";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+      unit.rollBack();
+    } catch (IOException e) {
+      throw new SourceException(description + ": the spill file cannot be rolled back (" + e.getMessage() + ")", e);
     }
   }
 
   private void cancel(String status) {
     try {
+      FhirConnection.countRequest();
       http.send(get(status, "application/fhir+json", true).DELETE().build(), HttpResponse.BodyHandlers.discarding());
     } catch (IOException | RuntimeException e) {
       log.debug("Cancelling the bulk export failed: {}", e.getClass().getSimpleName());
@@ -273,7 +357,10 @@ final class BulkExport {
     return request;
   }
 
-  /** Sends with the retries of the searches: 429, 502-504 and broken connections are tried again. */
+  /**
+   * Sends with the retries of the searches: 429, 502-504 and broken connections are tried again. A kick-off POST
+   * is retried too: it only asks for an export, and an export started twice costs the server work, not data.
+   */
   private <T> HttpResponse<T> send(String description, HttpRequest request, HttpResponse.BodyHandler<T> body) {
     Instant start = Instant.now();
     for (int attempt = 1; ; attempt++) {
@@ -281,14 +368,16 @@ final class BulkExport {
       Optional<Duration> retryAfter = Optional.empty();
       try {
         authentication.prepare();
+        FhirConnection.countRequest();
         HttpResponse<T> answer = http.send(request, body);
         if (!RetryPolicy.RETRYABLE_STATUS.contains(answer.statusCode())) {
           return answer;
         }
+        close(answer.body());
         reason = "HTTP " + answer.statusCode();
         retryAfter = RetryPolicy.retryAfter(answer.headers().map(), Instant.now());
       } catch (IOException e) {
-        // A connection refused, reset or cut mid-body: the request (a GET) is sent again whole.
+        // A connection refused, reset or cut: the request is sent again whole.
         reason = e.getClass().getSimpleName();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -303,6 +392,26 @@ final class BulkExport {
     }
   }
 
+  /** The first issue's diagnostics of an OperationOutcome answer (what the server says went wrong), if any. */
+  private Optional<String> diagnostics(String body) {
+    try {
+      String text = json.readTree(body == null ? "" : body).path("issue").path(0).path("diagnostics").asText("");
+      return text.isBlank() ? Optional.empty() : Optional.of(text.length() > 200 ? text.substring(0, 200) + "..." : text);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void close(Object body) {
+    if (body instanceof InputStream stream) {
+      try {
+        stream.close();
+      } catch (IOException ignored) {
+        // Only the connection's reuse is lost.
+      }
+    }
+  }
+
   private static void sleep(Duration wait) {
     try {
       Thread.sleep(wait.toMillis());
@@ -310,24 +419,5 @@ final class BulkExport {
       Thread.currentThread().interrupt();
       throw new SourceException("Bulk export: interrupted");
     }
-  }
-
-  /** Deletes a spill folder and what is in it. */
-  static void delete(Path spill) {
-    if (spill == null || !Files.isDirectory(spill)) {
-      return;
-    }
-    try (var files = Files.list(spill)) {
-      for (Path file : files.toList()) {
-        Files.deleteIfExists(file);
-      }
-      Files.deleteIfExists(spill);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static List<String> typesList() {
-    return List.of(TYPES.split(","));
   }
 }

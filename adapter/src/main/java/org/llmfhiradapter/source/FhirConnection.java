@@ -83,6 +83,11 @@ public final class FhirConnection {
     return SENT.get();
   }
 
+  /** Counts a request sent outside a HAPI client (the bulk export's own HTTP client). */
+  static void countRequest() {
+    SENT.incrementAndGet();
+  }
+
   public String baseUrl() {
     return baseUrl;
   }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
@@ -44,9 +45,14 @@ public final class FhirSource {
   private final FhirRequests requests;
   private final VendorSearches searches;
   private final Authentication authentication;
-  /** Bulk mode: each exported patient's NDJSON on disk, once the export has run. */
-  private volatile BulkExport.Result exported;
-  private volatile Path spill;
+  private final List<String> observationCodes;
+  /** Bulk mode: the exported resources by patient, on disk; null when none are exported (read by search). */
+  private volatile BulkSpill spill;
+  private final Map<String, Integer> exportErrors = new java.util.concurrent.ConcurrentHashMap<>();
+  private static Path spillFolder;
+  private final java.util.concurrent.atomic.AtomicLong exportWaited = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong exportDownloaded = new java.util.concurrent.atomic.AtomicLong();
+  private volatile List<String> lastCandidates;
 
   /** A source without authentication whose searches need no Observation codes (generic servers, tests). */
   public FhirSource(FhirContext fhirContext, AdapterConfig.Source config) {
@@ -73,6 +79,7 @@ public final class FhirSource {
     this.requests = connection.requests();
     this.pager = new SearchPager(client, requests, config.baseUrl());
     this.searches = new VendorSearches(config.vendor(), config.pageSize(), observationCodes, until);
+    this.observationCodes = List.copyOf(observationCodes);
   }
 
   /** The base URL pulled from. */
@@ -85,22 +92,141 @@ public final class FhirSource {
     return connection;
   }
 
-  /** Logical ids of the candidate patients, in the order given, each once. */
+  /**
+   * Logical ids of the candidate patients, in the order given, each once. In bulk mode their records are
+   * exported here too (the Group's export, or {@code Patient/$export} of the candidates), for {@link
+   * #fetchPatient} to read.
+   */
   public List<String> discoverPatients() {
+    List<String> ids = candidates();
+    if (config.bulk()) {
+      exportFor(ids, true);
+    }
+    return ids;
+  }
+
+  /** The candidate patients (file, Group members or Condition search), nothing exported. */
+  public List<String> candidates() {
     String patients = config.patients();
     List<String> ids;
     if (patients.startsWith("file:")) {
       ids = fromFile(Path.of(patients.substring("file:".length())));
     } else if (patients.startsWith("group:")) {
-      ids = fromGroup(patients.substring("group:".length()));
-      if (config.bulk()) {
-        export(patients.substring("group:".length()));
-      }
+      ids = fromGroup(groupId());
     } else {
       ids = byConditionCode();
     }
     log.info("{} candidate patients", ids.size());
+    lastCandidates = ids;
     return ids;
+  }
+
+  private String groupId() {
+    return config.patients().startsWith("group:") ? config.patients().substring("group:".length()) : null;
+  }
+
+  /**
+   * Bulk mode: exports the records of these candidates, for {@link #fetchPatient} to read: the Group's export
+   * when they are all its members, else {@code Patient/$export} naming them (Bulk Data v2). Epic offers only the
+   * Group's export; there a part of the candidates is fetched by search instead.
+   *
+   * @param allCandidates whether {@code ids} are every candidate
+   */
+  public void exportFor(List<String> ids, boolean allCandidates) {
+    BulkSpill previous = spill;
+    spill = null;
+    if (previous != null) {
+      previous.close();
+    }
+    if (!allCandidates && (ids.isEmpty() || config.vendor().equals("epic"))) {
+      log.info("{} patients to fetch{}", ids.size(), ids.isEmpty() ? "" : " by search (Epic exports a whole Group only)");
+      return;
+    }
+    String group = allCandidates ? groupId() : null;
+    spill = export(new BulkExport.Request(group, group == null ? ids : List.of(), null, typeFilters()));
+  }
+
+  /**
+   * Bulk mode, an incremental export: the candidates with a resource created or updated after {@code since}
+   * ({@code _since}; the resources themselves are not kept: the records of those patients are then exported
+   * whole by {@link #exportFor}).
+   */
+  private Set<String> exportedChangesSince(java.time.Instant since) {
+    String group = groupId();
+    List<String> ids = group != null ? List.of() : lastCandidates != null ? lastCandidates : candidates();
+    try (BulkSpill changes = export(new BulkExport.Request(group, ids, since, typeFilters()))) {
+      log.info("{} patients with resources changed since the last sync", changes.patients().size());
+      return changes.patients();
+    }
+  }
+
+  /**
+   * {@code _typeFilter}: only the Observations whose codes play a role, as Epic's searches ask for them. Sent to
+   * generic servers (HAPI and others implement it); Epic's and Oracle Health's bulk APIs do not take it.
+   */
+  private List<String> typeFilters() {
+    if (!config.vendor().equals("generic") || observationCodes.isEmpty()) {
+      return List.of();
+    }
+    return List.of("Observation?code=" + String.join(",", observationCodes));
+  }
+
+  private BulkSpill export(BulkExport.Request request) {
+    BulkSpill into = new BulkSpill(spillFolder());
+    try {
+      BulkExport.Result result =
+          new BulkExport(config.baseUrl(), authentication, config, config.bulkMaxWait()).run(request, into);
+      result.errors().forEach((code, n) -> exportErrors.merge(code, n, Integer::sum));
+      exportWaited.addAndGet(result.waited().toNanos());
+      exportDownloaded.addAndGet(result.downloaded().toNanos());
+      return into;
+    } catch (RuntimeException e) {
+      into.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Where the time of this source's bulk exports went so far.
+   *
+   * @param waited the server building the exports (kick-off to manifest)
+   * @param downloaded the files streamed and filed by patient
+   */
+  public record ExportTimes(java.time.Duration waited, java.time.Duration downloaded) {}
+
+  public ExportTimes exportTimes() {
+    return new ExportTimes(java.time.Duration.ofNanos(exportWaited.get()),
+        java.time.Duration.ofNanos(exportDownloaded.get()));
+  }
+
+  /** OperationOutcome issues in the exports' error files so far, counted by issue code. */
+  public Map<String, Integer> exportErrors() {
+    return Map.copyOf(exportErrors);
+  }
+
+  /** A folder of the process's own for the spill files, deleted when the JVM exits. */
+  private static synchronized Path spillFolder() {
+    if (spillFolder == null) {
+      try {
+        Path folder = Files.createTempDirectory("llm-bulk-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteFolder(folder), "llm-bulk-cleanup"));
+        spillFolder = folder;
+      } catch (IOException e) {
+        throw new SourceException("Bulk export: no folder for the downloaded files (" + e.getMessage() + ")");
+      }
+    }
+    return spillFolder;
+  }
+
+  private static void deleteFolder(Path folder) {
+    try (var files = Files.list(folder)) {
+      for (Path file : files.toList()) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(folder);
+    } catch (IOException ignored) {
+      // The temporary folder is left to the system's clean-up.
+    }
   }
 
   private List<String> byConditionCode() {
@@ -156,16 +282,24 @@ public final class FhirSource {
 
   /** Whether {@link #changedPatientsSince} works on this source's API (see {@link VendorSearches#hasChangeFeed()}). */
   public boolean hasChangeFeed() {
-    return searches.hasChangeFeed();
+    return config.bulk() || searches.hasChangeFeed();
+  }
+
+  /** Whether records come from Bulk Data exports ({@code llm.source.mode=bulk}). */
+  public boolean bulk() {
+    return config.bulk();
   }
 
   /**
    * Ids of the patients whose Patient, Conditions, Procedures or Observations were created or updated at or after
    * {@code since}, by the server's {@code _lastUpdated}: four searches, a page per {@code _count} changes, however
    * many patients there are. A resource marked entered-in-error is an update, so it is found too; a resource
-   * deleted outright is not (a full sync finds that).
+   * deleted outright is not (a full sync finds that). In bulk mode, an export with {@code _since}.
    */
   public Set<String> changedPatientsSince(java.time.Instant since) {
+    if (config.bulk()) {
+      return exportedChangesSince(since);
+    }
     if (!hasChangeFeed()) {
       throw new IllegalStateException(
           "llm.source.vendor=" + config.vendor() + " has no _lastUpdated search across patients");
@@ -204,8 +338,13 @@ public final class FhirSource {
    * this server by its id only, so no link leads a request (or its credentials) anywhere else.
    */
   public PatientRecord fetchPatient(String patientId) {
+    BulkSpill exported = spill;
     if (exported != null) {
-      return fromExport(patientId);
+      PatientRecord record = fromExport(exported, patientId);
+      if (record != null) {
+        return record;
+      }
+      log.debug("A merged chart has a half outside the export; it is read by search");
     }
     List<String> unreadable = new ArrayList<>();
     String id = patientId;
@@ -235,49 +374,67 @@ public final class FhirSource {
   }
 
   /**
-   * Runs the Group's Bulk Data export into a spill folder of its own (deleted when the JVM exits); the
-   * candidates stay the Group's members, in its order, as on the search path.
+   * An exported patient's record, read back from the spill (a line that is not FHIR JSON is noted). A merged
+   * chart is gathered as the searches gather it, from the halves its Patients link; null when a half is not in
+   * the export (the record is then read by search).
    */
-  private void export(String groupId) {
-    try {
-      Path folder = Files.createTempDirectory("llm-bulk-");
-      folder.toFile().deleteOnExit();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> BulkExport.delete(folder), "llm-bulk-cleanup"));
-      spill = folder;
-    } catch (IOException e) {
-      throw new SourceException("Bulk export: no folder for the downloaded files (" + e.getMessage() + ")");
-    }
-    exported = new BulkExport(config.baseUrl(), authentication, config, config.bulkMaxWait()).run(groupId, spill);
-  }
-
-  /** An exported patient's record, read back from its spill file (a line that is not FHIR JSON is noted). */
-  private PatientRecord fromExport(String patientId) {
-    Path file = exported.files().get(patientId);
-    List<Resource> chart = new ArrayList<>();
+  private PatientRecord fromExport(BulkSpill exported, String patientId) {
     List<String> unreadable = new ArrayList<>();
-    if (file != null) {
-      ca.uhn.fhir.parser.IParser parser = connection.client().getFhirContext().newJsonParser();
-      try {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          try {
-            chart.add((Resource) parser.parseResource(line));
-          } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
-            unreadable.add("Bulk export file: a line is not a FHIR resource");
+    ca.uhn.fhir.parser.IParser parser = connection.client().getFhirContext().newJsonParser();
+    Map<String, PatientRecord> halves = new java.util.LinkedHashMap<>();
+    String id = patientId;
+    PatientRecord record = exportedRecord(exported, parser, id, unreadable);
+    halves.put(id, record);
+    for (int hop = 0; hop < MAX_MERGE_HOPS && record.patient() != null; hop++) {
+      String survivor = linked(record.patient(), Patient.LinkType.REPLACEDBY).stream().findFirst().orElse(null);
+      if (survivor == null || halves.containsKey(survivor)) {
+        break;
+      }
+      if (!exported.has(survivor)) {
+        return null;
+      }
+      id = survivor;
+      record = exportedRecord(exported, parser, id, unreadable);
+      halves.put(id, record);
+    }
+    if (record.patient() != null) {
+      for (String replaced : linked(record.patient(), Patient.LinkType.REPLACES)) {
+        if (!halves.containsKey(replaced)) {
+          if (!exported.has(replaced)) {
+            return null;
           }
+          halves.put(replaced, exportedRecord(exported, parser, replaced, unreadable));
         }
-      } catch (IOException e) {
-        throw new SourceException("Bulk export: a downloaded file cannot be read (" + e.getMessage() + ")");
       }
     }
-    PatientRecord record = PatientRecord.of(patientId, chart);
     Patient patient = record.patient();
     if (patient == null) {
       patient = new Patient();
-      patient.setId(patientId);
-      unreadable.add("Bulk export: the Group member has no Patient in the export");
+      patient.setId(id);
+      unreadable.add("Bulk export: the candidate has no Patient in the export");
     }
-    return new PatientRecord(patientId, patient, record.conditions(), record.procedures(), record.observations(),
-        unreadable);
+    List<Condition> conditions = new ArrayList<>();
+    List<Procedure> procedures = new ArrayList<>();
+    List<Observation> observations = new ArrayList<>();
+    for (PatientRecord half : halves.values()) {
+      addNew(conditions, half.conditions());
+      addNew(procedures, half.procedures());
+      addNew(observations, half.observations());
+    }
+    return new PatientRecord(id, patient, conditions, procedures, observations, unreadable);
+  }
+
+  private static PatientRecord exportedRecord(
+      BulkSpill exported, ca.uhn.fhir.parser.IParser parser, String patientId, List<String> unreadable) {
+    List<Resource> chart = new ArrayList<>();
+    for (String line : exported.lines(patientId)) {
+      try {
+        chart.add((Resource) parser.parseResource(line));
+      } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
+        unreadable.add("Bulk export file: a line is not a FHIR resource");
+      }
+    }
+    return PatientRecord.of(patientId, chart);
   }
 
   /**

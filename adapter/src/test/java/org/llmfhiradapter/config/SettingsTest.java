@@ -162,10 +162,13 @@ class SettingsTest {
   }
 
   @Test
-  void aBulkPullExportsAGroup() {
-    assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.source.mode", "bulk")))
-        .hasMessageStartingWith("llm.source.mode=bulk exports a Group's patients")
+  void aBulkPullOnEpicExportsAGroupAndElsewhereMayNameItsPatients() {
+    Settings epic = Settings.defaults().with("llm.source.vendor", "epic").with("llm.source.patients", "file:ids.txt")
+        .with("llm.publish.enabled", "false");
+    assertThatThrownBy(() -> AdapterConfig.from(epic.with("llm.source.mode", "bulk")))
+        .hasMessageStartingWith("llm.source.mode=bulk on Epic exports a Group's patients")
         .hasMessageContaining("group:ID");
+    assertThat(AdapterConfig.from(Settings.defaults().with("llm.source.mode", "bulk")).source().bulk()).isTrue();
     assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.source.mode", "ndjson")))
         .hasMessage("Setting llm.source.mode must be search or bulk, but is 'ndjson'");
     assertThat(AdapterConfig.from(Settings.defaults().with("llm.source.mode", "bulk")

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -89,6 +91,89 @@ class BulkPullIT {
       assertThat(proxy.seen().stream().filter(FILE).count()).as("file requests").isEqualTo(8);
       assertThat(proxy.faultsServed()).isEqualTo(4);
       assertSameCohort("search", "bulk");
+    }
+  }
+
+  @Test
+  void withoutAGroupTheCandidatesAreExportedByName(SandboxServer server) throws Exception {
+    seed(server, Flavor.MCODE);
+    assertThat(pull(server.baseUrl(), "search", "search").exitCode()).isZero();
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      // The generic default: candidates found by their liver-metastasis Conditions, then Patient/$export of them.
+      CliRun bulk = pull(proxy.baseUrl(server.baseUrl()), "bulk", "bulk", "--set", "llm.source.patients=");
+
+      assertThat(bulk.exitCode()).as(bulk.err()).isZero();
+      assertThat(proxy.seen()).anySatisfy(r -> {
+        assertThat(r.method()).isEqualTo("POST");
+        assertThat(r.pathAndQuery()).isEqualTo("/fhir/Patient/$export");
+      });
+      assertSameCohort("search", "bulk");
+    }
+  }
+
+  @Test
+  void oracleHealthExportsAPatientListAndTakesNoTypeFilter(SandboxServer server) throws Exception {
+    seed(server, Flavor.CERNER);
+    server.personality(VendorPersonality.Kind.CERNER);
+    Path list = Files.writeString(dir.resolve("patients.txt"), "d001\nd004\nd007\nd011\n");
+    String[] cerner = {"--set", "llm.source.vendor=cerner", "--set", "llm.source.patients=file:" + list};
+
+    CliRun search = pull(server.baseUrl(), "search", "search", cerner);
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      CliRun bulk = pull(proxy.baseUrl(server.baseUrl()), "bulk", "bulk", cerner);
+
+      assertThat(search.exitCode()).as(search.err()).isZero();
+      assertThat(bulk.exitCode()).as(bulk.err()).isZero();
+      assertThat(proxy.seen()).anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/fhir/Patient/$export"));
+      assertThat(proxy.seen()).noneSatisfy(r -> assertThat(r.pathAndQuery()).contains("_typeFilter"));
+      assertSameCohort("search", "bulk");
+    }
+  }
+
+  @Test
+  void chartsAsVendorsWriteThemComeOutOfAnExportAsOutOfTheSearches(SandboxServer server) throws Exception {
+    // Merged records, entered-in-error and refuted diagnoses, codes repeated at every visit, missing fields.
+    this.server = server;
+    server.personality(VendorPersonality.Kind.NONE);
+    SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("fidelity").resolve("mcode"));
+
+    CliRun search = pull(server.baseUrl(), "search", "search");
+    CliRun bulk = pull(server.baseUrl(), "bulk", "bulk");
+
+    assertThat(search.exitCode()).as(search.err()).isZero();
+    assertThat(bulk.exitCode()).as(bulk.err()).isZero();
+    assertThat(bulk.out()).contains("1 more candidates were the other half of a merged chart");
+    assertSameCohort("search", "bulk");
+  }
+
+  @Test
+  void theServersErrorFilesAreCountedByIssueCodeInDataQuality(SandboxServer server) throws Exception {
+    seed(server, Flavor.MCODE);
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      String base = proxy.baseUrl(server.baseUrl());
+      String outcome = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+          + "\"code\":\"%s\",\"diagnostics\":\"Observation/x1 of Patient/d003 could not be read\"}]}";
+      proxy.on(r -> r.pathAndQuery().equals("/fhir/errors.ndjson"), Integer.MAX_VALUE, new Answer(200, Map.of(),
+          String.format(outcome, "processing") + "\n" + String.format(outcome, "processing") + "\n"
+              + String.format(outcome, "too-costly") + "\n"));
+      proxy.on(STATUS, Integer.MAX_VALUE, new Rewrite(manifest -> manifest.replaceFirst(
+          "\"error\"\\s*:\\s*\\[\\s*\\]", "\"error\":[{\"type\":\"OperationOutcome\",\"url\":\"" + base + "/errors.ndjson\"}]")));
+
+      CliRun bulk = pull(base, "bulk", "bulk");
+
+      assertThat(bulk.exitCode()).as(bulk.err()).isZero();
+      assertThat(proxy.seen()).anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/fhir/errors.ndjson"));
+      JsonNode quality = new ObjectMapper().readTree(Files.readString(dir.resolve("bulk/results.json")))
+          .get("data_quality");
+      Map<String, Integer> counted = new java.util.TreeMap<>();
+      quality.forEach(note -> {
+        if (note.get("profile").asText().equals("bulk-export-errors")) {
+          counted.put(note.get("rule").asText(), note.get("count").asInt());
+        }
+      });
+      assertThat(counted).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("processing", 2, "too-costly", 1)));
+      // The server's diagnostics name a patient: they go nowhere.
+      assertThat(Files.readString(dir.resolve("bulk/results.json"))).doesNotContain("d003");
     }
   }
 
