@@ -57,8 +57,12 @@ import picocli.CommandLine.Spec;
  *   <li>the <b>job</b>: the adapter's whole job (pull, validate, map, analyze) with publishing off.
  * </ol>
  *
- * Reported per mode: seconds of each, pull / floor, FHIR requests and resources of the pull, its peak heap,
- * and the job's seconds. The pull's resources are equal across modes when both read the same records.
+ * The bulk export is served by {@link BulkFileServer} (a finished export, from disk) unless {@code --bulk-server
+ * sandbox} has the embedded HAPI server build it, whose time grows faster than the Group. Reported per mode:
+ * the server's export time, the floor, the adapter's comparable part (bulk: download and filing; search: the
+ * pull) and its ratio to the floor, the whole pull and the search pull's time over it, FHIR requests and
+ * resources of the pull, its heap, and the job's seconds. The pull's resources are equal across modes when both
+ * read the same records.
  */
 @Command(
     name = "pull",
@@ -85,6 +89,11 @@ final class PullBench implements Callable<Integer> {
       description = "Where the embedded server keeps its data (llm.sandbox.database-url; default: in memory).")
   String sandboxDatabase = "";
 
+  @Option(names = "--bulk-server", paramLabel = "KIND",
+      description = "Who serves the bulk export: files (a finished export served from disk; default) or sandbox"
+          + " (the embedded HAPI server building it).")
+  String bulkServer = "files";
+
   /**
    * The pull stage: its seconds in all; of them, the server building exports and the fetch proper (bulk: the
    * files streamed and filed by patient; search: the whole pull); requests; resources read; heap.
@@ -94,6 +103,9 @@ final class PullBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!List.of("files", "sandbox").contains(bulkServer)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bulk-server takes files or sandbox");
+    }
     for (String mode : modes) {
       if (!List.of("search", "bulk").contains(mode)) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--mode takes search or bulk, not " + mode);
@@ -112,10 +124,14 @@ final class PullBench implements Callable<Integer> {
       Process sandbox = startSandbox("--fixtures", fixtures.toString(), "--set",
           "llm.sandbox.database-url=" + sandboxDatabase);
       try {
-        String baseUrl = readBaseUrl(sandbox);
+        String sandboxUrl = readBaseUrl(sandbox);
+        BulkFileServer files = bulkServer.equals("files") && modes.contains("bulk")
+            ? BulkFileServer.start(RandomCases.rows(7, size, "b"), Files.createDirectories(fixtures.resolve("export")))
+            : null;
         List<double[]> floors = new ArrayList<>();
         List<Pulled> pulls = new ArrayList<>();
         for (String mode : modes) {
+          String baseUrl = mode.equals("bulk") && files != null ? files.baseUrl() : sandboxUrl;
           if (mode.equals("bulk")) {
             // The export's files, downloaded raw; the server's time to build the export is measured apart.
             floors.add(rawExport(baseUrl, codes));
@@ -130,7 +146,8 @@ final class PullBench implements Callable<Integer> {
         double searchPull = modes.contains("search") ? pulls.get(modes.indexOf("search")).seconds() : Double.NaN;
         // The jobs after every pull: the validator they load stays in this JVM and would weigh on a later pull.
         for (int i = 0; i < modes.size(); i++) {
-          Settings settings = settings(baseUrl, modes.get(i));
+          Settings settings =
+              settings(modes.get(i).equals("bulk") && files != null ? files.baseUrl() : sandboxUrl, modes.get(i));
           double job = noJob ? Double.NaN : seconds(() -> new PipelineRunner(fhir).run(settings));
           Pulled pulled = pulls.get(i);
           double floor = floors.get(i)[1];
@@ -138,6 +155,9 @@ final class PullBench implements Callable<Integer> {
               size, modes.get(i), pulled.serverSeconds(), floor, pulled.fetchSeconds(), pulled.fetchSeconds() / floor,
               pulled.seconds(), searchPull / pulled.seconds(), pulled.requests(), pulled.resources(),
               pulled.peak().sampledMb(), pulled.peak().liveMb(), job));
+        }
+        if (files != null) {
+          files.close();
         }
       } finally {
         sandbox.destroy();

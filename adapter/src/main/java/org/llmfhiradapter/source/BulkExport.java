@@ -166,7 +166,9 @@ final class BulkExport {
   }
 
   private JsonNode poll(String status) {
-    Instant deadline = Instant.now().plus(maxWait);
+    Instant started = Instant.now();
+    Instant deadline = started.plus(maxWait);
+    Instant nextProgress = started.plusSeconds(30);
     while (true) {
       HttpResponse<String> answer =
           send("Bulk export status", get(status, "application/json", true).build(), HttpResponse.BodyHandlers.ofString());
@@ -191,7 +193,13 @@ final class BulkExport {
         throw new SourceException("Bulk export: not ready after " + maxWait.toSeconds() + " s (" + progress
             + "); raise llm.source.bulk.max-wait-seconds, or pull by search");
       }
-      log.debug("Bulk export in progress ({}), asking again in {} ms", progress, wait.toMillis());
+      // Progress on long work: the server's own words (X-Progress) at most every half minute.
+      if (Instant.now().isAfter(nextProgress)) {
+        log.info("Bulk export in progress for {} s ({})", Duration.between(started, Instant.now()).toSeconds(), progress);
+        nextProgress = Instant.now().plusSeconds(30);
+      } else {
+        log.debug("Bulk export in progress ({}), asking again in {} ms", progress, wait.toMillis());
+      }
       sleep(wait);
     }
   }
