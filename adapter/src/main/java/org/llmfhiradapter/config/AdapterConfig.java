@@ -54,6 +54,7 @@ public record AdapterConfig(
    *     Bulk Data {@code $export})
    * @param bulkMaxWait bulk: how long the export may take before the pull gives up
    * @param bulkMaxPoll bulk: the longest wait between two status polls, whatever the server's Retry-After says
+   * @param bulkParallelDownloads bulk: the export's files downloaded at the same time
    */
   public record Source(
       String baseUrl,
@@ -66,19 +67,21 @@ public record AdapterConfig(
       Retry retry,
       String mode,
       Duration bulkMaxWait,
-      Duration bulkMaxPoll) {
+      Duration bulkMaxPoll,
+      int bulkParallelDownloads) {
 
     /** A source with defaults for everything but the server (tests, benchmarks). */
     public static Source of(String baseUrl, int pageSize) {
       Source defaults = AdapterConfig.from(Settings.defaults()).source();
       return new Source(baseUrl, "generic", "", defaults.candidateCodes(), pageSize, defaults.connectTimeout(),
-          defaults.readTimeout(), defaults.retry(), "search", defaults.bulkMaxWait(), defaults.bulkMaxPoll());
+          defaults.readTimeout(), defaults.retry(), "search", defaults.bulkMaxWait(), defaults.bulkMaxPoll(),
+          defaults.bulkParallelDownloads());
     }
 
     public Source withBaseUrl(String url) {
       return new Source(
           url, vendor, patients, candidateCodes, pageSize, connectTimeout, readTimeout, retry, mode, bulkMaxWait,
-          bulkMaxPoll);
+          bulkMaxPoll, bulkParallelDownloads);
     }
 
     /** Whether patients are pulled by a Bulk Data export. */
@@ -287,7 +290,8 @@ public record AdapterConfig(
             retry,
             s.get(prefix + ".mode"),
             Duration.ofSeconds(positive(s, prefix + ".bulk.max-wait-seconds")),
-            Duration.ofSeconds(positive(s, prefix + ".bulk.max-poll-interval-seconds")));
+            Duration.ofSeconds(positive(s, prefix + ".bulk.max-poll-interval-seconds")),
+            positive(s, prefix + ".bulk.parallel-downloads"));
     if (!List.of("search", "bulk").contains(source.mode())) {
       throw new ConfigException("Setting " + prefix + ".mode must be search or bulk, but is '" + source.mode() + "'");
     }

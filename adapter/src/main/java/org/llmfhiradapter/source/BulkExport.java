@@ -4,23 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.llmfhiradapter.config.AdapterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,7 @@ final class BulkExport {
   private final RetryPolicy retry;
   private final Duration maxWait;
   private final Duration maxPoll;
+  private final int parallelDownloads;
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
 
@@ -82,6 +86,7 @@ final class BulkExport {
     this.retry = new RetryPolicy(config.retry());
     this.maxWait = maxWait;
     this.maxPoll = config.bulkMaxPoll();
+    this.parallelDownloads = config.bulkParallelDownloads();
     // Redirect.NEVER: a file or status URL that moved elsewhere is not followed with our credentials.
     this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -208,43 +213,53 @@ final class BulkExport {
     return String.format(java.util.Locale.ROOT, "%.1f", duration.toNanos() / 1e9);
   }
 
+  /**
+   * The manifest's files, {@code parallelDownloads} at a time, each streamed into a spill file of its worker;
+   * then the error files. The first file that cannot be had stops the others.
+   */
   private Result download(JsonNode manifest, BulkSpill spill, Duration waited) {
     long start = System.nanoTime();
     boolean tokenRequired = manifest.path("requiresAccessToken").asBoolean(false);
+    List<JsonNode> outputs = new ArrayList<>();
+    manifest.path("output").forEach(outputs::add);
+    int[] kept = new int[outputs.size()];
+    AtomicInteger next = new AtomicInteger();
+    int workers = Math.min(parallelDownloads, outputs.size());
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers), runnable -> {
+      Thread thread = new Thread(runnable, "llm-bulk-download");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<?>> downloads = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        downloads.add(pool.submit(() -> {
+          BulkSpill.Writer writer = spill.writer();
+          for (int i = next.getAndIncrement(); i < outputs.size(); i = next.getAndIncrement()) {
+            kept[i] = file(outputs.get(i), i, writer, tokenRequired);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> download : downloads) {
+        download.get();
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw new SourceException("Bulk export download failed (" + e.getCause() + ")", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SourceException("Bulk export: interrupted");
+    } finally {
+      pool.shutdownNow();
+    }
     int count = 0;
     Map<String, Integer> byType = new TreeMap<>();
-    for (JsonNode output : manifest.path("output")) {
-      String description = "Bulk export file of " + output.path("type").asText();
-      String type = output.path("type").asText();
-      int kept = lines(output.path("url").asText(), tokenRequired, description, new Unit() {
-        int added;
-
-        @Override
-        public void begin() {
-          spill.begin();
-          added = 0;
-        }
-
-        @Override
-        public void accept(String line) throws IOException {
-          if (spill.add(line) != null) {
-            added++;
-          }
-        }
-
-        @Override
-        public int commit() throws IOException {
-          spill.commit();
-          return added;
-        }
-
-        @Override
-        public void rollBack() throws IOException {
-          spill.rollBack();
-        }
-      });
-      count += kept;
-      byType.merge(type, kept, Integer::sum);
+    for (int i = 0; i < outputs.size(); i++) {
+      count += kept[i];
+      byType.merge(outputs.get(i).path("type").asText(), kept[i], Integer::sum);
     }
     Map<String, Integer> errors = new TreeMap<>();
     for (JsonNode error : manifest.path("error")) {
@@ -257,8 +272,8 @@ final class BulkExport {
         }
 
         @Override
-        public void accept(String line) throws IOException {
-          for (JsonNode issue : json.readTree(line).path("issue")) {
+        public void accept(byte[] bytes, int offset, int length) throws IOException {
+          for (JsonNode issue : json.readTree(bytes, offset, length).path("issue")) {
             counted.merge(issue.path("code").asText("unknown"), 1, Integer::sum);
           }
         }
@@ -281,6 +296,38 @@ final class BulkExport {
     return new Result(count, errors, transactionTime(manifest), waited, Duration.ofNanos(System.nanoTime() - start));
   }
 
+  /** One output file of the manifest, the {@code unit}-th, into the writer's spill file: the lines kept. */
+  private int file(JsonNode output, int unit, BulkSpill.Writer writer, boolean tokenRequired) {
+    String description = "Bulk export file of " + output.path("type").asText();
+    return lines(output.path("url").asText(), tokenRequired, description, new Unit() {
+      int added;
+
+      @Override
+      public void begin() {
+        writer.begin(unit);
+        added = 0;
+      }
+
+      @Override
+      public void accept(byte[] bytes, int offset, int length) throws IOException {
+        if (writer.add(bytes, offset, length) != null) {
+          added++;
+        }
+      }
+
+      @Override
+      public int commit() throws IOException {
+        writer.commit();
+        return added;
+      }
+
+      @Override
+      public void rollBack() throws IOException {
+        writer.rollBack();
+      }
+    });
+  }
+
   private static Instant transactionTime(JsonNode manifest) {
     String text = manifest.path("transactionTime").asText("");
     try {
@@ -294,7 +341,7 @@ final class BulkExport {
   private interface Unit {
     void begin();
 
-    void accept(String line) throws IOException;
+    void accept(byte[] bytes, int offset, int length) throws IOException;
 
     /** @return the lines kept */
     int commit() throws IOException;
@@ -316,14 +363,8 @@ final class BulkExport {
         throw new SourceException(description + ": HTTP " + answer.statusCode() + " from " + baseUrl);
       }
       unit.begin();
-      try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8), 1 << 16)) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          if (!line.isBlank()) {
-            unit.accept(line);
-          }
-        }
+      try (InputStream body = answer.body()) {
+        NdjsonLines.read(body, unit::accept);
         return unit.commit();
       } catch (IOException e) {
         rollBack(unit, description);

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The spill of a bulk export: lines filed per patient on disk, a file's lines kept or forgotten as a unit. */
+/**
+ * The spill of a bulk export: lines filed per patient on disk, a file's lines kept or forgotten as a unit, files
+ * written side by side and read back in manifest order.
+ */
 class BulkSpillTest {
 
   private static final String PATIENT = "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"gender\":\"female\"}";
@@ -23,13 +26,14 @@ class BulkSpillTest {
   @Test
   void linesAreFiledUnderThePatientTheyBelongTo() throws IOException {
     try (BulkSpill spill = new BulkSpill(dir)) {
-      spill.begin();
-      assertThat(spill.add(PATIENT)).isEqualTo("Patient");
-      assertThat(spill.add(CONDITION)).isEqualTo("Condition");
-      assertThat(spill.add(OBSERVATION)).isEqualTo("Observation");
-      assertThat(spill.add("{\"resourceType\":\"Observation\",\"id\":\"o2\",\"subject\":{\"reference\":\"Group/g\"}}"))
+      BulkSpill.Writer writer = spill.writer();
+      writer.begin(0);
+      assertThat(writer.add(PATIENT)).isEqualTo("Patient");
+      assertThat(writer.add(CONDITION)).isEqualTo("Condition");
+      assertThat(writer.add(OBSERVATION)).isEqualTo("Observation");
+      assertThat(writer.add("{\"resourceType\":\"Observation\",\"id\":\"o2\",\"subject\":{\"reference\":\"Group/g\"}}"))
           .isNull();
-      spill.commit();
+      writer.commit();
 
       assertThat(spill.patients()).containsExactlyInAnyOrder("p1", "p2");
       assertThat(spill.lines("p1")).containsExactly(PATIENT, CONDITION);
@@ -40,25 +44,58 @@ class BulkSpillTest {
   }
 
   @Test
+  void linesOfAFileNotYetCompleteAreNotReadBack() throws IOException {
+    try (BulkSpill spill = new BulkSpill(dir)) {
+      BulkSpill.Writer writer = spill.writer();
+      writer.begin(0);
+      writer.add(PATIENT);
+      assertThat(spill.has("p1")).isFalse();
+      writer.commit();
+      assertThat(spill.has("p1")).isTrue();
+    }
+  }
+
+  @Test
   void aFileRolledBackLeavesNoLineAndTheNextAttemptFilesItOnce() throws IOException {
     try (BulkSpill spill = new BulkSpill(dir)) {
-      spill.begin();
-      spill.add(PATIENT);
-      spill.commit();
+      BulkSpill.Writer writer = spill.writer();
+      writer.begin(0);
+      writer.add(PATIENT);
+      writer.commit();
 
-      spill.begin();
-      spill.add(CONDITION);
-      spill.add(OBSERVATION);
-      spill.rollBack();
+      writer.begin(1);
+      writer.add(CONDITION);
+      writer.add(OBSERVATION);
+      writer.rollBack();
       assertThat(spill.patients()).containsExactly("p1");
       assertThat(spill.lines("p1")).containsExactly(PATIENT);
+      assertThat(Files.size(onlySpillFile())).isEqualTo(PATIENT.length() + 1);
 
-      spill.begin();
-      spill.add(CONDITION);
-      spill.add(OBSERVATION);
-      spill.commit();
+      writer.begin(1);
+      writer.add(CONDITION);
+      writer.add(OBSERVATION);
+      writer.commit();
       assertThat(spill.lines("p1")).containsExactly(PATIENT, CONDITION);
       assertThat(spill.lines("p2")).containsExactly(OBSERVATION);
+    }
+  }
+
+  @Test
+  void filesWrittenSideBySideReadBackInManifestOrderWhicheverEndedFirst() throws IOException {
+    String secondCondition = CONDITION.replace("\"c1\"", "\"c2\"");
+    try (BulkSpill spill = new BulkSpill(dir)) {
+      BulkSpill.Writer first = spill.writer();
+      BulkSpill.Writer second = spill.writer();
+      first.begin(0);
+      second.begin(1);
+      second.add(CONDITION);
+      first.add(PATIENT);
+      second.add(secondCondition);
+      second.commit(); // the later file of the manifest ends first
+      first.commit();
+
+      assertThat(spill.lines("p1")).containsExactly(PATIENT, CONDITION, secondCondition);
+      assertThat(Files.list(dir).count()).isEqualTo(2);
     }
   }
 
@@ -71,13 +108,21 @@ class BulkSpillTest {
   }
 
   @Test
-  void theSpillFileIsGoneWhenClosed() throws IOException {
+  void theSpillFilesAreGoneWhenClosed() throws IOException {
     BulkSpill spill = new BulkSpill(dir);
-    spill.begin();
-    spill.add(PATIENT);
-    spill.commit();
-    assertThat(Files.list(dir).count()).isEqualTo(1);
+    BulkSpill.Writer writer = spill.writer();
+    writer.begin(0);
+    writer.add(PATIENT);
+    writer.commit();
+    spill.writer();
+    assertThat(Files.list(dir).count()).isEqualTo(2);
     spill.close();
     assertThat(Files.list(dir).count()).isZero();
+  }
+
+  private Path onlySpillFile() throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.findFirst().orElseThrow();
+    }
   }
 }
