@@ -405,7 +405,7 @@ logrank_case("logrank-edge-one-group-expected", d_e0b, "grp",
 # ---------------------------------------------------------------------------
 
 cox_case <- function(name, d, covariates, strata = NULL, ties = "efron", time = "time", event = "status",
-                     iter_max = 20, refit_at_beta = FALSE, note = "", dataset = "") {
+                     iter_max = 20, refit_at_beta = FALSE, note = "", dataset = "", reference = NULL) {
   rhs <- paste(covariates, collapse = " + ")
   if (!is.null(strata)) rhs <- sprintf("%s + strata(%s)", rhs, strata)
   ctl <- if (iter_max != 20) sprintf(", iter.max = %d", as.integer(iter_max)) else ""
@@ -462,7 +462,7 @@ cox_case <- function(name, d, covariates, strata = NULL, ties = "efron", time = 
       var = lapply(seq_len(nrow(vg)), function(i) I(vg[i, ])))
   }
   options <- list(time = time, event = event, covariates = I(covariates), strata = strata, ties = ties,
-                  conf_int = CONF_INT, iter_max = iter_max, eps = 1e-9, dataset = dataset)
+                  conf_int = CONF_INT, iter_max = iter_max, eps = 1e-9, dataset = dataset, reference = reference)
   options <- options[!vapply(options, is.null, TRUE)]
   cols <- c(time, event, covariates, strata)
   call <- I(c(paste0("fit <- ", txt), sprintf("s <- summary(fit, conf.int = %s)", format(CONF_INT))))
@@ -496,6 +496,26 @@ cox_case("cox-lung-age-sex-strata-ph_ecog-efron", lung_d, c("age", "sex"), strat
                       "1 row with ph_ecog NA dropped (n = 227).", COX_NOTE), dataset = "survival::lung (status 1/0)")
 cox_case("cox-veteran-trt-karno-strata-celltype-efron", vet_dum, c("trt", "karno"), strata = "celltype", ties = "efron",
          note = paste("Stratified by celltype.", COX_NOTE), dataset = "survival::veteran")
+
+# Label columns as covariates: R codes them with factor(), levels sorted (collation C, as the adapter sorts:
+# by code point), the first the reference, treatment contrasts; relevel() names another reference.
+invisible(Sys.setlocale("LC_COLLATE", "C"))
+FACTOR_NOTE <- "celltype read as labels and coded as factor() codes a character column: levels sorted, treatment contrasts."
+vet_fac <- data.frame(time = veteran_d$time, status = veteran_d$status, trt = veteran_d$trt, karno = veteran_d$karno,
+                      celltype = factor(as.character(veteran_d$celltype)))
+cox_case("cox-veteran-trt-karno-celltype-factor-efron", vet_fac, c("trt", "karno", "celltype"), ties = "efron",
+         note = paste(FACTOR_NOTE, "Reference: adeno, the first level.", COX_NOTE), dataset = "survival::veteran")
+vet_ref <- vet_fac
+vet_ref$celltype <- relevel(vet_fac$celltype, ref = "squamous")
+cox_case("cox-veteran-trt-karno-celltype-factor-ref-squamous-efron", vet_ref, c("trt", "karno", "celltype"),
+         ties = "efron", reference = list(celltype = "squamous"),
+         note = paste(FACTOR_NOTE, "Reference: squamous, by relevel() (the same fit as the 0/1 dummies case).", COX_NOTE),
+         dataset = "survival::veteran")
+lung_fac <- data.frame(time = lung_d$time, status = lung_d$status, age = lung_d$age,
+                       sex = factor(ifelse(lung_d$sex == 1, "male", "female")), ph_ecog = lung_d$ph_ecog)
+cox_case("cox-lung-age-sex-factor-ph_ecog-efron", lung_fac, c("age", "sex", "ph_ecog"), ties = "efron",
+         note = paste("sex as the labels male (1) and female (2), coded by factor(): female is the reference.",
+                      "1 row with ph_ecog NA dropped (n = 227).", COX_NOTE), dataset = "survival::lung (status 1/0)")
 
 set.seed(20240611)
 lung_noise <- data.frame(time = lung_d$time, status = lung_d$status, noise = round(rnorm(nrow(lung_d)), 4))

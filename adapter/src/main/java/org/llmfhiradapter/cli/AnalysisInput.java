@@ -1,22 +1,30 @@
 package org.llmfhiradapter.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.SurvivalData;
 import org.llmfhiradapter.table.CsvTable;
 import org.llmfhiradapter.table.TableException;
 
 /**
  * Reads the columns of an analysis out of a CSV file, streaming: only the used columns are kept, as
- * numbers (a million-row file would otherwise sit in memory as a gigabyte of strings). Time, event and
- * covariates are numbers; group and strata are labels (numbers or text). An empty cell is missing: the row
- * is dropped and counted. Anything else that is not usable stops the analysis with a message naming file,
- * line and column.
+ * numbers (a million-row file would otherwise sit in memory as a gigabyte of strings). Time and event are
+ * numbers; group and strata are labels (numbers or text); a covariate is numbers, or labels when none of its
+ * cells is a number (it is then coded as R's {@code factor()}, {@link FactorCoding}; the file is read a second
+ * time to keep those labels). An empty cell is missing: the row is dropped and counted. Anything else that is
+ * not usable stops the analysis with a message naming file, line and column.
  */
 final class AnalysisInput implements CsvTable.RowHandler {
+
+  /** The data, and how each covariate of labels was coded (in the order of the covariates). */
+  record Read(SurvivalData data, List<FactorCoding> factors) {}
 
   private final String source;
   private final AnalysisSpec spec;
@@ -33,16 +41,52 @@ final class AnalysisInput implements CsvTable.RowHandler {
   private String[] strata;
   private double[][] covariates;
   private final Map<String, String> labels = new HashMap<>();
+  // Covariates of labels: known on the second reading; on the first, where a number and a label were seen.
+  private final Set<String> labelled;
+  private String[][] covLabels;
+  private int[] firstNumberLine;
+  private int[] firstLabelLine;
+  private String[] firstLabel;
 
-  private AnalysisInput(String source, AnalysisSpec spec) {
+  private AnalysisInput(String source, AnalysisSpec spec, Set<String> labelled) {
     this.source = source;
     this.spec = spec;
+    this.labelled = labelled;
   }
 
-  static SurvivalData read(Path csv, AnalysisSpec spec) {
-    AnalysisInput input = new AnalysisInput(csv.toString(), spec);
+  static Read read(Path csv, AnalysisSpec spec) {
+    AnalysisInput input = new AnalysisInput(csv.toString(), spec, Set.of());
     CsvTable.read(csv, input);
+    Set<String> labelled = input.labelledCovariates();
+    if (!labelled.isEmpty()) {
+      input = new AnalysisInput(csv.toString(), spec, labelled);
+      CsvTable.read(csv, input);
+    }
+    for (String column : spec.references().keySet()) {
+      if (!labelled.contains(column)) {
+        throw new BadInputException("--reference " + column + "=...: column '" + column + "' holds numbers, not"
+            + " labels; a reference level applies to a covariate of labels");
+      }
+    }
     return input.build();
+  }
+
+  /** The covariates whose cells are all labels; one that mixes numbers and labels is refused. */
+  private Set<String> labelledCovariates() {
+    Set<String> found = new LinkedHashSet<>();
+    for (int j = 0; j < covCols.length; j++) {
+      String column = spec.covariates().get(j);
+      if (firstLabelLine[j] > 0 && firstNumberLine[j] > 0) {
+        throw new TableException(source + ", column '" + column + "': a covariate is numbers or labels, but it has"
+            + " the number on line " + firstNumberLine[j] + " and the label '" + firstLabel[j] + "' on line "
+            + firstLabelLine[j] + (firstLabel[j].equalsIgnoreCase("NA") ? " (leave the cell empty for a missing value)"
+            : ""));
+      }
+      if (firstLabelLine[j] > 0) {
+        found.add(column);
+      }
+    }
+    return found;
   }
 
   @Override
@@ -58,7 +102,18 @@ final class AnalysisInput implements CsvTable.RowHandler {
       strata = new String[time.length];
     }
     covCols = spec.covariates().stream().mapToInt(c -> CsvTable.column(source, names, c)).toArray();
-    covariates = new double[covCols.length][time.length];
+    covariates = new double[covCols.length][];
+    covLabels = new String[covCols.length][];
+    for (int j = 0; j < covCols.length; j++) {
+      if (labelled.contains(spec.covariates().get(j))) {
+        covLabels[j] = new String[time.length];
+      } else {
+        covariates[j] = new double[time.length];
+      }
+    }
+    firstNumberLine = new int[covCols.length];
+    firstLabelLine = new int[covCols.length];
+    firstLabel = new String[covCols.length];
   }
 
   @Override
@@ -79,12 +134,27 @@ final class AnalysisInput implements CsvTable.RowHandler {
       strata[n] = label(cells.get(strataCol));
     }
     for (int j = 0; j < covCols.length; j++) {
-      covariates[j][n] = number(line, spec.covariates().get(j), cells.get(covCols[j]));
+      String text = cells.get(covCols[j]);
+      if (covLabels[j] != null) {
+        covLabels[j][n] = label(text);
+      } else if (text.isEmpty() || isPlainNumber(text)) {
+        covariates[j][n] = number(line, spec.covariates().get(j), text);
+        if (!text.isEmpty() && firstNumberLine[j] == 0) {
+          firstNumberLine[j] = line;
+        }
+      } else {
+        // A label: the column is coded as a factor if it holds labels only (decided after the whole file).
+        covariates[j][n] = Double.NaN;
+        if (firstLabelLine[j] == 0) {
+          firstLabelLine[j] = line;
+          firstLabel[j] = text;
+        }
+      }
     }
     n++;
   }
 
-  private SurvivalData build() {
+  private Read build() {
     if (n == 0) {
       throw new TableException(source + " has a header but no data rows");
     }
@@ -96,10 +166,21 @@ final class AnalysisInput implements CsvTable.RowHandler {
     if (strata != null) {
       builder.strata(Arrays.copyOf(strata, n));
     }
+    List<FactorCoding> factors = new ArrayList<>();
     for (int j = 0; j < covCols.length; j++) {
-      builder.covariate(spec.covariates().get(j), Arrays.copyOf(covariates[j], n));
+      String column = spec.covariates().get(j);
+      if (covLabels[j] == null) {
+        builder.covariate(column, Arrays.copyOf(covariates[j], n));
+        continue;
+      }
+      String[] cells = Arrays.copyOf(covLabels[j], n);
+      FactorCoding factor = FactorCoding.of(column, cells, spec.references().get(column));
+      for (String level : factor.contrasts()) {
+        builder.covariate(factor.termName(level), factor.indicator(cells, level));
+      }
+      factors.add(factor);
     }
-    return builder.build();
+    return new Read(builder.build(), factors);
   }
 
   private void grow() {
@@ -109,7 +190,8 @@ final class AnalysisInput implements CsvTable.RowHandler {
     group = group == null ? null : Arrays.copyOf(group, size);
     strata = strata == null ? null : Arrays.copyOf(strata, size);
     for (int j = 0; j < covariates.length; j++) {
-      covariates[j] = Arrays.copyOf(covariates[j], size);
+      covariates[j] = covariates[j] == null ? null : Arrays.copyOf(covariates[j], size);
+      covLabels[j] = covLabels[j] == null ? null : Arrays.copyOf(covLabels[j], size);
     }
   }
 

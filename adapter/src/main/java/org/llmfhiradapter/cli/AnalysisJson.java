@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
+import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.CoxTerm;
 import org.llmfhiradapter.survival.KaplanMeierFit;
 import org.llmfhiradapter.survival.KmStep;
@@ -53,7 +54,13 @@ final class AnalysisJson {
       root.put("logrank", logRank(analysis.logRank(), spec));
     }
     if (analysis.cox() != null) {
-      root.put("cox", cox(analysis.cox()));
+      Map<String, Object> cox = cox(analysis.cox());
+      Map<String, Object> factors = new LinkedHashMap<>();
+      for (FactorCoding factor : analysis.factors()) {
+        factors.put(factor.column(), Map.of("reference", factor.reference(), "levels", factor.levels()));
+      }
+      cox.put("factors", factors);
+      root.put("cox", cox);
     }
     return root;
   }

@@ -2,6 +2,7 @@ package org.llmfhiradapter.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.llmfhiradapter.survival.ConfType;
 import org.llmfhiradapter.survival.CoxOptions;
 import org.llmfhiradapter.survival.Ties;
@@ -12,7 +13,8 @@ import org.llmfhiradapter.survival.Ties;
  * @param eventValue the value of the event column that means "event", or null for 1/0 coding
  * @param group Kaplan-Meier curves per level and the log-rank test, or null
  * @param strata strata of the log-rank test and the Cox model, or null
- * @param covariates numeric Cox covariates (empty: no Cox model)
+ * @param covariates Cox covariates, numbers or labels (empty: no Cox model)
+ * @param references the reference level of covariates of labels, by column (others: the first label)
  */
 record AnalysisSpec(
     String time,
@@ -21,6 +23,7 @@ record AnalysisSpec(
     String group,
     String strata,
     List<String> covariates,
+    Map<String, String> references,
     Ties ties,
     ConfType confType,
     double confLevel,
@@ -31,7 +34,13 @@ record AnalysisSpec(
 
   AnalysisSpec {
     covariates = List.copyOf(covariates);
+    references = Map.copyOf(references);
     landmarks = List.copyOf(landmarks);
+    for (String column : references.keySet()) {
+      if (!covariates.contains(column)) {
+        throw new BadInputException("--reference " + column + "=...: '" + column + "' is not one of --covariates");
+      }
+    }
     // A column may be both the group (curves, log-rank) and a Cox covariate; no other role is shared.
     List<String> roles = new ArrayList<>(List.of(time, event));
     if (group != null) {

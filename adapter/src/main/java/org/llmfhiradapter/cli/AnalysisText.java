@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
+import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.CoxTerm;
 import org.llmfhiradapter.survival.KaplanMeier;
 import org.llmfhiradapter.survival.KaplanMeierFit;
@@ -38,7 +39,7 @@ final class AnalysisText {
       logRank(out, analysis.logRank(), spec);
     }
     if (analysis.cox() != null) {
-      cox(out, analysis.cox(), spec);
+      cox(out, analysis.cox(), spec, analysis.factors());
     }
     return out.toString();
   }
@@ -108,10 +109,15 @@ final class AnalysisText {
         .append(" degrees of freedom, ").append(pEquals(result.p())).append("\n\n");
   }
 
-  private static void cox(StringBuilder out, CoxFit fit, AnalysisSpec spec) {
+  private static void cox(StringBuilder out, CoxFit fit, AnalysisSpec spec, List<FactorCoding> factors) {
     out.append("Cox proportional hazards (ties ").append(fit.ties().rName()).append(')')
         .append(spec.strata() == null ? "" : ", stratified by " + spec.strata())
         .append(": n = ").append(fit.n()).append(", events = ").append(fit.events()).append('\n');
+    for (FactorCoding factor : factors) {
+      out.append(factor.column()).append(": labels coded as factor(), reference ").append(factor.reference())
+          .append(" (terms ").append(String.join(", ", factor.contrasts().stream().map(factor::termName).toList()))
+          .append(")\n");
+    }
     String level = percent(spec.confLevel());
     Table coefficients = new Table("", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)", "lower " + level,
         "upper " + level, "");

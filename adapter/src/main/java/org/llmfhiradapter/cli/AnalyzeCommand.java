@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       "The CSV has a header row; time, event and covariates are numbers, group and strata numbers or labels;"
           + " an empty cell is missing and its row is dropped (from every analysis, and counted). Times are in"
           + " whatever unit the file uses; times equal up to rounding (R's timefix) are one time.",
-      "Exit codes: 0 done; 2 unusable input (missing file, unknown column, non-numeric cell, no events), with"
+      "Exit codes: 0 done; 2 unusable input (missing file, unknown column, non-numeric cell, no events for a Cox"
+          + " model), with"
           + " one line on stderr naming the problem."
     })
 final class AnalyzeCommand implements Callable<Integer> {
@@ -66,8 +67,15 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "COL",
       split = ",",
       splitSynopsisLabel = ",",
-      description = "Numeric Cox covariates, e.g. age,sex,ecog.")
+      description = "Cox covariates, e.g. age,sex,ecog: numbers, or labels coded as R's factor() codes them"
+          + " (levels sorted, the first the reference, a term per other level named column+level).")
   List<String> covariates = new ArrayList<>();
+
+  @Option(
+      names = "--reference",
+      paramLabel = "COL=LEVEL",
+      description = "The reference level of a covariate of labels (R's relevel), e.g. celltype=squamous.")
+  java.util.Map<String, String> references = new java.util.LinkedHashMap<>();
 
   @Option(names = "--ties", paramLabel = "efron|breslow", description = "Cox ties (default: ${DEFAULT-VALUE}).")
   String ties = "efron";
@@ -114,7 +122,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (!output.equals("text") && !output.equals("json")) {
       throw new BadInputException("--format must be text or json, not '" + format + "'");
     }
-    SurvivalData data = AnalysisInput.read(csv, analysisSpec);
+    AnalysisInput.Read read = AnalysisInput.read(csv, analysisSpec);
+    SurvivalData data = read.data();
     String source = csv.toString();
     if (bench) {
       if (benchRuns < 0) {
@@ -127,7 +136,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return 0;
     }
-    SurvivalAnalysis analysis = SurvivalAnalysis.run(source, analysisSpec, data);
+    SurvivalAnalysis analysis = SurvivalAnalysis.run(source, analysisSpec, data, read.factors());
     if (plot != null) {
       writePlot(analysis);
     }
@@ -188,7 +197,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       throw new BadInputException("--covariates has an empty name");
     }
     return new AnalysisSpec(
-        time, event, eventValue, group, strata, names, parsedTies, parsedConfType, 0.95, rho, times);
+        time, event, eventValue, group, strata, names, references, parsedTies, parsedConfType, 0.95, rho, times);
   }
 
   private static String json(Object value) {

@@ -1,6 +1,8 @@
 package org.llmfhiradapter.cli;
 
+import java.util.List;
 import java.util.Map;
+import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.CoxFit;
 import org.llmfhiradapter.survival.CoxModel;
 import org.llmfhiradapter.survival.KaplanMeier;
@@ -17,6 +19,7 @@ import org.llmfhiradapter.survival.SurvivalDataException;
  * @param source where the data came from, for the report
  * @param logRank null without a group
  * @param cox null without covariates
+ * @param factors how the covariates of labels were coded
  */
 record SurvivalAnalysis(
     String source,
@@ -24,17 +27,21 @@ record SurvivalAnalysis(
     SurvivalData data,
     Map<String, KaplanMeierFit> km,
     LogRankResult logRank,
-    CoxFit cox) {
+    CoxFit cox,
+    List<FactorCoding> factors) {
 
-  static SurvivalAnalysis run(String source, AnalysisSpec spec, SurvivalData data) {
-    if (data.events() == 0) {
+  static SurvivalAnalysis run(String source, AnalysisSpec spec, SurvivalData data, List<FactorCoding> factors) {
+    // With no events the curves are flat at 1 and the medians NA, as R's survfit says; a Cox model has
+    // nothing to estimate.
+    if (data.events() == 0 && !spec.covariates().isEmpty()) {
       throw new SurvivalDataException("no events: column '" + spec.event() + "' has no "
           + (spec.eventValue() == null ? "1" : "value " + AnalysisText.number(spec.eventValue()))
-          + " among the " + data.n() + " complete rows of " + source);
+          + " among the " + data.n() + " complete rows of " + source + ", so the Cox model of --covariates"
+          + " cannot be fitted (drop --covariates for the Kaplan-Meier curves alone)");
     }
     Map<String, KaplanMeierFit> km = KaplanMeier.byGroup(data, spec.confType(), spec.confLevel());
     LogRankResult logRank = data.hasGroup() ? LogRankTest.test(data, spec.rho()) : null;
     CoxFit cox = spec.covariates().isEmpty() ? null : CoxModel.fit(data, spec.coxOptions());
-    return new SurvivalAnalysis(source, spec, data, km, logRank, cox);
+    return new SurvivalAnalysis(source, spec, data, km, logRank, cox, List.copyOf(factors));
   }
 }

@@ -38,8 +38,15 @@ public final class StudyPlots {
     plots.put("km-rfs.svg", single("Recurrence-free survival", cohort, result.recurrenceFreeSurvival()));
     for (FactorResult factor : result.factors()) {
       java.util.Optional<StudyFactor> studyFactor = StudyFactor.byCode(factor.factor());
+      // The curves are those of the patients the log-rank p compares (for the recurrence pattern, those who
+      // recurred): a p printed over a curve it did not test would misdescribe it.
       List<PlotCurve> curves = new ArrayList<>();
+      int notTested = 0;
       for (FactorResult.Level level : factor.levels()) {
+        if (!factor.testedLevels().contains(level.level())) {
+          notTested += level.survival().n();
+          continue;
+        }
         String label = studyFactor.map(f -> f.displayLevel(level.level())).orElse(level.level());
         curves.add(curve(label, level.survival()));
       }
@@ -49,7 +56,8 @@ public final class StudyPlots {
       String title = "Overall survival by "
           + lowerFirst(studyFactor.map(StudyFactor::label).orElse(factor.factor()));
       plots.put("km-os-" + factor.factor().replace('_', '-') + ".svg",
-          new SurvivalPlot(title, TIME_AXIS, CaseRecord.DAYS_PER_MONTH, true, caption(factor), curves).toSvg());
+          new SurvivalPlot(title, TIME_AXIS, CaseRecord.DAYS_PER_MONTH, true, caption(factor, notTested), curves)
+              .toSvg());
     }
     return plots;
   }
@@ -77,7 +85,7 @@ public final class StudyPlots {
     return new PlotCurve(label, median, s.n(), s.curve());
   }
 
-  private static String caption(FactorResult factor) {
+  private static String caption(FactorResult factor, int notTested) {
     StringBuilder caption = new StringBuilder();
     if (factor.logRank() == null) {
       caption.append("Log-rank test not computable");
@@ -88,14 +96,18 @@ public final class StudyPlots {
         caption.append(" among the patients who recurred");
       }
     }
+    if (notTested > 0) {
+      caption.append("; ").append(notTested).append(" without recurrence not shown");
+    }
     if (factor.missing() > 0) {
       caption.append("; ").append(factor.missing()).append(" unknown, not shown");
     }
     return caption.toString();
   }
 
+  /** A limit that cannot be estimated is NA, as in the text summary and R's print (NR is for a median). */
   private static String months(double value) {
-    return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "NR";
+    return SummaryText.fixed(value, 1);
   }
 
   private static String lowerFirst(String text) {

@@ -131,7 +131,7 @@ public final class SummaryText {
     row(out, name, v.median() == null ? "NA" : fixed(v.median(), 1), "");
   }
 
-  private static String fixed(double value, int decimals) {
+  static String fixed(double value, int decimals) {
     return Double.isNaN(value) ? "NA" : Double.isInfinite(value) ? "Inf" : String.format(Locale.ROOT, "%." + decimals + "f", value);
   }
 

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The researchers' entry point, end to end: R's reference data in a CSV, R's values out of the JSON. */
@@ -122,6 +124,98 @@ class AnalyzeCommandTest {
     assertThat(cox.get("lr_test").get("chisq").isNumber()).isTrue();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"cox-veteran-trt-karno-celltype-factor-efron.json",
+      "cox-veteran-trt-karno-celltype-factor-ref-squamous-efron.json", "cox-lung-age-sex-factor-ph_ecog-efron.json"})
+  void covariatesOfLabelsAreCodedAsRsFactorAndFitAsRFitsThem(String name) throws IOException {
+    JsonNode reference = reference(name);
+    JsonNode options = reference.get("options");
+    List<String> args = new ArrayList<>(List.of("--csv", csvOf(reference).toString(), "--time", "time", "--event",
+        "status", "--covariates", String.join(",", textList(options.get("covariates")))));
+    if (options.has("reference")) {
+      options.get("reference").fields().forEachRemaining(
+          e -> args.addAll(List.of("--reference", e.getKey() + "=" + e.getValue().asText())));
+    }
+
+    JsonNode cox = json(args.toArray(String[]::new)).get("cox");
+
+    JsonNode expected = reference.get("expected");
+    SoftAssertions softly = new SoftAssertions();
+    softly.assertThat(cox.get("terms").size()).isEqualTo(expected.get("terms").size());
+    for (int j = 0; j < expected.get("terms").size(); j++) {
+      softly.assertThat(cox.get("terms").get(j).get("name").asText()).isEqualTo(expected.get("terms").get(j).get("name").asText());
+      for (String key : List.of("coef", "hr", "se", "z", "p", "hr_lower", "hr_upper")) {
+        close(softly, "terms[" + j + "]." + key, cox.get("terms").get(j).get(key), expected.get("terms").get(j).get(key));
+      }
+    }
+    for (String test : List.of("lr_test", "wald_test", "score_test")) {
+      for (String key : List.of("chisq", "df", "p")) {
+        close(softly, test + "." + key, cox.get(test).get(key), expected.get(test).get(key));
+      }
+    }
+    close(softly, "loglik", cox.get("loglik"), expected.get("loglik"));
+    softly.assertThat(cox.get("n").asInt()).isEqualTo(expected.get("n").asInt());
+    softly.assertAll();
+  }
+
+  @Test
+  void theTextNamesEachFactorsReferenceAndItsTerms() throws IOException {
+    JsonNode reference = reference("cox-veteran-trt-karno-celltype-factor-ref-squamous-efron.json");
+
+    CliRun run = CliRun.of("analyze", "--csv", csvOf(reference).toString(), "--time", "time", "--event", "status",
+        "--covariates", "trt,karno,celltype", "--reference", "celltype=squamous");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains(
+        "celltype: labels coded as factor(), reference squamous (terms celltypeadeno, celltypelarge, celltypesmallcell)");
+  }
+
+  @Test
+  void aCovariateMixingNumbersAndLabelsOrAnUnknownReferenceIsRefusedInOneLine() throws IOException {
+    Path mixed = write("mixed.csv", "time,status,stage\n1,1,1\n2,0,NA\n3,1,2\n");
+    Path labels = write("labels.csv", "time,status,arm,age\n1,1,a,50\n2,0,b,60\n3,1,a,70\n");
+    Map<String, List<String>> cases = Map.of(
+        "column 'stage': a covariate is numbers or labels, but it has the number on line 2 and the label 'NA' on line 3"
+            + " (leave the cell empty for a missing value)",
+        List.of("--csv", mixed.toString(), "--covariates", "stage"),
+        "the reference level 'c' of column 'arm' is none of its labels (a, b)",
+        List.of("--csv", labels.toString(), "--covariates", "arm", "--reference", "arm=c"),
+        "--reference stage=...: 'stage' is not one of --covariates",
+        List.of("--csv", labels.toString(), "--covariates", "arm", "--reference", "stage=1"),
+        "--reference age=...: column 'age' holds numbers, not labels",
+        List.of("--csv", labels.toString(), "--covariates", "arm,age", "--reference", "age=50"));
+
+    cases.forEach((message, args) -> {
+      List<String> all = new ArrayList<>(List.of("analyze", "--time", "time", "--event", "status"));
+      all.addAll(args);
+      CliRun run = CliRun.of(all.toArray(String[]::new));
+      assertThat(run.exitCode()).as(message).isEqualTo(2);
+      assertThat(run.err().lines()).as(message).hasSize(1).first().asString().startsWith("error: ").contains(message);
+    });
+  }
+
+  @Test
+  void withNoEventsTheCurveIsFlatAtOneAndTheMedianNAAsRWrote() throws IOException {
+    JsonNode reference = reference("km-edge-all-censored-log.json");
+
+    JsonNode out = json("--csv", csvOf(reference).toString(), "--time", "time", "--event", "status");
+
+    JsonNode expected = reference.get("expected").get("all");
+    JsonNode actual = out.get("km").get("all");
+    SoftAssertions softly = new SoftAssertions();
+    softly.assertThat(actual.get("steps").size()).isEqualTo(expected.get("steps").size());
+    for (int i = 0; i < expected.get("steps").size(); i++) {
+      for (String key : List.of("time", "n_risk", "n_censor", "surv", "std_err", "lower", "upper")) {
+        close(softly, "steps[" + i + "]." + key, actual.get("steps").get(i).get(key), expected.get("steps").get(i).get(key));
+      }
+    }
+    for (String key : List.of("estimate", "lower", "upper")) {
+      close(softly, "median." + key, actual.get("median").get(key), expected.get("median").get(key));
+    }
+    softly.assertAll();
+    assertThat(out.get("events").asInt()).isZero();
+  }
+
   @Test
   void aMedianNotReachedIsWrittenNA() throws IOException {
     Path csv = write("t.csv", "time,status\n1,1\n2,0\n3,0\n");
@@ -167,7 +261,7 @@ class AnalyzeCommandTest {
   @Test
   void unusableInputStopsWithOneLineNamingTheProblemAndExitCodeTwo() throws IOException {
     Path letters = write("letters.csv", "time,status\n1,1\nx,0\n");
-    Path censored = write("censored.csv", "time,status\n1,0\n2,0\n");
+    Path censored = write("censored.csv", "time,status,age\n1,0,60\n2,0,70\n");
     Path codes = write("codes.csv", "time,status\n1,2\n");
     Map<String, List<String>> cases = Map.of(
         "File not found", List.of("--csv", dir.resolve("absent.csv").toString(), "--time", "time", "--event", "status"),
@@ -176,7 +270,7 @@ class AnalyzeCommandTest {
         "letters.csv line 3, column 'time': 'x' is not a number",
         List.of("--csv", letters.toString(), "--time", "time", "--event", "status"),
         "no events: column 'status' has no 1 among the 2 complete rows",
-        List.of("--csv", censored.toString(), "--time", "time", "--event", "status"),
+        List.of("--csv", censored.toString(), "--time", "time", "--event", "status", "--covariates", "age"),
         "2 is neither 1 (event) nor 0 (censored); --event-value names the event value",
         List.of("--csv", codes.toString(), "--time", "time", "--event", "status"));
 
@@ -261,6 +355,12 @@ class AnalyzeCommandTest {
 
   private Path write(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
+  }
+
+  private static List<String> textList(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(v -> texts.add(v.asText()));
+    return texts;
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -221,12 +221,32 @@ class RReferenceTest {
         .time(numbers(data.get(options.get("time").asText())))
         .status(numbers(data.get(options.get("event").asText())));
     for (String covariate : texts(options.get("covariates"))) {
-      builder.covariate(covariate, numbers(data.get(covariate)));
+      JsonNode column = data.get(covariate);
+      if (isLabels(column)) {
+        // A factor in R: coded here as the adapter codes a column of labels, compared term by term.
+        String reference = options.path("reference").path(covariate).asText(null);
+        String[] cells = labels(column);
+        FactorCoding factor = FactorCoding.of(covariate, cells, reference);
+        for (String level : factor.contrasts()) {
+          builder.covariate(factor.termName(level), factor.indicator(cells, level));
+        }
+      } else {
+        builder.covariate(covariate, numbers(column));
+      }
     }
     if (options.has("strata")) {
       builder.strata(labels(data.get(options.get("strata").asText())));
     }
     return builder.build();
+  }
+
+  private static boolean isLabels(JsonNode column) {
+    for (JsonNode cell : column) {
+      if (cell.isTextual()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A numeric data column; null (R's NA) is NaN. */

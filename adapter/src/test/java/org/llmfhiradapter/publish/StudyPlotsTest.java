@@ -1,0 +1,61 @@
+package org.llmfhiradapter.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.llmfhiradapter.analysis.FactorResult;
+import org.llmfhiradapter.analysis.StudyAnalysis;
+import org.llmfhiradapter.analysis.StudyResult;
+import org.llmfhiradapter.cohort.CaseRecord;
+import org.llmfhiradapter.cohort.Cohort;
+import org.llmfhiradapter.fixtures.CaseTable;
+import org.llmfhiradapter.fixtures.ExpectedRecord;
+
+/** The study's plots say what the tables and tests beside them say, about the same patients. */
+class StudyPlotsTest {
+
+  private static final LocalDate CUTOFF = LocalDate.of(2026, 11, 30);
+
+  private final StudyResult paper = paperResult();
+
+  @Test
+  void theRecurrencePatternPlotDrawsOnlyThePatientsItsLogRankPCompares() {
+    FactorResult pattern = factor("recurrence_pattern");
+    int withoutRecurrence = pattern.levels().stream().filter(l -> l.level().equals("none"))
+        .mapToInt(l -> l.survival().n()).sum();
+    assertThat(withoutRecurrence).as("the paper's cohort has patients who did not recur").isPositive();
+
+    String svg = StudyPlots.render(paper).get("km-os-recurrence-pattern.svg");
+
+    assertThat(svg).doesNotContain("No recurrence");
+    assertThat(svg.split("class=\"curve\"")).hasSize(pattern.testedLevels().size() + 1);
+    assertThat(svg).contains("among the patients who recurred; " + withoutRecurrence + " without recurrence not shown");
+  }
+
+  @Test
+  void everyOtherFactorDrawsEveryLevelItTests() {
+    Map<String, String> plots = StudyPlots.render(paper);
+    for (FactorResult factor : paper.factors()) {
+      String svg = plots.get("km-os-" + factor.factor().replace('_', '-') + ".svg");
+      if (svg != null && !factor.factor().equals("recurrence_pattern")) {
+        assertThat(svg.split("class=\"curve\"")).as(factor.factor()).hasSize(factor.levels().size() + 1);
+        assertThat(factor.testedLevels()).as(factor.factor())
+            .containsExactlyElementsOf(factor.levels().stream().map(FactorResult.Level::level).toList());
+      }
+    }
+  }
+
+  private FactorResult factor(String code) {
+    return paper.factors().stream().filter(f -> f.factor().equals(code)).findFirst().orElseThrow();
+  }
+
+  private static StudyResult paperResult() {
+    List<CaseRecord> records = CaseTable.read(Path.of("../fixtures/paper/cases.csv")).stream()
+        .map(row -> ExpectedRecord.of(row, CUTOFF)).toList();
+    return new StudyAnalysis("paper", CUTOFF).analyze(new Cohort(records, List.of(), List.of()));
+  }
+}
