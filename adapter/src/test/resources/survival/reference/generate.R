@@ -584,6 +584,47 @@ local({
              as_data(lung_d[, c("time", "status", "sex")]), expected)
 })
 
+# ---------------------------------------------------------------------------
+# Proportional-hazards check: cox.zph (score tests of beta(t) = beta + theta * g(t), g the KM transform)
+# ---------------------------------------------------------------------------
+
+zph_case <- function(name, d, covariates, strata = NULL, ties = "efron", transform = "km", note = "", dataset = "") {
+  rhs <- paste(covariates, collapse = " + ")
+  if (!is.null(strata)) rhs <- sprintf("%s + strata(%s)", rhs, strata)
+  txt <- sprintf("coxph(Surv(time, status) ~ %s, data = d, ties = \"%s\")", rhs, ties)
+  env <- new.env()
+  env$d <- d
+  fit <- eval(parse(text = txt), envir = env)
+  env$fit <- fit
+  ztxt <- sprintf("cox.zph(fit, transform = \"%s\", terms = TRUE, global = TRUE)", transform)
+  z <- eval(parse(text = ztxt), envir = env)
+  tbl <- z$table
+  rows <- lapply(seq_len(nrow(tbl)), function(i) list(term = rownames(tbl)[i], chisq = tbl[i, "chisq"],
+    df = tbl[i, "df"], p = tbl[i, "p"]))
+  expected <- list(table = rows, coef = I(unname(coef(fit))), n = fit$n, events = fit$nevent)
+  options <- list(time = "time", event = "status", covariates = I(covariates), strata = strata, ties = ties,
+                  transform = transform, dataset = dataset)
+  options <- options[!vapply(options, is.null, TRUE)]
+  cols <- c("time", "status", covariates, strata)
+  write_case(name, "zph", I(c(paste0("fit <- ", txt), paste0("z <- ", ztxt))), note, options,
+             as_data(d[, cols, drop = FALSE]), expected)
+}
+
+ZPH_NOTE <- paste("table = z$table (per term, a factor's columns together, then GLOBAL): the score test of adding",
+  "x * g(t) at (beta-hat, 0), g = 1 - KM(t-) of all rows centred on its mean over the deaths (survival >= 3.0).")
+zph_case("zph-lung-age-sex-ph_ecog-efron", lung_d, c("age", "sex", "ph_ecog"), ties = "efron",
+         note = paste("1 row with ph_ecog NA dropped.", ZPH_NOTE), dataset = "survival::lung (status 1/0)")
+zph_case("zph-lung-age-sex-ph_ecog-breslow", lung_d, c("age", "sex", "ph_ecog"), ties = "breslow",
+         note = paste("1 row with ph_ecog NA dropped.", ZPH_NOTE), dataset = "survival::lung (status 1/0)")
+zph_case("zph-veteran-trt-karno-celltype-factor-efron", vet_fac, c("trt", "karno", "celltype"), ties = "efron",
+         note = paste("celltype a factor (3 columns, one term of 3 df); karno fails the test.", ZPH_NOTE),
+         dataset = "survival::veteran")
+zph_case("zph-veteran-trt-karno-strata-celltype-efron", vet_dum, c("trt", "karno"), strata = "celltype",
+         ties = "efron", note = paste("Stratified by celltype: risk sets within strata, g over all rows.", ZPH_NOTE),
+         dataset = "survival::veteran")
+zph_case("zph-ovarian-age-rx-efron", with(ovarian_d, data.frame(time = futime, status = fustat, age = age, rx = rx)),
+         c("age", "rx"), ties = "efron", note = ZPH_NOTE, dataset = "survival::ovarian")
+
 cat(sprintf("R: %s; survival %s; jsonlite %s\n", R_VERSION, SURVIVAL_VERSION, JSONLITE_VERSION))
 cat(sprintf("wrote %d files to %s (read back: all values equal; %d within 1e-15 but not bit-identical)\n",
             length(written), OUT_DIR, n_inexact))

@@ -2,6 +2,7 @@ package org.llmfhiradapter.analysis;
 
 import java.util.List;
 import org.llmfhiradapter.survival.CoxFit;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 
 /**
  * The multivariable Cox model of overall survival on the abstract's four factors.
@@ -9,8 +10,13 @@ import org.llmfhiradapter.survival.CoxFit;
  * @param terms one per factor, each the hazard ratio of {@code level} against {@code reference}
  * @param fit the whole fit (tests, convergence, warnings)
  * @param n patients with all four factors known
+ * @param proportionalHazards R's cox.zph of the model (transform km), per factor and global; null when its
+ *     information is singular
  */
-public record CoxResult(List<Term> terms, CoxFit fit, int n) {
+public record CoxResult(List<Term> terms, CoxFit fit, int n, ProportionalHazardsTest.Result proportionalHazards) {
+
+  /** Where a proportional-hazards test is flagged as failed. */
+  public static final double PH_ALPHA = 0.05;
 
   /**
    * @param factor the factor's code

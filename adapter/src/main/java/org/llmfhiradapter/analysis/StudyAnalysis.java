@@ -14,6 +14,7 @@ import org.llmfhiradapter.survival.CoxTerm;
 import org.llmfhiradapter.survival.KaplanMeier;
 import org.llmfhiradapter.survival.KaplanMeierFit;
 import org.llmfhiradapter.survival.LogRankTest;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.Quantile;
 import org.llmfhiradapter.survival.SurvivalAt;
 import org.llmfhiradapter.survival.SurvivalData;
@@ -155,7 +156,13 @@ public final class StudyAnalysis {
         String[] term = COX_TERMS.get(i);
         terms.add(new CoxResult.Term(term[0], term[1], term[2], t.hr(), t.hrLower(), t.hrUpper(), t.p(), t.possiblyInfinite()));
       }
-      return new CoxResult(terms, fit, complete.n());
+      ProportionalHazardsTest.Result zph;
+      try {
+        zph = ProportionalHazardsTest.test(complete, fit);
+      } catch (SurvivalDataException e) {
+        zph = null;
+      }
+      return new CoxResult(terms, fit, complete.n(), zph);
     } catch (SurvivalDataException e) {
       return null;
     }

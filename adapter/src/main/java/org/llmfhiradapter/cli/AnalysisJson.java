@@ -13,6 +13,7 @@ import java.util.Map;
 import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
 import org.llmfhiradapter.survival.FactorCoding;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.CoxTerm;
 import org.llmfhiradapter.survival.KaplanMeierFit;
 import org.llmfhiradapter.survival.KmStep;
@@ -60,6 +61,22 @@ final class AnalysisJson {
         factors.put(factor.column(), Map.of("reference", factor.reference(), "levels", factor.levels()));
       }
       cox.put("factors", factors);
+      ProportionalHazardsTest.Result zph = analysis.proportionalHazards();
+      if (zph != null) {
+        List<Map<String, Object>> table = new ArrayList<>();
+        List<ProportionalHazardsTest.Row> rows = new ArrayList<>(zph.terms());
+        rows.add(zph.global());
+        for (ProportionalHazardsTest.Row row : rows) {
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("term", row.term());
+          r.put("chisq", number(row.chisq()));
+          r.put("df", row.df());
+          r.put("p", number(row.p()));
+          r.put("fails", row.p() < AnalysisText.ZPH_ALPHA);
+          table.add(r);
+        }
+        cox.put("zph", Map.of("transform", "km", "table", table));
+      }
       root.put("cox", cox);
     }
     return root;

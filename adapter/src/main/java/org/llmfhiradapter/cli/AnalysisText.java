@@ -9,6 +9,7 @@ import java.util.Map;
 import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
 import org.llmfhiradapter.survival.FactorCoding;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.CoxTerm;
 import org.llmfhiradapter.survival.KaplanMeier;
 import org.llmfhiradapter.survival.KaplanMeierFit;
@@ -39,7 +40,7 @@ final class AnalysisText {
       logRank(out, analysis.logRank(), spec);
     }
     if (analysis.cox() != null) {
-      cox(out, analysis.cox(), spec, analysis.factors());
+      cox(out, analysis.cox(), spec, analysis.factors(), analysis.proportionalHazards());
     }
     return out.toString();
   }
@@ -109,7 +110,11 @@ final class AnalysisText {
         .append(" degrees of freedom, ").append(pEquals(result.p())).append("\n\n");
   }
 
-  private static void cox(StringBuilder out, CoxFit fit, AnalysisSpec spec, List<FactorCoding> factors) {
+  /** Where a proportional-hazards test is flagged as failed (the level survminer and R's docs use). */
+  static final double ZPH_ALPHA = 0.05;
+
+  private static void cox(StringBuilder out, CoxFit fit, AnalysisSpec spec, List<FactorCoding> factors,
+      ProportionalHazardsTest.Result zph) {
     out.append("Cox proportional hazards (ties ").append(fit.ties().rName()).append(')')
         .append(spec.strata() == null ? "" : ", stratified by " + spec.strata())
         .append(": n = ").append(fit.n()).append(", events = ").append(fit.events()).append('\n');
@@ -139,6 +144,20 @@ final class AnalysisText {
       out.append("Warning: ").append(warning.strip()).append('\n');
     }
     out.append('\n');
+    if (zph != null) {
+      out.append("Proportional hazards check (cox.zph, transform km): a small p says the hazard ratio changes over"
+          + " time\n");
+      Table table = new Table("", "chisq", "df", "p", "");
+      for (ProportionalHazardsTest.Row row : zph.terms()) {
+        table.row(row.term(), sig(row.chisq()), String.valueOf(row.df()), pValue(row.p()),
+            row.p() < ZPH_ALPHA ? "fails (p < 0.05)" : "");
+      }
+      ProportionalHazardsTest.Row global = zph.global();
+      table.row(global.term(), sig(global.chisq()), String.valueOf(global.df()), pValue(global.p()),
+          global.p() < ZPH_ALPHA ? "fails (p < 0.05)" : "");
+      table.appendTo(out);
+      out.append('\n');
+    }
   }
 
   private static void test(StringBuilder out, String name, ChiSquareTest test) {

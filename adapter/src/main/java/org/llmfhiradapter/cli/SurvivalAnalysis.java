@@ -1,5 +1,6 @@
 package org.llmfhiradapter.cli;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.llmfhiradapter.survival.FactorCoding;
@@ -9,6 +10,7 @@ import org.llmfhiradapter.survival.KaplanMeier;
 import org.llmfhiradapter.survival.KaplanMeierFit;
 import org.llmfhiradapter.survival.LogRankResult;
 import org.llmfhiradapter.survival.LogRankTest;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.SurvivalData;
 import org.llmfhiradapter.survival.SurvivalDataException;
 
@@ -20,6 +22,8 @@ import org.llmfhiradapter.survival.SurvivalDataException;
  * @param logRank null without a group
  * @param cox null without covariates
  * @param factors how the covariates of labels were coded
+ * @param proportionalHazards R's cox.zph of the Cox model (a factor's terms together); null without a model or
+ *     when its information is singular
  */
 record SurvivalAnalysis(
     String source,
@@ -28,7 +32,8 @@ record SurvivalAnalysis(
     Map<String, KaplanMeierFit> km,
     LogRankResult logRank,
     CoxFit cox,
-    List<FactorCoding> factors) {
+    List<FactorCoding> factors,
+    ProportionalHazardsTest.Result proportionalHazards) {
 
   static SurvivalAnalysis run(String source, AnalysisSpec spec, SurvivalData data, List<FactorCoding> factors) {
     // With no events the curves are flat at 1 and the medians NA, as R's survfit says; a Cox model has
@@ -42,6 +47,25 @@ record SurvivalAnalysis(
     Map<String, KaplanMeierFit> km = KaplanMeier.byGroup(data, spec.confType(), spec.confLevel());
     LogRankResult logRank = data.hasGroup() ? LogRankTest.test(data, spec.rho()) : null;
     CoxFit cox = spec.covariates().isEmpty() ? null : CoxModel.fit(data, spec.coxOptions());
-    return new SurvivalAnalysis(source, spec, data, km, logRank, cox, List.copyOf(factors));
+    return new SurvivalAnalysis(source, spec, data, km, logRank, cox, List.copyOf(factors),
+        cox == null ? null : proportionalHazards(data, cox, spec, factors));
+  }
+
+  /** cox.zph with R's terms: a numeric covariate a term, a factor's columns one term of several df. */
+  private static ProportionalHazardsTest.Result proportionalHazards(
+      SurvivalData data, CoxFit cox, AnalysisSpec spec, List<FactorCoding> factors) {
+    Map<String, int[]> terms = new LinkedHashMap<>();
+    List<String> columns = data.covariateNames();
+    for (String covariate : spec.covariates()) {
+      FactorCoding factor = factors.stream().filter(f -> f.column().equals(covariate)).findFirst().orElse(null);
+      List<String> names = factor == null ? List.of(covariate)
+          : factor.contrasts().stream().map(factor::termName).toList();
+      terms.put(covariate, names.stream().mapToInt(columns::indexOf).toArray());
+    }
+    try {
+      return ProportionalHazardsTest.test(data, cox, terms);
+    } catch (SurvivalDataException e) {
+      return null;
+    }
   }
 }

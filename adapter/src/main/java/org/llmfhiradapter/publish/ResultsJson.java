@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.llmfhiradapter.analysis.CoxResult;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.analysis.FactorResult;
 import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.analysis.StudyResult;
@@ -191,6 +192,21 @@ public final class ResultsJson {
     map.put("lr_test_p", number(cox.fit().lrTest().p()));
     map.put("converged", cox.fit().converged());
     map.put("warnings", cox.fit().warnings());
+    if (cox.proportionalHazards() != null) {
+      List<Map<String, Object>> zph = new ArrayList<>();
+      List<ProportionalHazardsTest.Row> rows = new ArrayList<>(cox.proportionalHazards().terms());
+      rows.add(cox.proportionalHazards().global());
+      for (ProportionalHazardsTest.Row row : rows) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("term", row.term());
+        r.put("chisq", number(row.chisq()));
+        r.put("df", row.df());
+        r.put("p", number(row.p()));
+        r.put("fails", row.p() < CoxResult.PH_ALPHA);
+        zph.add(r);
+      }
+      map.put("proportional_hazards", Map.of("method", "cox.zph, transform km", "table", zph));
+    }
     return map;
   }
 

@@ -1,5 +1,7 @@
 package org.llmfhiradapter.publish;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.llmfhiradapter.analysis.CoxResult;
@@ -10,6 +12,7 @@ import org.llmfhiradapter.analysis.SurvivalSummary;
 import org.llmfhiradapter.analysis.VariableSummary;
 import org.llmfhiradapter.cohort.Cohort;
 import org.llmfhiradapter.cohort.ExclusionReason;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 
 /** The human summary printed at the end of a run: the cohort, then the abstract's table of results. */
 public final class SummaryText {
@@ -108,6 +111,15 @@ public final class SummaryText {
           ratio(term.hrLower()) + "-" + ratio(term.hrUpper()), p(term.p())));
     }
     cox.fit().warnings().forEach(w -> out.append("  warning: ").append(w.strip()).append('\n'));
+    if (cox.proportionalHazards() != null) {
+      out.append("  Proportional hazards (cox.zph, transform km; a small p: the hazard ratio changes over time)\n");
+      List<ProportionalHazardsTest.Row> rows = new ArrayList<>(cox.proportionalHazards().terms());
+      rows.add(cox.proportionalHazards().global());
+      for (ProportionalHazardsTest.Row row : rows) {
+        out.append(String.format(Locale.ROOT, "  %-52s chisq %6.2f on %d df, p %s%s%n", row.term(), row.chisq(),
+            row.df(), p(row.p()), row.p() < CoxResult.PH_ALPHA ? "  fails" : ""));
+      }
+    }
   }
 
   private static void curve(StringBuilder out, String name, SurvivalSummary s, String p) {

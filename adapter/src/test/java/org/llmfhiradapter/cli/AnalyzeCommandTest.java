@@ -159,6 +159,28 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void theProportionalHazardsCheckIsRsCoxZphWithAFactorTestedAsOneTermAndFailuresFlagged() throws IOException {
+    JsonNode reference = reference("zph-veteran-trt-karno-celltype-factor-efron.json");
+
+    JsonNode zph = json("--csv", csvOf(reference).toString(), "--time", "time", "--event", "status",
+        "--covariates", "trt,karno,celltype").get("cox").get("zph");
+
+    JsonNode expected = reference.get("expected").get("table");
+    SoftAssertions softly = new SoftAssertions();
+    softly.assertThat(zph.get("table").size()).isEqualTo(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      JsonNode row = zph.get("table").get(i);
+      softly.assertThat(row.get("term").asText()).isEqualTo(expected.get(i).get("term").asText());
+      softly.assertThat(row.get("df").asInt()).isEqualTo(expected.get(i).get("df").asInt());
+      close(softly, "zph[" + i + "].chisq", row.get("chisq"), expected.get(i).get("chisq"));
+      close(softly, "zph[" + i + "].p", row.get("p"), expected.get(i).get("p"));
+      softly.assertThat(row.get("fails").asBoolean()).isEqualTo(expected.get(i).get("p").asDouble() < 0.05);
+    }
+    softly.assertAll();
+    assertThat(zph.get("table").get(1).get("fails").asBoolean()).as("karno fails, as R says").isTrue();
+  }
+
+  @Test
   void theTextNamesEachFactorsReferenceAndItsTerms() throws IOException {
     JsonNode reference = reference("cox-veteran-trt-karno-celltype-factor-ref-squamous-efron.json");
 
@@ -167,7 +189,9 @@ class AnalyzeCommandTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains(
-        "celltype: labels coded as factor(), reference squamous (terms celltypeadeno, celltypelarge, celltypesmallcell)");
+        "celltype: labels coded as factor(), reference squamous (terms celltypeadeno, celltypelarge, celltypesmallcell)")
+        .contains("Proportional hazards check (cox.zph, transform km)")
+        .containsPattern("karno +12\\.8\\d* +1 +0\\.000344\\d* +fails \\(p < 0\\.05\\)");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -50,6 +51,7 @@ class RReferenceTest {
       case "logrank" -> logRank(root, check);
       case "cox" -> cox(root, check, file.startsWith("cox-edge-separation") ? SEPARATION_TOLERANCE : TOLERANCE);
       case "identity" -> identity(root, check);
+      case "zph" -> zph(root, check);
       default -> throw new AssertionError("unknown kind in " + file);
     }
     assertThat(check.compared).as("values compared").isGreaterThanOrEqualTo(3);
@@ -212,6 +214,37 @@ class RReferenceTest {
     check.close("cox_score_breslow",
         CoxModel.fit(withCovariate, CoxOptions.DEFAULTS.withTies(Ties.BRESLOW)).scoreTest().chisq(),
         e.get("cox_score_breslow"), TOLERANCE);
+  }
+
+  private static void zph(JsonNode root, Check check) {
+    JsonNode options = root.get("options");
+    SurvivalData sd = coxData(root);
+    CoxFit fit = CoxModel.fit(sd, CoxOptions.DEFAULTS.withTies(Ties.parse(options.get("ties").asText())));
+    // A factor's columns (named column + level) form one term, as R's assign says.
+    Map<String, int[]> terms = new LinkedHashMap<>();
+    for (String covariate : texts(options.get("covariates"))) {
+      List<Integer> columns = new ArrayList<>();
+      for (int j = 0; j < sd.covariateNames().size(); j++) {
+        String name = sd.covariateNames().get(j);
+        if (name.equals(covariate) || isLabels(root.get("data").get(covariate)) && name.startsWith(covariate)) {
+          columns.add(j);
+        }
+      }
+      terms.put(covariate, columns.stream().mapToInt(Integer::intValue).toArray());
+    }
+    ProportionalHazardsTest.Result result = ProportionalHazardsTest.test(sd, fit, terms);
+    List<ProportionalHazardsTest.Row> rows = new ArrayList<>(result.terms());
+    rows.add(result.global());
+    JsonNode table = root.get("expected").get("table");
+    check.equal("rows", rows.size(), table.size());
+    for (int i = 0; i < Math.min(rows.size(), table.size()); i++) {
+      ProportionalHazardsTest.Row row = rows.get(i);
+      JsonNode r = table.get(i);
+      check.equal("table[" + i + "].term", row.term(), r.get("term").asText());
+      check.close("table[" + i + "].chisq", row.chisq(), r.get("chisq"), TOLERANCE);
+      check.exact("table[" + i + "].df", row.df(), r.get("df"));
+      check.close("table[" + i + "].p", row.p(), r.get("p"), TOLERANCE);
+    }
   }
 
   static SurvivalData coxData(JsonNode root) {

@@ -15,8 +15,8 @@ import org.llmfhiradapter.cohort.Cohort;
 import org.llmfhiradapter.fixtures.CaseTable;
 import org.llmfhiradapter.fixtures.ExpectedRecord;
 
-/** The study's plots say what the tables and tests beside them say, about the same patients. */
-class StudyPlotsTest {
+/** The study's plots and results say the same about the same patients, and carry what a reader checks next. */
+class StudyOutputsTest {
 
   private static final LocalDate CUTOFF = LocalDate.of(2026, 11, 30);
 
@@ -47,6 +47,18 @@ class StudyPlotsTest {
             .containsExactlyElementsOf(factor.levels().stream().map(FactorResult.Level::level).toList());
       }
     }
+  }
+
+  @Test
+  void theCoxModelOfTheStudyComesWithItsProportionalHazardsCheckPerFactorAndGlobal() {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> table = (List<Map<String, Object>>)
+        ((Map<String, Object>) ResultsJson.cox(paper.cox()).get("proportional_hazards")).get("table");
+
+    assertThat(table).extracting(row -> row.get("term")).containsExactly("primary_r0",
+        "primary_resection_to_llm_ge_12", "largest_llm_lt_5cm", "rfa", "GLOBAL");
+    assertThat(table).allSatisfy(row -> assertThat(row.get("fails")).isEqualTo((Double) row.get("p") < 0.05));
+    assertThat(table.get(4).get("df")).isEqualTo(4);
   }
 
   private FactorResult factor(String code) {
