@@ -31,7 +31,7 @@ final class JobOutput {
       ExclusionsCsv.write(run, exclusions);
       out.println("Wrote " + results);
       out.println("Wrote " + exclusions);
-      List<Path> plots = StudyPlots.write(run.result(), outDir);
+      List<Path> plots = StudyPlots.write(run.result(), outDir, run.suppression());
       if (!plots.isEmpty()) {
         out.println("Wrote " + plots.size() + " Kaplan-Meier plots (" + outDir.resolve("km-*.svg") + ")");
       }

@@ -116,6 +116,8 @@ public record AdapterConfig(
    * @param cohortName cohort name, part of the report identifier
    * @param studyStart start of the study period the report covers, a year ({@code 1999}) or a day; empty: the
    *     year of the first resection (never its day, which is one patient's surgery)
+   * @param minCellSize small-cell suppression: counts of patients below it (and statistics of groups that
+   *     small) are withheld from every output; 0 for none
    */
   public record Publish(
       boolean enabled,
@@ -123,7 +125,8 @@ public record AdapterConfig(
       String measureUrl,
       String identifierSystem,
       String cohortName,
-      String studyStart) {
+      String studyStart,
+      int minCellSize) {
 
     /** Whether the results go to a server other than the source (with credentials of their own). */
     public boolean hasOwnDestination() {
@@ -175,7 +178,8 @@ public record AdapterConfig(
             s.get("llm.publish.measure-url"),
             s.get("llm.publish.identifier-system"),
             s.get("llm.publish.cohort-name"),
-            studyStart(s.get("llm.publish.study-start")));
+            studyStart(s.get("llm.publish.study-start")),
+            minCellSize(s));
     int port = s.getInt("llm.sandbox.port");
     if (port < 0 || port > 65535) {
       throw new ConfigException("Setting llm.sandbox.port must be between 0 and 65535, but is " + port);
@@ -334,6 +338,15 @@ public record AdapterConfig(
 
   private static List<String> csv(String value) {
     return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
+  private static int minCellSize(Settings s) {
+    int size = s.getInt("llm.publish.min-cell-size");
+    if (size < 0) {
+      throw new ConfigException("Setting llm.publish.min-cell-size must be 0 (off) or a count of patients, such as"
+          + " 11, but is " + size);
+    }
+    return size;
   }
 
   private static int positive(Settings s, String key) {

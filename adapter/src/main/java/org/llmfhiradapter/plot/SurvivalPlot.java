@@ -19,7 +19,8 @@ import org.llmfhiradapter.survival.KmStep;
  * @param curves the curves, drawn and listed in this order
  */
 public record SurvivalPlot(
-    String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves) {
+    String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves,
+    int minCellSize) {
 
   /** Okabe-Ito colours: told apart by readers with any common colour-vision deficiency. */
   private static final String[] COLORS = {
@@ -31,6 +32,12 @@ public record SurvivalPlot(
   static final double PLOT_HEIGHT = 300;
   static final double RIGHT_MARGIN = 24;
   private static final double ROW = 18;
+
+  /** A plot with every count shown. */
+  public SurvivalPlot(
+      String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves) {
+    this(title, timeLabel, timeDivisor, months, caption, curves, 0);
+  }
 
   public SurvivalPlot {
     if (!(timeDivisor > 0)) {
@@ -179,11 +186,16 @@ public record SurvivalPlot(
     double y = legendTop(f);
     for (int i = 0; i < curves.size(); i++) {
       PlotCurve curve = curves.get(i);
-      String text = curve.label() + "  (n = " + curve.n() + (curve.note().isEmpty() ? "" : "; " + curve.note()) + ")";
+      String text = curve.label() + "  (n = " + count(curve.n()) + (curve.note().isEmpty() ? "" : "; " + curve.note()) + ")";
       svg.line("key", COLORS[i % COLORS.length], f.left(), y - 4, f.left() + 24, y - 4);
       svg.text(f.left() + 32, y, "legend", "start", text);
       y += ROW;
     }
+  }
+
+  /** A count of patients, or "<k" when small-cell suppression withholds it. */
+  private String count(int n) {
+    return n > 0 && n < minCellSize ? "<" + minCellSize : Integer.toString(n);
   }
 
   private static double legendTop(Frame f) {
@@ -199,7 +211,7 @@ public record SurvivalPlot(
       for (int k = 0; k < f.ticks().count(); k++) {
         double t = f.ticks().at(k);
         int atRisk = k == 0 ? curve.n() : curve.atRisk(t * timeDivisor);
-        svg.text(f.x(t), y, "risk", "middle", Integer.toString(atRisk));
+        svg.text(f.x(t), y, "risk", "middle", count(atRisk));
       }
       y += ROW;
     }

@@ -33,12 +33,22 @@ public final class CohortGroupFactory {
    *     of its own or creates a placeholder for
    */
   public static Group build(StudyResult result, String destination) {
+    return build(result, destination, CellSuppression.NONE);
+  }
+
+  /** The Group; its quantity masked (data-absent-reason) when small-cell suppression withholds it. */
+  public static Group build(StudyResult result, String destination, CellSuppression hide) {
     Group group = new Group();
     group.addIdentifier().setSystem(IDENTIFIER_SYSTEM).setValue(identifierValue(result));
     group.setType(Group.GroupType.PERSON);
     group.setActual(true);
     group.setName("LLM cohort " + result.cohortName() + " (data cut-off " + result.dataCutoff() + ")");
-    group.setQuantity(result.cohort().included().size());
+    if (hide.hides(result.cohort().included().size())) {
+      group.getQuantityElement().addExtension(MeasureReportFactory.DATA_ABSENT_REASON,
+          new org.hl7.fhir.r4.model.CodeType("masked"));
+    } else {
+      group.setQuantity(result.cohort().included().size());
+    }
     List<CaseRecord> included = result.cohort().included();
     for (int i = 0; i < included.size(); i++) {
       String source = result.cohort().sourceOf(i);

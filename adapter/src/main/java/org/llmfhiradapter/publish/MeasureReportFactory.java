@@ -52,6 +52,8 @@ public final class MeasureReportFactory {
   static final String FACTOR_SYSTEM = ProfilePackage.CANONICAL + "/CodeSystem/llm-cohort-factor";
   static final String POPULATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/measure-population";
   static final String UCUM = "http://unitsofmeasure.org";
+  /** On a value withheld by small-cell suppression: data-absent-reason "masked" (never a zero). */
+  static final String DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
   /**
    * Significant digits kept in the report's decimals: far beyond any clinical meaning, and unlike a fixed
@@ -61,10 +63,17 @@ public final class MeasureReportFactory {
 
   private final AdapterConfig.Publish config;
   private final String measureVersion;
+  private final CellSuppression hide;
 
   public MeasureReportFactory(AdapterConfig.Publish config, String measureVersion) {
     this.config = config;
     this.measureVersion = measureVersion;
+    this.hide = new CellSuppression(config.minCellSize());
+  }
+
+  /** Which small counts the report withholds. */
+  public CellSuppression suppression() {
+    return hide;
   }
 
   /** The report's stable identifier value: cohort name and data cut-off. */
@@ -104,7 +113,7 @@ public final class MeasureReportFactory {
     for (FactorResult factor : result.factors()) {
       stratifier(os, factor);
     }
-    if (result.cox() != null) {
+    if (result.cox() != null && !hide.hides(result.cox().n())) {
       for (CoxResult.Term term : result.cox().terms()) {
         // A hazard ratio of exactly 0 or infinity (separation) cannot be written; the CI shows it instead.
         if (positive(term.hr())) {
@@ -117,7 +126,7 @@ public final class MeasureReportFactory {
     return report;
   }
 
-  private static MeasureReportGroupComponent group(
+  private MeasureReportGroupComponent group(
       MeasureReport report, String code, String display, SurvivalSummary summary) {
     MeasureReportGroupComponent group = report.addGroup();
     group.setCode(new CodeableConcept(new Coding(ENDPOINT_SYSTEM, code, display)));
@@ -127,13 +136,15 @@ public final class MeasureReportFactory {
     group.addPopulation(population("measure-observation", summary.n()));
     group.setMeasureScore(score(summary));
     curveExtensions(summary).forEach(group::addExtension);
-    for (int i = 0; i < summary.landmarks().size(); i++) {
-      group.addExtension(survivalAt(StudyAnalysis.LANDMARK_MONTHS.get(i), summary.landmarks().get(i)));
+    if (!hide.hides(summary.n())) {
+      for (int i = 0; i < summary.landmarks().size(); i++) {
+        group.addExtension(survivalAt(StudyAnalysis.LANDMARK_MONTHS.get(i), summary.landmarks().get(i)));
+      }
     }
     return group;
   }
 
-  private static void stratifier(MeasureReportGroupComponent group, FactorResult factor) {
+  private void stratifier(MeasureReportGroupComponent group, FactorResult factor) {
     MeasureReportGroupStratifierComponent stratifier = group.addStratifier();
     stratifier.addCode(new CodeableConcept(new Coding(FACTOR_SYSTEM, factor.factor(), null)));
     if (factor.logRank() != null) {
@@ -149,14 +160,20 @@ public final class MeasureReportFactory {
       StratifierGroupComponent stratum = stratifier.addStratum();
       stratum.setValue(new CodeableConcept(new Coding(FACTOR_SYSTEM, factor.factor() + ":" + level.level(), null)));
       SurvivalSummary s = level.survival();
-      stratum.addPopulation().setCode(populationCode("initial-population")).setCount(s.n());
-      stratum.addPopulation().setCode(populationCode("measure-population")).setCount(s.n());
+      stratum.addPopulation().setCode(populationCode("initial-population")).setCountElement(count(s.n()));
+      stratum.addPopulation().setCode(populationCode("measure-population")).setCountElement(count(s.n()));
       stratum.setMeasureScore(score(s));
       curveExtensions(s).forEach(stratum::addExtension);
     }
   }
 
-  private static List<Extension> curveExtensions(SurvivalSummary summary) {
+  private List<Extension> curveExtensions(SurvivalSummary summary) {
+    boolean hidden = hide.hides(summary.n());
+    Extension events = new Extension(EXT_EVENTS, unsignedInt(hidden ? 1 : summary.events()));
+    Extension censored = new Extension(EXT_CENSORED, unsignedInt(hidden ? 1 : summary.censored()));
+    if (hidden) {
+      return List.of(events, censored);
+    }
     Extension ci = new Extension(EXT_MEDIAN_CI);
     if (Double.isFinite(summary.lowerMonths())) {
       ci.addExtension("lower", months(summary.lowerMonths()));
@@ -166,13 +183,35 @@ public final class MeasureReportFactory {
     }
     ci.addExtension("level", new DecimalType(new BigDecimal("0.95")));
     ci.addExtension("transform", new CodeType("log"));
-    return List.of(
-        ci,
-        new Extension(EXT_EVENTS, new UnsignedIntType(summary.events())),
-        new Extension(EXT_CENSORED, new UnsignedIntType(summary.censored())));
+    return List.of(ci, events, censored);
   }
 
-  private static Extension survivalAt(int month, SurvivalAt at) {
+  /** A count of patients, or (withheld) no value and a data-absent-reason of "masked". */
+  private UnsignedIntType unsignedInt(int count) {
+    UnsignedIntType value = new UnsignedIntType();
+    if (hide.hides(count)) {
+      value.addExtension(masked());
+    } else {
+      value.setValue(count);
+    }
+    return value;
+  }
+
+  private org.hl7.fhir.r4.model.IntegerType count(int count) {
+    org.hl7.fhir.r4.model.IntegerType value = new org.hl7.fhir.r4.model.IntegerType();
+    if (hide.hides(count)) {
+      value.addExtension(masked());
+    } else {
+      value.setValue(count);
+    }
+    return value;
+  }
+
+  private static Extension masked() {
+    return new Extension(DATA_ABSENT_REASON, new CodeType("masked"));
+  }
+
+  private Extension survivalAt(int month, SurvivalAt at) {
     Extension extension = new Extension(EXT_SURVIVAL_AT);
     extension.addExtension("month", new PositiveIntType(month));
     extension.addExtension("survival", decimal(at.surv()));
@@ -183,7 +222,7 @@ public final class MeasureReportFactory {
       extension.addExtension("upper", decimal(at.upper()));
     }
     extension.addExtension("level", new DecimalType(new BigDecimal("0.95")));
-    extension.addExtension("at-risk", new UnsignedIntType(at.nRisk()));
+    extension.addExtension("at-risk", unsignedInt(at.nRisk()));
     return extension;
   }
 
@@ -210,8 +249,16 @@ public final class MeasureReportFactory {
     return Double.isFinite(value) && value > 0;
   }
 
-  /** The median in months; when not reached, "more than" the longest follow-up (profile rules llm-mr-2/4). */
-  private static Quantity score(SurvivalSummary summary) {
+  /**
+   * The median in months; when not reached, "more than" the longest follow-up (profile rules llm-mr-2/4); of a
+   * group too small to show, a value masked (the unit stays, as the profile asks).
+   */
+  private Quantity score(SurvivalSummary summary) {
+    if (hide.hides(summary.n())) {
+      Quantity masked = new Quantity().setUnit("month").setSystem(UCUM).setCode("mo");
+      masked.getValueElement().addExtension(masked());
+      return masked;
+    }
     if (summary.medianDays().reached()) {
       return months(summary.medianMonths());
     }
@@ -220,8 +267,8 @@ public final class MeasureReportFactory {
     return longest;
   }
 
-  private static MeasureReportGroupPopulationComponent population(String code, int count) {
-    return new MeasureReportGroupPopulationComponent().setCode(populationCode(code)).setCount(count);
+  private MeasureReportGroupPopulationComponent population(String code, int count) {
+    return new MeasureReportGroupPopulationComponent().setCode(populationCode(code)).setCountElement(count(count));
   }
 
   private static CodeableConcept populationCode(String code) {

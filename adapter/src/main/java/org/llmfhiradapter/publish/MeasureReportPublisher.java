@@ -61,7 +61,7 @@ public final class MeasureReportPublisher {
     String groupUrn = "urn:uuid:" + UUID.randomUUID();
     String reportUrn = "urn:uuid:" + UUID.randomUUID();
     String deviceUrn = "urn:uuid:" + UUID.randomUUID();
-    Group group = CohortGroupFactory.build(result, destination);
+    Group group = CohortGroupFactory.build(result, destination, factory.suppression());
     MeasureReport report = factory.build(result, groupUrn);
     requireValid(report);
 

@@ -47,6 +47,7 @@ public final class ResultsJson {
   public static Map<String, Object> toMap(StudyRun run) {
     StudyResult result = run.result();
     Cohort cohort = result.cohort();
+    CellSuppression hide = run.suppression();
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("cohort_name", result.cohortName());
     root.put("data_cutoff", result.dataCutoff().toString());
@@ -62,12 +63,14 @@ public final class ResultsJson {
     }
     root.put("sources", sources);
     Map<String, Object> counts = new LinkedHashMap<>();
-    counts.put("pulled", cohort.pulled());
-    counts.put("included", cohort.included().size());
-    counts.put("excluded", cohort.exclusionCounts());
+    counts.put("pulled", hide.json(cohort.pulled()));
+    counts.put("included", hide.json(cohort.included().size()));
+    Map<String, Object> excluded = new LinkedHashMap<>();
+    cohort.exclusionCounts().forEach((reason, n) -> excluded.put(reason, hide.json(n)));
+    counts.put("excluded", excluded);
     if (cohort.mergedCandidates() > 0) {
       // Candidates that were the other half of a merged chart: one person, counted once (in pulled).
-      counts.put("merged_candidates", cohort.mergedCandidates());
+      counts.put("merged_candidates", hide.json(cohort.mergedCandidates()));
     }
     if (!cohort.unfetched().isEmpty()) {
       // Only with --allow-partial: the patients to fetch again, named so that they can be.
@@ -81,12 +84,16 @@ public final class ResultsJson {
       counts.put("unfetched", unfetched);
     }
     root.put("cohort", counts);
-    root.put("variables", variables(result.variables()));
-    root.put("os", endpoint(result.overallSurvival()));
-    root.put("rfs", endpoint(result.recurrenceFreeSurvival()));
-    root.put("factors", factors(result.factors()));
-    root.put("cox", cox(result.cox()));
-    root.put("data_quality", dataQuality(cohort));
+    if (hide.active()) {
+      root.put("suppression", Map.of("min_cell_size", hide.minCellSize(), "marker", CellSuppression.HIDDEN,
+          "rule", "counts of 1 to min_cell_size - 1 patients, and statistics of groups that small, are withheld"));
+    }
+    root.put("variables", variables(result.variables(), hide));
+    root.put("os", endpoint(result.overallSurvival(), hide));
+    root.put("rfs", endpoint(result.recurrenceFreeSurvival(), hide));
+    root.put("factors", factors(result.factors(), hide));
+    root.put("cox", cox(result.cox(), hide));
+    root.put("data_quality", dataQuality(cohort, hide));
     if (run.publication() != null) {
       Map<String, Object> publication = new LinkedHashMap<>();
       publication.put("measure_report", run.publication().reportUrl());
@@ -96,49 +103,52 @@ public final class ResultsJson {
     return root;
   }
 
-  static Map<String, Object> variables(List<VariableSummary> variables) {
+  static Map<String, Object> variables(List<VariableSummary> variables, CellSuppression hide) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (VariableSummary variable : variables) {
       Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("n_known", variable.known());
-      entry.put("n_missing", variable.missing());
+      entry.put("n_known", hide.json(variable.known()));
+      entry.put("n_missing", hide.json(variable.missing()));
       if (variable.yes() != null) {
-        entry.put("n_true", variable.yes());
+        entry.put("n_true", hide.json(variable.yes()));
       }
       if (variable.median() != null) {
-        entry.put("median", number(variable.median()));
+        entry.put("median", hide.json(number(variable.median()), variable.known()));
       }
       if (variable.levels() != null) {
-        entry.put("levels", variable.levels());
+        Map<String, Object> levels = new LinkedHashMap<>();
+        variable.levels().forEach((level, n) -> levels.put(level, hide.json(n)));
+        entry.put("levels", levels);
       }
       map.put(variable.name(), entry);
     }
     return map;
   }
 
-  static Map<String, Object> endpoint(SurvivalSummary summary) {
+  static Map<String, Object> endpoint(SurvivalSummary summary, CellSuppression hide) {
     Map<String, Object> map = new LinkedHashMap<>();
-    map.put("n", summary.n());
-    map.put("events", summary.events());
-    map.put("median", number(summary.medianMonths()));
-    map.put("lower", number(summary.lowerMonths()));
-    map.put("upper", number(summary.upperMonths()));
+    int n = summary.n();
+    map.put("n", hide.json(n));
+    map.put("events", hide.hides(n) ? CellSuppression.HIDDEN : hide.json(summary.events()));
+    map.put("median", hide.json(number(summary.medianMonths()), n));
+    map.put("lower", hide.json(number(summary.lowerMonths()), n));
+    map.put("upper", hide.json(number(summary.upperMonths()), n));
     List<Map<String, Object>> landmarks = new ArrayList<>();
     for (int i = 0; i < summary.landmarks().size(); i++) {
       SurvivalAt at = summary.landmarks().get(i);
       Map<String, Object> landmark = new LinkedHashMap<>();
       landmark.put("months", StudyAnalysis.LANDMARK_MONTHS.get(i));
-      landmark.put("surv", number(at.surv()));
-      landmark.put("lower", number(at.lower()));
-      landmark.put("upper", number(at.upper()));
-      landmark.put("n_risk", at.nRisk());
+      landmark.put("surv", hide.json(number(at.surv()), n));
+      landmark.put("lower", hide.json(number(at.lower()), n));
+      landmark.put("upper", hide.json(number(at.upper()), n));
+      landmark.put("n_risk", hide.hides(n) ? CellSuppression.HIDDEN : hide.json(at.nRisk()));
       landmarks.add(landmark);
     }
     map.put("landmarks", landmarks);
     return map;
   }
 
-  static Map<String, Object> factors(List<FactorResult> factors) {
+  static Map<String, Object> factors(List<FactorResult> factors, CellSuppression hide) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (FactorResult factor : factors) {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -146,15 +156,15 @@ public final class ResultsJson {
       for (FactorResult.Level level : factor.levels()) {
         SurvivalSummary s = level.survival();
         Map<String, Object> l = new LinkedHashMap<>();
-        l.put("n", s.n());
-        l.put("events", s.events());
-        l.put("median", number(s.medianMonths()));
-        l.put("lower", number(s.lowerMonths()));
-        l.put("upper", number(s.upperMonths()));
+        l.put("n", hide.json(s.n()));
+        l.put("events", hide.hides(s.n()) ? CellSuppression.HIDDEN : hide.json(s.events()));
+        l.put("median", hide.json(number(s.medianMonths()), s.n()));
+        l.put("lower", hide.json(number(s.lowerMonths()), s.n()));
+        l.put("upper", hide.json(number(s.upperMonths()), s.n()));
         levels.put(level.level(), l);
       }
       entry.put("levels", levels);
-      entry.put("n_missing", factor.missing());
+      entry.put("n_missing", hide.json(factor.missing()));
       entry.put("logrank_p", number(factor.logRankP()));
       if (factor.logRank() != null) {
         entry.put("logrank_chisq", number(factor.logRank().chisq()));
@@ -166,11 +176,17 @@ public final class ResultsJson {
     return map;
   }
 
-  static Map<String, Object> cox(CoxResult cox) {
+  static Map<String, Object> cox(CoxResult cox, CellSuppression hide) {
     Map<String, Object> map = new LinkedHashMap<>();
     if (cox == null) {
       map.put("terms", List.of());
       map.put("note", "not estimable: no patient with all four factors known, or no deaths among them");
+      return map;
+    }
+    if (hide.hides(cox.n())) {
+      map.put("terms", List.of());
+      map.put("n", CellSuppression.HIDDEN);
+      map.put("note", "suppressed: fewer than " + hide.minCellSize() + " patients with all four factors known");
       return map;
     }
     List<Map<String, Object>> terms = new ArrayList<>();
@@ -187,7 +203,7 @@ public final class ResultsJson {
     }
     map.put("terms", terms);
     map.put("n", cox.n());
-    map.put("events", cox.fit().events());
+    map.put("events", hide.json(cox.fit().events()));
     map.put("ties", "efron");
     map.put("lr_test_p", number(cox.fit().lrTest().p()));
     map.put("converged", cox.fit().converged());
@@ -211,14 +227,14 @@ public final class ResultsJson {
   }
 
   /** Validator warnings on the pulled resources, grouped by kind and counted; no patient named. */
-  static List<Map<String, Object>> dataQuality(Cohort cohort) {
+  static List<Map<String, Object>> dataQuality(Cohort cohort, CellSuppression hide) {
     List<Map<String, Object>> notes = new ArrayList<>();
     for (Cohort.DataQualityNote note : cohort.dataQuality()) {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("profile", note.profileId());
       map.put("location", note.location());
       map.put("rule", note.rule());
-      map.put("count", note.count());
+      map.put("count", hide.json(note.count()));
       // Messages quote element values; on the Patient those could be identifying, so none is shown.
       map.put("example", "llm-patient".equals(note.profileId()) ? "(not shown for Patient)" : note.example());
       notes.add(map);

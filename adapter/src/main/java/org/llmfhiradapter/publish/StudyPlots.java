@@ -29,22 +29,35 @@ public final class StudyPlots {
 
   /** File name → SVG document, in the order of the printed table. */
   public static Map<String, String> render(StudyResult result) {
+    return render(result, CellSuppression.NONE);
+  }
+
+  /**
+   * File name → SVG document; small cells withheld: no curve of a group smaller than the minimum (none at all
+   * for a cohort that small), at-risk counts below it shown as "<k".
+   */
+  public static Map<String, String> render(StudyResult result, CellSuppression hide) {
     Map<String, String> plots = new LinkedHashMap<>();
-    if (result.cohort().included().isEmpty()) {
+    if (result.cohort().included().isEmpty() || hide.hides(result.cohort().included().size())) {
       return plots;
     }
     String cohort = "Cohort '" + result.cohortName() + "', data cut-off " + result.dataCutoff();
-    plots.put("km-os.svg", single("Overall survival", cohort, result.overallSurvival()));
-    plots.put("km-rfs.svg", single("Recurrence-free survival", cohort, result.recurrenceFreeSurvival()));
+    plots.put("km-os.svg", single("Overall survival", cohort, result.overallSurvival(), hide));
+    plots.put("km-rfs.svg", single("Recurrence-free survival", cohort, result.recurrenceFreeSurvival(), hide));
     for (FactorResult factor : result.factors()) {
       java.util.Optional<StudyFactor> studyFactor = StudyFactor.byCode(factor.factor());
       // The curves are those of the patients the log-rank p compares (for the recurrence pattern, those who
       // recurred): a p printed over a curve it did not test would misdescribe it.
       List<PlotCurve> curves = new ArrayList<>();
       int notTested = 0;
+      int small = 0;
       for (FactorResult.Level level : factor.levels()) {
         if (!factor.testedLevels().contains(level.level())) {
           notTested += level.survival().n();
+          continue;
+        }
+        if (hide.hides(level.survival().n())) {
+          small++;
           continue;
         }
         String label = studyFactor.map(f -> f.displayLevel(level.level())).orElse(level.level());
@@ -56,16 +69,16 @@ public final class StudyPlots {
       String title = "Overall survival by "
           + lowerFirst(studyFactor.map(StudyFactor::label).orElse(factor.factor()));
       plots.put("km-os-" + factor.factor().replace('_', '-') + ".svg",
-          new SurvivalPlot(title, TIME_AXIS, CaseRecord.DAYS_PER_MONTH, true, caption(factor, notTested), curves)
-              .toSvg());
+          new SurvivalPlot(title, TIME_AXIS, CaseRecord.DAYS_PER_MONTH, true,
+              caption(factor, hide.text(notTested), small, hide), curves, hide.minCellSize()).toSvg());
     }
     return plots;
   }
 
   /** Writes every plot into {@code dir}; returns the files written. */
-  public static List<Path> write(StudyResult result, Path dir) throws IOException {
+  public static List<Path> write(StudyResult result, Path dir, CellSuppression hide) throws IOException {
     List<Path> written = new ArrayList<>();
-    for (Map.Entry<String, String> plot : render(result).entrySet()) {
+    for (Map.Entry<String, String> plot : render(result, hide).entrySet()) {
       Path file = dir.resolve(plot.getKey());
       Files.writeString(file, plot.getValue(), StandardCharsets.UTF_8);
       written.add(file);
@@ -73,9 +86,9 @@ public final class StudyPlots {
     return written;
   }
 
-  private static String single(String title, String caption, SurvivalSummary survival) {
+  private static String single(String title, String caption, SurvivalSummary survival, CellSuppression hide) {
     return new SurvivalPlot(title, TIME_AXIS, CaseRecord.DAYS_PER_MONTH, true, caption,
-        List.of(curve("All patients", survival))).toSvg();
+        List.of(curve("All patients", survival)), hide.minCellSize()).toSvg();
   }
 
   private static PlotCurve curve(String label, SurvivalSummary s) {
@@ -85,7 +98,7 @@ public final class StudyPlots {
     return new PlotCurve(label, median, s.n(), s.curve());
   }
 
-  private static String caption(FactorResult factor, int notTested) {
+  private static String caption(FactorResult factor, String notTested, int small, CellSuppression hide) {
     StringBuilder caption = new StringBuilder();
     if (factor.logRank() == null) {
       caption.append("Log-rank test not computable");
@@ -96,11 +109,15 @@ public final class StudyPlots {
         caption.append(" among the patients who recurred");
       }
     }
-    if (notTested > 0) {
+    if (!notTested.equals("0")) {
       caption.append("; ").append(notTested).append(" without recurrence not shown");
     }
+    if (small > 0) {
+      caption.append("; ").append(small).append(small == 1 ? " group" : " groups").append(" of fewer than ")
+          .append(hide.minCellSize()).append(" patients not shown");
+    }
     if (factor.missing() > 0) {
-      caption.append("; ").append(factor.missing()).append(" unknown, not shown");
+      caption.append("; ").append(hide.text(factor.missing())).append(" unknown, not shown");
     }
     return caption.toString();
   }

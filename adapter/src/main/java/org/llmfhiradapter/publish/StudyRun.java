@@ -8,8 +8,9 @@ import org.llmfhiradapter.analysis.StudyResult;
  * @param lineage the adapter version and the servers pulled from
  * @param result what the analysis found
  * @param publication where the MeasureReport landed; null when publishing is off
+ * @param suppression which small counts the outputs withhold
  */
-public record StudyRun(RunLineage lineage, StudyResult result, Publication publication) {
+public record StudyRun(RunLineage lineage, StudyResult result, Publication publication, CellSuppression suppression) {
 
   /** The base URLs pulled from, comma separated (one server in most runs). */
   public String sourceUrl() {

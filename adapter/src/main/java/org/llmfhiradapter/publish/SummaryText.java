@@ -22,27 +22,33 @@ public final class SummaryText {
   public static String render(StudyRun run) {
     StudyResult result = run.result();
     Cohort cohort = result.cohort();
+    CellSuppression hide = run.suppression();
     StringBuilder out = new StringBuilder();
     out.append("LLM cohort '").append(result.cohortName()).append("' (data cut-off ").append(result.dataCutoff())
         .append(") from ").append(run.sourceUrl()).append('\n');
-    out.append(String.format(Locale.ROOT, "Patients pulled: %d, included: %d, excluded: %d%s%n",
-        cohort.pulled(), cohort.included().size(), cohort.excluded().size(),
+    out.append(String.format(Locale.ROOT, "Patients pulled: %s, included: %s, excluded: %s%s%n",
+        hide.text(cohort.pulled()), hide.text(cohort.included().size()), hide.text(cohort.excluded().size()),
         cohort.unfetched().isEmpty() ? "" : ", NOT FETCHED: " + cohort.unfetched().size() + " (listed in results.json)"));
     if (cohort.mergedCandidates() > 0) {
-      out.append(String.format(Locale.ROOT, "  (%d more candidates were the other half of a merged chart: counted once)%n",
-          cohort.mergedCandidates()));
+      out.append(String.format(Locale.ROOT, "  (%s more candidates were the other half of a merged chart: counted once)%n",
+          hide.text(cohort.mergedCandidates())));
     }
     for (Map.Entry<String, Integer> e : cohort.exclusionCounts().entrySet()) {
-      out.append(String.format(Locale.ROOT, "  excluded, %s: %d%n", label(e.getKey()), e.getValue()));
+      out.append(String.format(Locale.ROOT, "  excluded, %s: %s%n", label(e.getKey()), hide.text(e.getValue())));
     }
     if (!cohort.dataQuality().isEmpty()) {
-      out.append(String.format(Locale.ROOT, "Data-quality warnings: %d (see data_quality in results.json)%n",
-          cohort.warnings().size()));
+      out.append(String.format(Locale.ROOT, "Data-quality warnings: %s (see data_quality in results.json)%n",
+          hide.text(cohort.warnings().size())));
     }
     if (!cohort.included().isEmpty()) {
-      patients(result, out);
-      survival(result, out);
-      cox(result.cox(), out);
+      patients(result, out, hide);
+      survival(result, out, hide);
+      cox(result.cox(), out, hide);
+    }
+    if (hide.active()) {
+      out.append(String.format(Locale.ROOT, "%nSmall cells suppressed: counts of 1 to %d patients read <%d, and"
+          + " statistics of groups that small are not shown (llm.publish.min-cell-size)%n", hide.minCellSize() - 1,
+          hide.minCellSize()));
     }
     if (run.publication() != null) {
       out.append("\nMeasureReport ").append(run.publication().created() ? "created" : "updated").append(": ")
@@ -53,36 +59,37 @@ public final class SummaryText {
     return out.toString();
   }
 
-  private static void patients(StudyResult result, StringBuilder out) {
+  private static void patients(StudyResult result, StringBuilder out, CellSuppression hide) {
     Map<String, VariableSummary> v = new java.util.HashMap<>();
     result.variables().forEach(s -> v.put(s.name(), s));
-    out.append(String.format(Locale.ROOT, "%nPatients (n = %d)%n", result.cohort().included().size()));
+    out.append(String.format(Locale.ROOT, "%nPatients (n = %s)%n", hide.text(result.cohort().included().size())));
     Map<String, Integer> sex = v.get("sex").levels();
-    row(out, "Male / female", sex.get("male") + " / " + sex.get("female"), "");
-    numberRow(out, "Age at resection, median (years)", v.get("age_years"));
-    yesRow(out, "R0 margin at the primary resection", v.get("primary_r0"));
-    numberRow(out, "Diagnosis to LLM, median (months)", v.get("dx_to_llm_months"));
-    yesRow(out, "Synchronous (< 6 months)", v.get("synchronous"));
-    yesRow(out, "LLM >= 12 months after primary resection", v.get("primary_resection_to_llm_ge_12"));
-    numberRow(out, "Largest LLM, median (cm)", v.get("largest_llm_cm"));
-    yesRow(out, "Largest LLM < 5 cm", v.get("largest_llm_lt_5cm"));
-    yesRow(out, "Multiple LLM", v.get("multiple_llm"));
-    yesRow(out, "Neoadjuvant chemotherapy", v.get("neoadjuvant_chemo"));
+    row(out, "Male / female", hide.text(sex.get("male")) + " / " + hide.text(sex.get("female")), "");
+    numberRow(hide, out, "Age at resection, median (years)", v.get("age_years"));
+    yesRow(hide, out, "R0 margin at the primary resection", v.get("primary_r0"));
+    numberRow(hide, out, "Diagnosis to LLM, median (months)", v.get("dx_to_llm_months"));
+    yesRow(hide, out, "Synchronous (< 6 months)", v.get("synchronous"));
+    yesRow(hide, out, "LLM >= 12 months after primary resection", v.get("primary_resection_to_llm_ge_12"));
+    numberRow(hide, out, "Largest LLM, median (cm)", v.get("largest_llm_cm"));
+    yesRow(hide, out, "Largest LLM < 5 cm", v.get("largest_llm_lt_5cm"));
+    yesRow(hide, out, "Multiple LLM", v.get("multiple_llm"));
+    yesRow(hide, out, "Neoadjuvant chemotherapy", v.get("neoadjuvant_chemo"));
     Map<String, Integer> response = v.get("chemo_response").levels();
     row(out, "  responded / stable / progressed",
-        response.get("responded") + " / " + response.get("stable") + " / " + response.get("progressed"), "");
-    yesRow(out, "Major hepatectomy", v.get("major_hepatectomy"));
-    yesRow(out, "RFA", v.get("rfa"));
-    yesRow(out, "Recurred", v.get("recurred"));
+        hide.text(response.get("responded")) + " / " + hide.text(response.get("stable")) + " / "
+            + hide.text(response.get("progressed")), "");
+    yesRow(hide, out, "Major hepatectomy", v.get("major_hepatectomy"));
+    yesRow(hide, out, "RFA", v.get("rfa"));
+    yesRow(hide, out, "Recurred", v.get("recurred"));
   }
 
-  private static void survival(StudyResult result, StringBuilder out) {
+  private static void survival(StudyResult result, StringBuilder out, CellSuppression hide) {
     out.append(String.format(Locale.ROOT, "%n%-44s %4s %6s  %s%n", "Survival (months)", "n", "events", "median (95% CI)"));
-    curve(out, "Overall survival", result.overallSurvival(), "");
-    curve(out, "Recurrence-free survival", result.recurrenceFreeSurvival(), "");
+    curve(hide, out, "Overall survival", result.overallSurvival(), "");
+    curve(hide, out, "Recurrence-free survival", result.recurrenceFreeSurvival(), "");
     for (FactorResult factor : result.factors()) {
       String title = "OS by " + label(factor)
-          + (factor.missing() > 0 ? " (" + factor.missing() + " unknown)" : "");
+          + (factor.missing() > 0 ? " (" + hide.text(factor.missing()) + " unknown)" : "");
       out.append("  ").append(title);
       if (factor.logRank() != null) {
         String p = p(factor.logRankP());
@@ -93,17 +100,23 @@ public final class SummaryText {
       }
       out.append('\n');
       for (FactorResult.Level level : factor.levels()) {
-        curve(out, "  " + level.level(), level.survival(), "");
+        curve(hide, out, "  " + level.level(), level.survival(), "");
       }
     }
   }
 
-  private static void cox(CoxResult cox, StringBuilder out) {
+  private static void cox(CoxResult cox, StringBuilder out, CellSuppression hide) {
     if (cox == null) {
       out.append("\nCox model of OS: not estimable (no complete cases with deaths)\n");
       return;
     }
-    out.append(String.format(Locale.ROOT, "%nCox model of OS (n = %d, %d deaths; Efron ties)%n", cox.n(), cox.fit().events()));
+    if (hide.hides(cox.n())) {
+      out.append("\nCox model of OS: suppressed (fewer than ").append(hide.minCellSize())
+          .append(" patients with all four factors known)\n");
+      return;
+    }
+    out.append(String.format(Locale.ROOT, "%nCox model of OS (n = %d, %s deaths; Efron ties)%n", cox.n(),
+        hide.text(cox.fit().events())));
     out.append(String.format(Locale.ROOT, "  %-52s %6s  %-15s %s%n", "", "HR", "95% CI", "p"));
     for (CoxResult.Term term : cox.terms()) {
       String name = term.factor() + ": " + term.level() + " vs " + term.reference();
@@ -122,25 +135,29 @@ public final class SummaryText {
     }
   }
 
-  private static void curve(StringBuilder out, String name, SurvivalSummary s, String p) {
+  private static void curve(CellSuppression hide, StringBuilder out, String name, SurvivalSummary s, String p) {
     String median =
-        s.medianDays().reached()
+        hide.hides(s.n()) ? "(suppressed)"
+            : s.medianDays().reached()
             ? fixed(s.medianMonths(), 1) + " (" + fixed(s.lowerMonths(), 1) + "-" + fixed(s.upperMonths(), 1) + ")"
             : "not reached";
-    out.append(String.format(Locale.ROOT, "  %-42s %4d %6d  %s%n", name, s.n(), s.events(), median));
+    String events = hide.hides(s.n()) ? "" : hide.text(s.events());
+    out.append(String.format(Locale.ROOT, "  %-42s %4s %6s  %s%n", name, hide.text(s.n()), events, median));
   }
 
   private static void row(StringBuilder out, String name, String value, String percent) {
     out.append(String.format(Locale.ROOT, "  %-44s %-12s %s%n", name, value, percent));
   }
 
-  private static void yesRow(StringBuilder out, String name, VariableSummary v) {
-    String percent = v.known() == 0 ? "" : Math.round(100.0 * v.yes() / v.known()) + "%";
-    row(out, name, v.yes() + " / " + v.known(), percent);
+  private static void yesRow(CellSuppression hide, StringBuilder out, String name, VariableSummary v) {
+    // A percentage of a hidden count would give the count back.
+    String percent = v.known() == 0 || hide.hides(v.yes()) || hide.hides(v.known()) ? ""
+        : Math.round(100.0 * v.yes() / v.known()) + "%";
+    row(out, name, hide.text(v.yes()) + " / " + hide.text(v.known()), percent);
   }
 
-  private static void numberRow(StringBuilder out, String name, VariableSummary v) {
-    row(out, name, v.median() == null ? "NA" : fixed(v.median(), 1), "");
+  private static void numberRow(CellSuppression hide, StringBuilder out, String name, VariableSummary v) {
+    row(out, name, hide.hides(v.known()) ? "(suppressed)" : v.median() == null ? "NA" : fixed(v.median(), 1), "");
   }
 
   static String fixed(double value, int decimals) {

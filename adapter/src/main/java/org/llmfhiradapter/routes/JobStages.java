@@ -19,6 +19,7 @@ import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.conformance.ConformanceReview;
 import org.llmfhiradapter.conformance.ProfileValidator;
 import org.llmfhiradapter.conformance.RoleClassifier;
+import org.llmfhiradapter.publish.CellSuppression;
 import org.llmfhiradapter.publish.MeasureReportFactory;
 import org.llmfhiradapter.publish.MeasureReportPublisher;
 import org.llmfhiradapter.publish.PublishStage;
@@ -62,7 +63,8 @@ final class JobStages {
     }
     this.sources = byName;
     this.lineage = RunLineage.of(servers);
-    this.publisher = new PublishStage(lineage, publisher(fhirContext, settings));
+    this.publisher = new PublishStage(lineage, publisher(fhirContext, settings),
+        new CellSuppression(config.publish().minCellSize()));
   }
 
   /** The stages of the one-shot job: the source of {@code llm.source.*}. */

@@ -53,7 +53,7 @@ class StudyOutputsTest {
   void theCoxModelOfTheStudyComesWithItsProportionalHazardsCheckPerFactorAndGlobal() {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> table = (List<Map<String, Object>>)
-        ((Map<String, Object>) ResultsJson.cox(paper.cox()).get("proportional_hazards")).get("table");
+        ((Map<String, Object>) ResultsJson.cox(paper.cox(), CellSuppression.NONE).get("proportional_hazards")).get("table");
 
     assertThat(table).extracting(row -> row.get("term")).containsExactly("primary_r0",
         "primary_resection_to_llm_ge_12", "largest_llm_lt_5cm", "rfa", "GLOBAL");
