@@ -107,6 +107,21 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Also draw the Kaplan-Meier curves (one per group, with the log-rank p) into this SVG file.")
   Path plot;
 
+  @Option(names = "--plot-title", paramLabel = "TEXT", description = "The plot's title (default: file and group).")
+  String plotTitle;
+
+  @Option(names = "--plot-xlab", paramLabel = "TEXT", description = "The time axis label (default: Time (UNIT)).")
+  String plotXlab;
+
+  @Option(names = "--time-unit", paramLabel = "UNIT",
+      description = "The unit of the time column, for the axis (default: the column's name); months puts ticks on"
+          + " years.")
+  String timeUnit;
+
+  @Option(names = "--plot-break", paramLabel = "T",
+      description = "A tick and an at-risk count every T time units (default: chosen from the follow-up).")
+  Double plotBreak;
+
   @Option(
       names = "--bench",
       description = "Time the fits alone (first run, then --bench-runs more) instead of printing results.")
@@ -118,6 +133,9 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AnalysisSpec analysisSpec = analysisSpec();
+    if (plot != null) {
+      checkPlotOptions(); // before the file is read: a wrong name should not wait for a million rows
+    }
     String output = format.toLowerCase(Locale.ROOT);
     if (!output.equals("text") && !output.equals("json")) {
       throw new BadInputException("--format must be text or json, not '" + format + "'");
@@ -158,14 +176,33 @@ final class AnalyzeCommand implements Callable<Integer> {
     String caption = analysis.logRank() == null ? ""
         : String.format(Locale.ROOT, "%s p = %.4g (chisq %.2f on %d df)", rho == 0 ? "Log-rank" : "G-rho (rho = "
             + AnalysisText.number(rho) + ")", analysis.logRank().p(), analysis.logRank().chisq(), analysis.logRank().df());
-    String title = "Kaplan-Meier: " + csv.getFileName() + (group == null ? "" : " by " + group);
-    String svg = new SurvivalPlot(title, "Time (" + time + ")", 1, false, caption, curves).toSvg();
+    String title = plotTitle != null ? plotTitle
+        : "Kaplan-Meier: " + csv.getFileName() + (group == null ? "" : " by " + group);
+    String xlab = plotXlab != null ? plotXlab : "Time (" + (timeUnit != null ? timeUnit : time) + ")";
+    boolean months = timeUnit != null && timeUnit.toLowerCase(Locale.ROOT).startsWith("month");
+    String svg = new SurvivalPlot(title, xlab, 1, months, caption, curves)
+        .withBreaks(plotBreak == null ? 0 : plotBreak).toSvg();
     try {
       Files.writeString(plot, svg, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new BadInputException("Cannot write the plot to " + plot + ": " + e.getMessage());
     }
     spec.commandLine().getErr().println("Wrote " + plot);
+  }
+
+  /**
+   * The plot is SVG: a file named otherwise is refused rather than written as SVG under a name that promises
+   * another format.
+   */
+  private void checkPlotOptions() {
+    String name = plot.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!name.endsWith(".svg")) {
+      throw new BadInputException("--plot writes SVG, so the file name must end in .svg, not '" + plot.getFileName()
+          + "' (PNG and PDF are not written yet: convert the SVG, e.g. with rsvg-convert)");
+    }
+    if (plotBreak != null && !(plotBreak > 0 && Double.isFinite(plotBreak))) {
+      throw new BadInputException("--plot-break must be a time > 0, not " + plotBreak);
+    }
   }
 
   private AnalysisSpec analysisSpec() {

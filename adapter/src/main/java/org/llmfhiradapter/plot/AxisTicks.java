@@ -22,6 +22,14 @@ record AxisTicks(double step, double max) {
     return new AxisTicks(step, Math.ceil(maxTime / step - 1e-9) * step);
   }
 
+  /** Ticks every {@code step}, far enough to cover {@code maxTime} (at most 50 of them, else automatic). */
+  static AxisTicks every(double step, double maxTime) {
+    if (!(maxTime > 0) || !Double.isFinite(maxTime) || maxTime / step > 50) {
+      return covering(maxTime, false);
+    }
+    return new AxisTicks(step, Math.max(step, Math.ceil(maxTime / step - 1e-9) * step));
+  }
+
   int count() {
     return (int) Math.round(max / step) + 1;
   }

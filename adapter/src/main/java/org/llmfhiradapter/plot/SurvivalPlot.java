@@ -20,7 +20,7 @@ import org.llmfhiradapter.survival.KmStep;
  */
 public record SurvivalPlot(
     String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves,
-    int minCellSize) {
+    int minCellSize, double breakEvery) {
 
   /** Okabe-Ito colours: told apart by readers with any common colour-vision deficiency. */
   private static final String[] COLORS = {
@@ -36,12 +36,27 @@ public record SurvivalPlot(
   /** A plot with every count shown. */
   public SurvivalPlot(
       String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves) {
-    this(title, timeLabel, timeDivisor, months, caption, curves, 0);
+    this(title, timeLabel, timeDivisor, months, caption, curves, 0, 0);
+  }
+
+  /** A plot whose at-risk counts below {@code minCellSize} read "<k". */
+  public SurvivalPlot(
+      String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves,
+      int minCellSize) {
+    this(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, 0);
+  }
+
+  /** The same plot with ticks (and at-risk counts) every {@code every} time units; 0 chooses them. */
+  public SurvivalPlot withBreaks(double every) {
+    return new SurvivalPlot(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, every);
   }
 
   public SurvivalPlot {
     if (!(timeDivisor > 0)) {
       throw new IllegalArgumentException("timeDivisor must be > 0");
+    }
+    if (!(breakEvery >= 0) || Double.isInfinite(breakEvery)) {
+      throw new IllegalArgumentException("breakEvery must be 0 (automatic) or a positive time");
     }
     caption = caption == null ? "" : caption;
     curves = List.copyOf(curves);
@@ -84,7 +99,8 @@ public record SurvivalPlot(
     }
     int longestLabel = curves.stream().mapToInt(c -> c.label().length()).max().orElse(0);
     double left = Math.max(72, 16 + 7 * longestLabel);
-    return new Frame(left, WIDTH - RIGHT_MARGIN, TOP, TOP + PLOT_HEIGHT, AxisTicks.covering(maxTime, months));
+    return new Frame(left, WIDTH - RIGHT_MARGIN, TOP, TOP + PLOT_HEIGHT, breakEvery > 0
+        ? AxisTicks.every(breakEvery, maxTime) : AxisTicks.covering(maxTime, months));
   }
 
   /** The plot area and its scales. */

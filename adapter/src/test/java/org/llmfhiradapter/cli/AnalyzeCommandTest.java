@@ -342,6 +342,30 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void plotOptionsSetTitleAxisAndBreaksAndANameThatIsNotSvgIsRefused() throws Exception {
+    JsonNode reference = reference("km-lung-sex-loglog.json");
+    Path csv = csvOf(reference);
+    Path svg = dir.resolve("lung-options.svg");
+
+    CliRun run = CliRun.of("analyze", "--csv", csv.toString(), "--time", "time", "--event", "status", "--group", "sex",
+        "--plot", svg.toString(), "--plot-title", "Lung cancer by sex", "--time-unit", "days", "--plot-break", "250");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    String text = Files.readString(svg);
+    assertThat(text).contains(">Lung cancer by sex<", ">Time (days)<");
+    for (String tick : List.of("0", "250", "500", "750", "1000")) {
+      assertThat(text).contains("class=\"tick\" text-anchor=\"middle\">" + tick + "<");
+    }
+
+    Path png = dir.resolve("lung.png");
+    CliRun refused = CliRun.of("analyze", "--csv", csv.toString(), "--time", "time", "--event", "status",
+        "--plot", png.toString());
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("--plot writes SVG, so the file name must end in .svg, not 'lung.png'");
+    assertThat(png).doesNotExist();
+  }
+
+  @Test
   void helpDescribesTheOptions() {
     CliRun run = CliRun.of("analyze", "--help");
 
