@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.llmfhiradapter.publish.CohortCsv;
 import org.llmfhiradapter.publish.ExclusionsCsv;
+import org.llmfhiradapter.publish.ReportHtml;
 import org.llmfhiradapter.publish.ResultsJson;
 import org.llmfhiradapter.publish.StudyPlots;
 import org.llmfhiradapter.publish.StudyRun;
@@ -35,6 +36,11 @@ final class JobOutput {
       if (!plots.isEmpty()) {
         out.println("Wrote " + plots.size() + " Kaplan-Meier plots (" + outDir.resolve("km-*.svg") + ")");
       }
+      Path summary = outDir.resolve("summary.txt");
+      Files.writeString(summary, SummaryText.render(run));
+      Path html = outDir.resolve("report.html");
+      Files.writeString(html, ReportHtml.render(run));
+      out.println("Wrote " + html + " (the study report: open it in a browser, print it on A4) and " + summary);
       if (run.publication() != null) {
         Path report = outDir.resolve("measurereport.json");
         Files.writeString(report,

@@ -58,6 +58,12 @@ final class Svg {
         color, d));
   }
 
+  /** A filled square of half-side {@code half} centred at (x, y): a forest plot's estimate. */
+  void square(double x, double y, double half, String color) {
+    out.append(String.format(Locale.ROOT, "<rect class=\"estimate\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\""
+        + " fill=\"%s\"/>%n", x - half, y - half, 2 * half, 2 * half, color));
+  }
+
   String close() {
     return out.append("</svg>\n").toString();
   }

@@ -61,6 +61,51 @@ class StudyOutputsTest {
     assertThat(table.get(4).get("df")).isEqualTo(4);
   }
 
+  @Test
+  void theReportIsOneSelfContainedDocumentWithEverySectionFigureAndFactor() throws Exception {
+    String html = ReportHtml.render(paperRun(CellSuppression.NONE));
+
+    org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new org.xml.sax.InputSource(new java.io.StringReader(html)));
+    List<String> sections = new java.util.ArrayList<>();
+    org.w3c.dom.NodeList found = doc.getElementsByTagName("section");
+    for (int i = 0; i < found.getLength(); i++) {
+      sections.add(((org.w3c.dom.Element) found.item(i)).getAttribute("id"));
+    }
+    assertThat(sections).containsExactly("flow", "table1", "survival", "factors", "cox", "data-quality", "methods");
+    int plots = StudyPlots.render(paper).size();
+    assertThat(doc.getElementsByTagName("figure").getLength()).as("every plot and the forest plot").isEqualTo(plots + 1);
+    for (FactorResult factor : paper.factors()) {
+      assertThat(html).contains("class=\"factor-" + factor.factor() + "\"");
+    }
+    assertThat(html).contains("Candidates pulled from the EHR", "Included in the cohort", "Proportional-hazards check",
+        "Brookmeyer-Crowley", "https://ehr.example");
+    // Nothing to fetch when opened: no script, link, image source, style import or remote URL.
+    assertThat(html).doesNotContain("<script", "<link", "src=", "href=", "@import", "url(", "/fhir/Patient");
+  }
+
+  @Test
+  void theReportWithholdsSmallCellsAsTheOtherOutputsDo() throws Exception {
+    String html = ReportHtml.render(paperRun(new CellSuppression(11)));
+
+    javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new org.xml.sax.InputSource(new java.io.StringReader(html)));
+    assertThat(html).contains("class=\"count\">&lt;11<", "are withheld");
+    java.util.regex.Matcher count = java.util.regex.Pattern.compile("class=\"count\">(\\d+)<").matcher(html);
+    int shown = 0;
+    while (count.find()) {
+      int n = Integer.parseInt(count.group(1));
+      assertThat(n == 0 || n >= 11).as("a count of " + n).isTrue();
+      shown++;
+    }
+    assertThat(shown).as("the cohort's own counts are shown").isPositive();
+  }
+
+  private StudyRun paperRun(CellSuppression hide) {
+    return new StudyRun(RunLineage.of(List.of(new SourceServer("ehr", "https://ehr.example/fhir", "generic"))),
+        paper, null, hide);
+  }
+
   private FactorResult factor(String code) {
     return paper.factors().stream().filter(f -> f.factor().equals(code)).findFirst().orElseThrow();
   }
