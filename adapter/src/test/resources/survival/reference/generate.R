@@ -625,6 +625,21 @@ zph_case("zph-veteran-trt-karno-strata-celltype-efron", vet_dum, c("trt", "karno
 zph_case("zph-ovarian-age-rx-efron", with(ovarian_d, data.frame(time = futime, status = fustat, age = age, rx = rx)),
          c("age", "rx"), ties = "efron", note = ZPH_NOTE, dataset = "survival::ovarian")
 
+# ---------------------------------------------------------------------------
+# Sample quantiles (Table 1's medians and IQRs): quantile(), type 7 (R's default)
+# ---------------------------------------------------------------------------
+
+quantile_case <- function(name, x, dataset) {
+  q <- quantile(x, c(0.25, 0.5, 0.75), na.rm = TRUE, type = 7)
+  expected <- list(q25 = unname(q[1]), q50 = unname(q[2]), q75 = unname(q[3]), median = median(x, na.rm = TRUE))
+  write_case(name, "quantile", I("quantile(x, c(0.25, 0.5, 0.75), na.rm = TRUE, type = 7); median(x, na.rm = TRUE)"),
+             "NA (null) left out, as na.rm = TRUE; the adapter's Table 1 summarises the known values only.",
+             list(dataset = dataset), list(x = x), expected)
+}
+quantile_case("quantile-lung-age", survival::lung$age, "survival::lung$age")
+quantile_case("quantile-lung-meal_cal", survival::lung$meal.cal, "survival::lung$meal.cal (47 NA)")
+quantile_case("quantile-ovarian-futime", survival::ovarian$futime, "survival::ovarian$futime (n = 26, even)")
+
 cat(sprintf("R: %s; survival %s; jsonlite %s\n", R_VERSION, SURVIVAL_VERSION, JSONLITE_VERSION))
 cat(sprintf("wrote %d files to %s (read back: all values equal; %d within 1e-15 but not bit-identical)\n",
             length(written), OUT_DIR, n_inexact))

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.llmfhiradapter.cohort.CaseRecord;
+import org.llmfhiradapter.survival.SampleQuantile;
 
 /** The distribution of each case-record variable over the included patients (the abstract's first paragraph). */
 final class Variables {
@@ -40,12 +41,14 @@ final class Variables {
   private static VariableSummary yesNo(String name, List<CaseRecord> cases, Function<CaseRecord, Boolean> value) {
     List<Boolean> known = cases.stream().map(value).filter(Objects::nonNull).toList();
     int yes = (int) known.stream().filter(Boolean::booleanValue).count();
-    return new VariableSummary(name, known.size(), cases.size() - known.size(), yes, null, null);
+    return new VariableSummary(name, known.size(), cases.size() - known.size(), yes, null, null, null, null);
   }
 
   private static VariableSummary numeric(String name, List<CaseRecord> cases, Function<CaseRecord, Double> value) {
     double[] known = cases.stream().map(value).filter(Objects::nonNull).mapToDouble(Double::doubleValue).sorted().toArray();
-    return new VariableSummary(name, known.length, cases.size() - known.length, null, median(known), null);
+    Double q1 = known.length == 0 ? null : SampleQuantile.type7(known, 0.25);
+    Double q3 = known.length == 0 ? null : SampleQuantile.type7(known, 0.75);
+    return new VariableSummary(name, known.length, cases.size() - known.length, null, median(known), q1, q3, null);
   }
 
   private static VariableSummary levels(
@@ -60,7 +63,7 @@ final class Variables {
         known++;
       }
     }
-    return new VariableSummary(name, known, cases.size() - known, null, null, counts);
+    return new VariableSummary(name, known, cases.size() - known, null, null, null, null, counts);
   }
 
   /** The median as R's {@code median()}: the middle value, or the mean of the two middle ones. */

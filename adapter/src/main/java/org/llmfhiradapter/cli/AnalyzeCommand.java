@@ -171,7 +171,7 @@ final class AnalyzeCommand implements Callable<Integer> {
           ? "median " + new java.math.BigDecimal(median.estimate()).round(new java.math.MathContext(4))
               .stripTrailingZeros().toPlainString()
           : "median not reached";
-      curves.add(new PlotCurve(level, note, fit.n(), fit.steps()));
+      curves.add(new PlotCurve(level, note, fit.n(), fit.steps(), median.reached() ? median.estimate() : Double.NaN));
     });
     String caption = analysis.logRank() == null ? ""
         : String.format(Locale.ROOT, "%s p = %.4g (chisq %.2f on %d df)", rho == 0 ? "Log-rank" : "G-rho (rho = "

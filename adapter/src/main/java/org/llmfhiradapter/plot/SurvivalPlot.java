@@ -121,6 +121,13 @@ public record SurvivalPlot(
       svg.text(f.left() - 8, f.y(s) + 4, "tick", "end", (i * 25) + "%");
     }
     svg.line("median", f.left(), f.y(0.5), f.right(), f.y(0.5));
+    // Median drop lines: from the 50% line down to each reached median, so that it reads off the time axis.
+    for (PlotCurve curve : curves) {
+      double median = curve.median() / timeDivisor;
+      if (Double.isFinite(median) && median >= 0 && median <= f.ticks().max()) {
+        svg.line("median", f.x(median), f.y(0.5), f.x(median), f.bottom());
+      }
+    }
     for (int i = 0; i < f.ticks().count(); i++) {
       double x = f.x(f.ticks().at(i));
       svg.line("axis", x, f.bottom(), x, f.bottom() + 5);

@@ -85,7 +85,8 @@ public final class ReportHtml {
             + (v.known() == 0 || hide.hides(v.yes()) || hide.hides(v.known()) ? ""
                 : " (" + Math.round(100.0 * v.yes() / v.known()) + "%)");
       } else if (v.median() != null) {
-        value = hide.hides(v.known()) ? "suppressed" : "median " + SummaryText.fixed(v.median(), 1);
+        value = hide.hides(v.known()) ? "suppressed" : "median " + SummaryText.fixed(v.median(), 1)
+            + (v.q1() == null ? "" : " (IQR " + SummaryText.fixed(v.q1(), 1) + "&#8211;" + SummaryText.fixed(v.q3(), 1) + ")");
       } else if (v.levels() != null) {
         List<String> parts = new ArrayList<>();
         v.levels().forEach((level, n) -> parts.add(esc(level) + " " + count(hide, n)));

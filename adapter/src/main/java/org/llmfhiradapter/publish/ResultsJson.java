@@ -114,6 +114,8 @@ public final class ResultsJson {
       }
       if (variable.median() != null) {
         entry.put("median", hide.json(number(variable.median()), variable.known()));
+        entry.put("q1", hide.json(number(variable.q1()), variable.known()));
+        entry.put("q3", hide.json(number(variable.q3()), variable.known()));
       }
       if (variable.levels() != null) {
         Map<String, Object> levels = new LinkedHashMap<>();

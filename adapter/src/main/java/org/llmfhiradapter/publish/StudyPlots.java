@@ -95,7 +95,8 @@ public final class StudyPlots {
     String median = s.medianDays().reached()
         ? "median " + months(s.medianMonths()) + " mo, 95% CI " + months(s.lowerMonths()) + "-" + months(s.upperMonths())
         : "median not reached";
-    return new PlotCurve(label, median, s.n(), s.curve());
+    return new PlotCurve(label, median, s.n(), s.curve(),
+        s.medianDays().reached() ? s.medianDays().estimate() : Double.NaN);
   }
 
   private static String caption(FactorResult factor, String notTested, int small, CellSuppression hide) {

@@ -157,7 +157,8 @@ public final class SummaryText {
   }
 
   private static void numberRow(CellSuppression hide, StringBuilder out, String name, VariableSummary v) {
-    row(out, name, hide.hides(v.known()) ? "(suppressed)" : v.median() == null ? "NA" : fixed(v.median(), 1), "");
+    row(out, name, hide.hides(v.known()) ? "(suppressed)" : v.median() == null ? "NA" : fixed(v.median(), 1),
+        hide.hides(v.known()) || v.q1() == null ? "" : "IQR " + fixed(v.q1(), 1) + "-" + fixed(v.q3(), 1));
   }
 
   static String fixed(double value, int decimals) {

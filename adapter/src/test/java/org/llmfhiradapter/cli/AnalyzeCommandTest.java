@@ -339,6 +339,7 @@ class AnalyzeCommandTest {
     double p = JSON.readTree(run.out()).get("logrank").get("p").asDouble();
     assertThat(text).contains(String.format(java.util.Locale.ROOT, "Log-rank p = %.4g", p))
         .contains(">1  (n = 138; median 270)").contains(">2  (n = 90; median 426)");
+    assertThat(text.split("<line class=\"median\"")).as("the 50% line and a drop line to each median").hasSize(4);
   }
 
   @Test

@@ -78,6 +78,7 @@ class StudyOutputsTest {
     for (FactorResult factor : paper.factors()) {
       assertThat(html).contains("class=\"factor-" + factor.factor() + "\"");
     }
+    assertThat(html).containsPattern("Age at resection \\(years\\)</td><td>median [0-9.]+ \\(IQR [0-9.]+&#8211;[0-9.]+\\)");
     assertThat(html).contains("Candidates pulled from the EHR", "Included in the cohort", "Proportional-hazards check",
         "Brookmeyer-Crowley", "https://ehr.example");
     // Nothing to fetch when opened: no script, link, image source, style import or remote URL.

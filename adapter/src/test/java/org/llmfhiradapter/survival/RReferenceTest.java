@@ -52,6 +52,7 @@ class RReferenceTest {
       case "cox" -> cox(root, check, file.startsWith("cox-edge-separation") ? SEPARATION_TOLERANCE : TOLERANCE);
       case "identity" -> identity(root, check);
       case "zph" -> zph(root, check);
+      case "quantile" -> quantile(root, check);
       default -> throw new AssertionError("unknown kind in " + file);
     }
     assertThat(check.compared).as("values compared").isGreaterThanOrEqualTo(3);
@@ -214,6 +215,16 @@ class RReferenceTest {
     check.close("cox_score_breslow",
         CoxModel.fit(withCovariate, CoxOptions.DEFAULTS.withTies(Ties.BRESLOW)).scoreTest().chisq(),
         e.get("cox_score_breslow"), TOLERANCE);
+  }
+
+  private static void quantile(JsonNode root, Check check) {
+    double[] x = java.util.Arrays.stream(numbers(root.get("data").get("x"))).filter(v -> !Double.isNaN(v)).sorted()
+        .toArray();
+    JsonNode e = root.get("expected");
+    check.close("q25", SampleQuantile.type7(x, 0.25), e.get("q25"), TOLERANCE);
+    check.close("q50", SampleQuantile.type7(x, 0.5), e.get("q50"), TOLERANCE);
+    check.close("q75", SampleQuantile.type7(x, 0.75), e.get("q75"), TOLERANCE);
+    check.close("median", SampleQuantile.type7(x, 0.5), e.get("median"), TOLERANCE);
   }
 
   private static void zph(JsonNode root, Check check) {
