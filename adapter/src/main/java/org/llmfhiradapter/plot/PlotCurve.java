@@ -35,6 +35,28 @@ public record PlotCurve(String label, String note, int n, List<KmStep> steps, do
     return 0;
   }
 
+  /** Patients censored before time {@code t}. */
+  public int censoredBefore(double t) {
+    int censored = 0;
+    for (KmStep step : steps) {
+      if (step.time() < t) {
+        censored += step.nCensor();
+      }
+    }
+    return censored;
+  }
+
+  /** Events before time {@code t}. */
+  public int eventsBefore(double t) {
+    int events = 0;
+    for (KmStep step : steps) {
+      if (step.time() < t) {
+        events += step.nEvent();
+      }
+    }
+    return events;
+  }
+
   /** Survival just after time {@code t} (1 before the first step). */
   public double survivalAt(double t) {
     double s = 1;

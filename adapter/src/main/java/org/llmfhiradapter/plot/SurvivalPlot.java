@@ -32,6 +32,8 @@ public record SurvivalPlot(
   static final double PLOT_HEIGHT = 300;
   static final double RIGHT_MARGIN = 24;
   private static final double ROW = 18;
+  /** The longest name of a risk-table row that is not a curve's. */
+  private static final String RISK_ROW_NAME = "censored";
 
   /** A plot with every count shown. */
   public SurvivalPlot(
@@ -65,7 +67,8 @@ public record SurvivalPlot(
   /** The SVG document (UTF-8 text). */
   public String toSvg() {
     Frame frame = frame();
-    double height = legendTop(frame) + ROW * (2 * curves.size() + 1) + 20;
+    // Legend (a row a curve), the table's heading, and per curve three rows: at risk, censored, events.
+    double height = legendTop(frame) + ROW * (4 * curves.size() + 1) + 20;
     Svg svg = new Svg(WIDTH, height);
     svg.text(WIDTH / 2, 26, "title", "middle", title);
     if (!caption.isEmpty()) {
@@ -97,8 +100,10 @@ public record SurvivalPlot(
         maxTime = Math.max(maxTime, step.time() / timeDivisor);
       }
     }
-    int longestLabel = curves.stream().mapToInt(c -> c.label().length()).max().orElse(0);
-    double left = Math.max(72, 16 + 7 * longestLabel);
+    // The risk table's row names (a curve's label, "censored", "events") end before its first column.
+    int longestLabel = Math.max(RISK_ROW_NAME.length(),
+        curves.stream().mapToInt(c -> c.label().length()).max().orElse(0));
+    double left = Math.max(72, 24 + 7 * longestLabel);
     return new Frame(left, WIDTH - RIGHT_MARGIN, TOP, TOP + PLOT_HEIGHT, breakEvery > 0
         ? AxisTicks.every(breakEvery, maxTime) : AxisTicks.covering(maxTime, months));
   }
@@ -225,20 +230,29 @@ public record SurvivalPlot(
     return f.bottom() + 66;
   }
 
+  /**
+   * Under the axis, per curve and tick, as lifelines' {@code add_at_risk_counts}: those at risk at the tick, and
+   * those censored and those who had the event before it (the three add up to n).
+   */
   private void riskTable(Svg svg, Frame f) {
     double y = legendTop(f) + ROW * (curves.size() + 1) + 8;
-    svg.text(8, y - ROW, "label", "start", "Number at risk");
+    svg.text(8, y - ROW, "label", "start", "Number at risk (censored, events before each time)");
     for (int i = 0; i < curves.size(); i++) {
       PlotCurve curve = curves.get(i);
       svg.coloredText(8, y, COLORS[i % COLORS.length], curve.label());
+      svg.text(8, y + ROW, "label", "start", RISK_ROW_NAME);
+      svg.text(8, y + 2 * ROW, "label", "start", "events");
       for (int k = 0; k < f.ticks().count(); k++) {
-        double t = f.ticks().at(k);
-        int atRisk = k == 0 ? curve.n() : curve.atRisk(t * timeDivisor);
-        svg.text(f.x(t), y, "risk", "middle", count(atRisk));
+        double t = f.ticks().at(k) * timeDivisor;
+        int atRisk = k == 0 ? curve.n() : curve.atRisk(t);
+        svg.text(f.x(f.ticks().at(k)), y, "risk", "middle", count(atRisk));
+        svg.text(f.x(f.ticks().at(k)), y + ROW, "risk", "middle", count(curve.censoredBefore(t)));
+        svg.text(f.x(f.ticks().at(k)), y + 2 * ROW, "risk", "middle", count(curve.eventsBefore(t)));
       }
-      y += ROW;
+      y += 3 * ROW;
     }
   }
+
 
   private static String number(double value) {
     return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.3g", value);

@@ -61,11 +61,25 @@ class SurvivalPlotTest {
   }
 
   @Test
-  void theAtRiskRowCountsThoseStillFollowedAtEachTick() throws Exception {
+  void theRiskTableCountsThoseAtRiskCensoredAndWithTheEventAtEachTickAddingUpToN() throws Exception {
     Document svg = parse(plot.toSvg());
 
-    // Ticks 0, 1, ..., 6: at risk = times >= t.
-    assertThat(texts(svg, "risk")).containsExactly("All", "6", "6", "5", "4", "3", "2", "1");
+    // Ticks 0, 1, ..., 6 (deaths at 1, 2, 4, 6; censored at 3, 5): at risk = times >= t; censored and events
+    // before t. Written tick by tick: at risk, censored, events.
+    List<String> cells = texts(svg, "risk");
+    assertThat(cells.get(0)).isEqualTo("All");
+    List<String> atRisk = new ArrayList<>();
+    List<String> censored = new ArrayList<>();
+    List<String> events = new ArrayList<>();
+    for (int k = 1; k < cells.size(); k += 3) {
+      atRisk.add(cells.get(k));
+      censored.add(cells.get(k + 1));
+      events.add(cells.get(k + 2));
+    }
+    assertThat(atRisk).containsExactly("6", "6", "5", "4", "3", "2", "1");
+    assertThat(censored).containsExactly("0", "0", "0", "0", "1", "1", "2");
+    assertThat(events).containsExactly("0", "0", "1", "2", "2", "3", "3");
+    assertThat(texts(svg, "label")).contains("censored", "events");
   }
 
   @Test
