@@ -15,9 +15,6 @@ import org.llmfhiradapter.survival.ProportionalHazardsTest;
  */
 public record CoxResult(List<Term> terms, CoxFit fit, int n, ProportionalHazardsTest.Result proportionalHazards) {
 
-  /** Where a proportional-hazards test is flagged as failed. */
-  public static final double PH_ALPHA = 0.05;
-
   /**
    * @param factor the factor's code
    * @param level the level whose hazard is compared (the favourable one, as in the abstract)

@@ -10,14 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.llmfhiradapter.publish.ResultsJson;
 import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
-import org.llmfhiradapter.survival.FactorCoding;
-import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.CoxTerm;
+import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.KaplanMeierFit;
 import org.llmfhiradapter.survival.KmStep;
 import org.llmfhiradapter.survival.LogRankResult;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.Quantile;
 import org.llmfhiradapter.survival.RestrictedMean;
 import org.llmfhiradapter.survival.SurvivalAt;
@@ -63,19 +64,7 @@ final class AnalysisJson {
       cox.put("factors", factors);
       ProportionalHazardsTest.Result zph = analysis.proportionalHazards();
       if (zph != null) {
-        List<Map<String, Object>> table = new ArrayList<>();
-        List<ProportionalHazardsTest.Row> rows = new ArrayList<>(zph.terms());
-        rows.add(zph.global());
-        for (ProportionalHazardsTest.Row row : rows) {
-          Map<String, Object> r = new LinkedHashMap<>();
-          r.put("term", row.term());
-          r.put("chisq", number(row.chisq()));
-          r.put("df", row.df());
-          r.put("p", number(row.p()));
-          r.put("fails", row.p() < AnalysisText.ZPH_ALPHA);
-          table.add(r);
-        }
-        cox.put("zph", Map.of("transform", "km", "table", table));
+        cox.put("zph", Map.of("transform", "km", "table", ResultsJson.proportionalHazards(zph)));
       }
       root.put("cox", cox);
     }

@@ -110,9 +110,6 @@ final class AnalysisText {
         .append(" degrees of freedom, ").append(pEquals(result.p())).append("\n\n");
   }
 
-  /** Where a proportional-hazards test is flagged as failed (the level survminer and R's docs use). */
-  static final double ZPH_ALPHA = 0.05;
-
   private static void cox(StringBuilder out, CoxFit fit, AnalysisSpec spec, List<FactorCoding> factors,
       ProportionalHazardsTest.Result zph) {
     out.append("Cox proportional hazards (ties ").append(fit.ties().rName()).append(')')
@@ -148,13 +145,10 @@ final class AnalysisText {
       out.append("Proportional hazards check (cox.zph, transform km): a small p says the hazard ratio changes over"
           + " time\n");
       Table table = new Table("", "chisq", "df", "p", "");
-      for (ProportionalHazardsTest.Row row : zph.terms()) {
+      for (ProportionalHazardsTest.Row row : zph.rows()) {
         table.row(row.term(), sig(row.chisq()), String.valueOf(row.df()), pValue(row.p()),
-            row.p() < ZPH_ALPHA ? "fails (p < 0.05)" : "");
+            row.fails() ? "fails (p < 0.05)" : "");
       }
-      ProportionalHazardsTest.Row global = zph.global();
-      table.row(global.term(), sig(global.chisq()), String.valueOf(global.df()), pValue(global.p()),
-          global.p() < ZPH_ALPHA ? "fails (p < 0.05)" : "");
       table.appendTo(out);
       out.append('\n');
     }

@@ -37,24 +37,12 @@ public record PlotCurve(String label, String note, int n, List<KmStep> steps, do
 
   /** Patients censored before time {@code t}. */
   public int censoredBefore(double t) {
-    int censored = 0;
-    for (KmStep step : steps) {
-      if (step.time() < t) {
-        censored += step.nCensor();
-      }
-    }
-    return censored;
+    return steps.stream().filter(step -> step.time() < t).mapToInt(KmStep::nCensor).sum();
   }
 
   /** Events before time {@code t}. */
   public int eventsBefore(double t) {
-    int events = 0;
-    for (KmStep step : steps) {
-      if (step.time() < t) {
-        events += step.nEvent();
-      }
-    }
-    return events;
+    return steps.stream().filter(step -> step.time() < t).mapToInt(KmStep::nEvent).sum();
   }
 
   /** Survival just after time {@code t} (1 before the first step). */

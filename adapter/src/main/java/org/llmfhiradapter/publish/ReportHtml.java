@@ -12,7 +12,6 @@ import org.llmfhiradapter.analysis.StudyResult;
 import org.llmfhiradapter.analysis.SurvivalSummary;
 import org.llmfhiradapter.analysis.VariableSummary;
 import org.llmfhiradapter.cohort.Cohort;
-import org.llmfhiradapter.cohort.ExclusionReason;
 import org.llmfhiradapter.plot.ForestPlot;
 import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.SurvivalAt;
@@ -67,7 +66,7 @@ public final class ReportHtml {
         .append("<div class=\"box\">Candidates pulled from the EHR<br/><b>").append(count(hide, cohort.pulled()))
         .append("</b></div>\n<div class=\"arrow\">&#8595;</div>\n<div class=\"side box\">Excluded <b>")
         .append(count(hide, cohort.excluded().size())).append("</b><ul>");
-    cohort.exclusionCounts().forEach((code, n) -> html.append("<li>").append(esc(reason(code))).append(": ")
+    cohort.exclusionCounts().forEach((code, n) -> html.append("<li>").append(esc(SummaryText.label(code))).append(": ")
         .append(count(hide, n)).append("</li>"));
     html.append("</ul></div>\n<div class=\"arrow\">&#8595;</div>\n<div class=\"box\">Included in the cohort<br/><b>")
         .append(count(hide, cohort.included().size())).append("</b></div>\n</div></section>\n");
@@ -201,10 +200,8 @@ public final class ReportHtml {
       html.append("<h3>Proportional-hazards check</h3>\n<p>R's cox.zph (transform km): a small p says a hazard ratio")
           .append(" changes over follow-up.</p>\n<table>\n<thead><tr><th>Term</th><th>Chi-square</th><th>df</th>")
           .append("<th>p</th><th></th></tr></thead><tbody>\n");
-      List<ProportionalHazardsTest.Row> zph = new ArrayList<>(cox.proportionalHazards().terms());
-      zph.add(cox.proportionalHazards().global());
-      for (ProportionalHazardsTest.Row row : zph) {
-        boolean fails = row.p() < CoxResult.PH_ALPHA;
+      for (ProportionalHazardsTest.Row row : cox.proportionalHazards().rows()) {
+        boolean fails = row.fails();
         String term = StudyFactor.byCode(row.term()).map(StudyFactor::label).orElse(row.term());
         html.append("<tr").append(fails ? " class=\"fails\"" : "").append("><td>").append(esc(term))
             .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", row.chisq())).append("</td><td>")
@@ -270,15 +267,6 @@ public final class ReportHtml {
   /** A count of patients, marked up as one (withheld: "<k"). */
   private static String count(CellSuppression hide, int n) {
     return "<span class=\"count\">" + esc(hide.text(n)) + "</span>";
-  }
-
-  private static String reason(String code) {
-    for (ExclusionReason reason : ExclusionReason.values()) {
-      if (reason.code().equals(code)) {
-        return reason.label();
-      }
-    }
-    return code;
   }
 
   private static String percent(double value) {

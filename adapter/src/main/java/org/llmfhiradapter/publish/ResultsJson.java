@@ -211,21 +211,25 @@ public final class ResultsJson {
     map.put("converged", cox.fit().converged());
     map.put("warnings", cox.fit().warnings());
     if (cox.proportionalHazards() != null) {
-      List<Map<String, Object>> zph = new ArrayList<>();
-      List<ProportionalHazardsTest.Row> rows = new ArrayList<>(cox.proportionalHazards().terms());
-      rows.add(cox.proportionalHazards().global());
-      for (ProportionalHazardsTest.Row row : rows) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("term", row.term());
-        r.put("chisq", number(row.chisq()));
-        r.put("df", row.df());
-        r.put("p", number(row.p()));
-        r.put("fails", row.p() < CoxResult.PH_ALPHA);
-        zph.add(r);
-      }
-      map.put("proportional_hazards", Map.of("method", "cox.zph, transform km", "table", zph));
+      map.put("proportional_hazards",
+          Map.of("method", "cox.zph, transform km", "table", proportionalHazards(cox.proportionalHazards())));
     }
     return map;
+  }
+
+  /** cox.zph's table as JSON rows (term, chisq, df, p, fails); {@code analyze} writes the same. */
+  public static List<Map<String, Object>> proportionalHazards(ProportionalHazardsTest.Result zph) {
+    List<Map<String, Object>> table = new ArrayList<>();
+    for (ProportionalHazardsTest.Row row : zph.rows()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("term", row.term());
+      r.put("chisq", number(row.chisq()));
+      r.put("df", row.df());
+      r.put("p", number(row.p()));
+      r.put("fails", row.fails());
+      table.add(r);
+    }
+    return table;
   }
 
   /** Validator warnings on the pulled resources, grouped by kind and counted; no patient named. */

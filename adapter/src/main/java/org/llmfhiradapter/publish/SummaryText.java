@@ -1,7 +1,5 @@
 package org.llmfhiradapter.publish;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.llmfhiradapter.analysis.CoxResult;
@@ -126,11 +124,9 @@ public final class SummaryText {
     cox.fit().warnings().forEach(w -> out.append("  warning: ").append(w.strip()).append('\n'));
     if (cox.proportionalHazards() != null) {
       out.append("  Proportional hazards (cox.zph, transform km; a small p: the hazard ratio changes over time)\n");
-      List<ProportionalHazardsTest.Row> rows = new ArrayList<>(cox.proportionalHazards().terms());
-      rows.add(cox.proportionalHazards().global());
-      for (ProportionalHazardsTest.Row row : rows) {
+      for (ProportionalHazardsTest.Row row : cox.proportionalHazards().rows()) {
         out.append(String.format(Locale.ROOT, "  %-52s chisq %6.2f on %d df, p %s%s%n", row.term(), row.chisq(),
-            row.df(), p(row.p()), row.p() < CoxResult.PH_ALPHA ? "  fails" : ""));
+            row.df(), p(row.p()), row.fails() ? "  fails" : ""));
       }
     }
   }
@@ -186,7 +182,8 @@ public final class SummaryText {
     return StudyFactor.byCode(factor.factor()).map(StudyFactor::label).orElse(factor.factor());
   }
 
-  private static String label(String code) {
+  /** How an exclusion reason's code reads (its label; an unknown code as is). */
+  static String label(String code) {
     for (ExclusionReason reason : ExclusionReason.values()) {
       if (reason.code().equals(code)) {
         return reason.label();

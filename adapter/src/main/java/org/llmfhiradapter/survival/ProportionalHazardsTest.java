@@ -25,14 +25,31 @@ import org.apache.commons.math3.linear.RealVector;
  */
 public final class ProportionalHazardsTest {
 
+  /** Where a test is flagged as failed (the level R's documentation and survminer use). */
+  public static final double ALPHA = 0.05;
+
   /** One row of R's {@code z$table}. */
-  public record Row(String term, double chisq, int df, double p) {}
+  public record Row(String term, double chisq, int df, double p) {
+
+    /** Whether the hazard ratio is seen to change over time (p below {@link #ALPHA}). */
+    public boolean fails() {
+      return p < ALPHA;
+    }
+  }
 
   /**
    * @param terms per term, in the model's order
    * @param global all terms at once (R's GLOBAL row)
    */
-  public record Result(List<Row> terms, Row global) {}
+  public record Result(List<Row> terms, Row global) {
+
+    /** R's table: the terms, then GLOBAL. */
+    public List<Row> rows() {
+      List<Row> rows = new ArrayList<>(terms);
+      rows.add(global);
+      return rows;
+    }
+  }
 
   private ProportionalHazardsTest() {}
 

@@ -90,17 +90,7 @@ class AnalyzeCommandTest {
 
     JsonNode expected = reference.get("expected");
     SoftAssertions softly = new SoftAssertions();
-    for (int j = 0; j < 3; j++) {
-      for (String key : List.of("coef", "hr", "se", "z", "p", "hr_lower", "hr_upper")) {
-        close(softly, "terms[" + j + "]." + key, cox.get("terms").get(j).get(key), expected.get("terms").get(j).get(key));
-      }
-    }
-    for (String test : List.of("lr_test", "wald_test", "score_test")) {
-      for (String key : List.of("chisq", "df", "p")) {
-        close(softly, test + "." + key, cox.get(test).get(key), expected.get(test).get(key));
-      }
-    }
-    close(softly, "loglik", cox.get("loglik"), expected.get("loglik"));
+    coxLikeR(softly, cox, expected);
     close(softly, "loglik_null", cox.get("loglik_null"), expected.get("loglik_null"));
     close(softly, "concordance", cox.get("concordance").get("estimate"), expected.get("concordance").get("estimate"));
     softly.assertThat(cox.get("iterations").asInt()).isEqualTo(expected.get("iterations").asInt());
@@ -141,19 +131,7 @@ class AnalyzeCommandTest {
 
     JsonNode expected = reference.get("expected");
     SoftAssertions softly = new SoftAssertions();
-    softly.assertThat(cox.get("terms").size()).isEqualTo(expected.get("terms").size());
-    for (int j = 0; j < expected.get("terms").size(); j++) {
-      softly.assertThat(cox.get("terms").get(j).get("name").asText()).isEqualTo(expected.get("terms").get(j).get("name").asText());
-      for (String key : List.of("coef", "hr", "se", "z", "p", "hr_lower", "hr_upper")) {
-        close(softly, "terms[" + j + "]." + key, cox.get("terms").get(j).get(key), expected.get("terms").get(j).get(key));
-      }
-    }
-    for (String test : List.of("lr_test", "wald_test", "score_test")) {
-      for (String key : List.of("chisq", "df", "p")) {
-        close(softly, test + "." + key, cox.get(test).get(key), expected.get(test).get(key));
-      }
-    }
-    close(softly, "loglik", cox.get("loglik"), expected.get("loglik"));
+    coxLikeR(softly, cox, expected);
     softly.assertThat(cox.get("n").asInt()).isEqualTo(expected.get("n").asInt());
     softly.assertAll();
   }
@@ -404,6 +382,23 @@ class AnalyzeCommandTest {
 
   private Path write(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
+  }
+
+  /** Every term (name, coefficient, HR, CI, p), the three tests and the log-likelihood, as R wrote them. */
+  private static void coxLikeR(SoftAssertions softly, JsonNode cox, JsonNode expected) {
+    softly.assertThat(cox.get("terms").size()).isEqualTo(expected.get("terms").size());
+    for (int j = 0; j < expected.get("terms").size(); j++) {
+      softly.assertThat(cox.get("terms").get(j).get("name").asText()).isEqualTo(expected.get("terms").get(j).get("name").asText());
+      for (String key : List.of("coef", "hr", "se", "z", "p", "hr_lower", "hr_upper")) {
+        close(softly, "terms[" + j + "]." + key, cox.get("terms").get(j).get(key), expected.get("terms").get(j).get(key));
+      }
+    }
+    for (String test : List.of("lr_test", "wald_test", "score_test")) {
+      for (String key : List.of("chisq", "df", "p")) {
+        close(softly, test + "." + key, cox.get(test).get(key), expected.get(test).get(key));
+      }
+    }
+    close(softly, "loglik", cox.get("loglik"), expected.get("loglik"));
   }
 
   private static List<String> textList(JsonNode array) {

@@ -244,8 +244,7 @@ class RReferenceTest {
       terms.put(covariate, columns.stream().mapToInt(Integer::intValue).toArray());
     }
     ProportionalHazardsTest.Result result = ProportionalHazardsTest.test(sd, fit, terms);
-    List<ProportionalHazardsTest.Row> rows = new ArrayList<>(result.terms());
-    rows.add(result.global());
+    List<ProportionalHazardsTest.Row> rows = result.rows();
     JsonNode table = root.get("expected").get("table");
     check.equal("rows", rows.size(), table.size());
     for (int i = 0; i < Math.min(rows.size(), table.size()); i++) {
