@@ -20,7 +20,10 @@ public final class SyncLease implements AutoCloseable {
   private final String owner;
   private final Duration lease;
   private final ScheduledExecutorService renewals;
+  /** Held by a renewal while it runs, and by {@link #close()} and {@link #halt()} to wait for one to end. */
+  private final Object renewing = new Object();
   private volatile boolean held = true;
+  private volatile boolean stopped;
 
   SyncLease(CohortStore store, String owner, Duration lease) {
     this.store = store;
@@ -38,16 +41,33 @@ public final class SyncLease implements AutoCloseable {
   }
 
   private void renew() {
-    try {
-      if (!store.renew(owner, lease)) {
-        held = false;
-        log.warn("The sync lock was lost (its lease lapsed and another sync took it); this sync will not publish");
-        renewals.shutdown();
+    synchronized (renewing) {
+      if (stopped) {
+        return;
       }
-    } catch (StoreException e) {
-      // A passing database hiccup: the next renewal may work, and the lease has two more thirds to go.
-      log.warn("Renewing the sync lock failed: {}", e.getMessage());
+      try {
+        if (!store.renew(owner, lease)) {
+          held = false;
+          log.warn("The sync lock was lost (its lease lapsed and another sync took it); this sync will not publish");
+          renewals.shutdown();
+        }
+      } catch (StoreException e) {
+        // A passing database hiccup: the next renewal may work, and the lease has two more thirds to go.
+        log.warn("Renewing the sync lock failed: {}", e.getMessage());
+      }
     }
+  }
+
+  /**
+   * Stops the renewals, waiting for one in flight to end. Never by interrupting it: H2 closes its file channel
+   * when a thread writing to it is interrupted, and the whole database with it (a sync then failed at releasing
+   * the lock with "The database has been closed").
+   */
+  private void stopRenewing() {
+    synchronized (renewing) {
+      stopped = true;
+    }
+    renewals.shutdown();
   }
 
   /** Records on the lock which run this sync is. */
@@ -62,13 +82,13 @@ public final class SyncLease implements AutoCloseable {
 
   /** Stops renewing without releasing, as a process killed mid-sync does (tests of lapsed leases). */
   void halt() {
-    renewals.shutdownNow();
+    stopRenewing();
     held = false;
   }
 
   @Override
   public void close() {
-    renewals.shutdownNow();
+    stopRenewing();
     if (held) {
       store.release(owner);
     }

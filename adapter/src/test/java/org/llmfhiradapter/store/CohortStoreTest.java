@@ -25,6 +25,7 @@ import org.llmfhiradapter.cohort.ExclusionReason;
 import org.llmfhiradapter.cohort.MappingOutcome;
 import org.llmfhiradapter.conformance.ResourceFinding;
 import org.llmfhiradapter.conformance.ValidationIssue;
+import org.llmfhiradapter.testing.LogCapture;
 import org.llmfhiradapter.testing.TestDatabases;
 import org.llmfhiradapter.testing.TestDatabases.TestDatabase;
 
@@ -92,6 +93,39 @@ class CohortStoreTest {
 
       try (SyncLease again = store.lock("host-b pid 2", Duration.ofMinutes(2))) {
         assertThat(again.stillHeld()).isTrue();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void closingTheLeaseWaitsForARenewalInFlightAndLeavesTheStoreWorking(Function<Path, TestDatabase> database)
+      throws Exception {
+    try (TestDatabase db = database.apply(dir); CohortStore store = open(db)) {
+      SyncLease lease = store.lock("host-a pid 1", Duration.ofMillis(600)); // renewed every 200 ms
+      try (LogCapture logs = LogCapture.start();
+          Connection other = DriverManager.getConnection(db.url(), db.user(), "")) {
+        other.setAutoCommit(false);
+        try (Statement holdsTheRow = other.createStatement()) {
+          holdsTheRow.executeQuery("SELECT owner FROM sync_lock WHERE lock_name = 'sync' FOR UPDATE").close();
+        }
+        Thread.sleep(500); // a renewal now waits for the row
+        Thread closing = new Thread(lease::close);
+        closing.start();
+        Thread.sleep(300);
+        assertThat(closing.isAlive()).as("close waits for the renewal in flight").isTrue();
+        other.commit();
+        closing.join(10_000);
+        assertThat(closing.isAlive()).isFalse();
+        assertThat(logs.lines())
+            .as("the renewal in flight was let finish, not interrupted")
+            .filteredOn(line -> line.contains("SyncLease"))
+            .isEmpty();
+      }
+
+      // Interrupting a renewal while it writes closes H2's file, and the database with it.
+      try (SyncLease next = store.lock("host-b pid 2", Duration.ofMinutes(2))) {
+        assertThat(next.stillHeld()).isTrue();
       }
     }
   }
