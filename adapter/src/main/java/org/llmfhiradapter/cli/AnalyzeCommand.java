@@ -3,14 +3,13 @@ package org.llmfhiradapter.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.plot.PlotCurve;
+import org.llmfhiradapter.plot.PlotFile;
 import org.llmfhiradapter.plot.SurvivalPlot;
 import org.llmfhiradapter.survival.ConfType;
 import org.llmfhiradapter.survival.Quantile;
@@ -103,9 +102,14 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--plot",
-      paramLabel = "FILE.svg",
-      description = "Also draw the Kaplan-Meier curves (one per group, with the log-rank p) into this SVG file.")
+      paramLabel = "FILE",
+      description = "Also draw the Kaplan-Meier curves (one per group, with the log-rank p) into this file: .svg,"
+          + " .png (300 dpi) or .pdf (vector), by its name.")
   Path plot;
+
+  @Option(names = "--plot-ci",
+      description = "A 95% confidence band on every curve (one curve always has it).")
+  boolean plotCi;
 
   @Option(names = "--plot-title", paramLabel = "TEXT", description = "The plot's title (default: file and group).")
   String plotTitle;
@@ -181,24 +185,22 @@ final class AnalyzeCommand implements Callable<Integer> {
     String xlab = plotXlab != null ? plotXlab : "Time (" + (timeUnit != null ? timeUnit : time) + ")";
     boolean months = timeUnit != null && timeUnit.toLowerCase(Locale.ROOT).startsWith("month");
     String svg = new SurvivalPlot(title, xlab, 1, months, caption, curves)
-        .withBreaks(plotBreak == null ? 0 : plotBreak).toSvg();
+        .withBreaks(plotBreak == null ? 0 : plotBreak)
+        .withBands(plotCi)
+        .toSvg();
     try {
-      Files.writeString(plot, svg, StandardCharsets.UTF_8);
+      PlotFile.write(svg, plot);
     } catch (IOException e) {
       throw new BadInputException("Cannot write the plot to " + plot + ": " + e.getMessage());
     }
     spec.commandLine().getErr().println("Wrote " + plot);
   }
 
-  /**
-   * The plot is SVG: a file named otherwise is refused rather than written as SVG under a name that promises
-   * another format.
-   */
+  /** The plot's format comes from its file name: a name that asks for none of them is refused. */
   private void checkPlotOptions() {
-    String name = plot.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!name.endsWith(".svg")) {
-      throw new BadInputException("--plot writes SVG, so the file name must end in .svg, not '" + plot.getFileName()
-          + "' (PNG and PDF are not written yet: convert the SVG, e.g. with rsvg-convert)");
+    if (PlotFile.Format.of(plot).isEmpty()) {
+      throw new BadInputException("--plot writes .svg, .png or .pdf, chosen by the file name; '" + plot.getFileName()
+          + "' ends in none of them");
     }
     if (plotBreak != null && !(plotBreak > 0 && Double.isFinite(plotBreak))) {
       throw new BadInputException("--plot-break must be a time > 0, not " + plotBreak);

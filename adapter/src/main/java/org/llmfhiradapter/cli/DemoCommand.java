@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
       Settings job = settings.with("llm.source.base-url", server.baseUrl());
       if (config.sandbox().personality().equals("none")) {
         StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(job);
-        JobOutput.report(run, jobOptions.outDir, spec.commandLine().getOut());
+        JobOutput.report(run, jobOptions, spec.commandLine().getOut());
         return 0;
       }
       // Pull as from that EHR: its search rules, and the candidates from a list (a Group), not a search. The
@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
           job = job.with("llm.publish.base-url", registry.baseUrl());
         }
         StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(job);
-        JobOutput.report(run, jobOptions.outDir, spec.commandLine().getOut());
+        JobOutput.report(run, jobOptions, spec.commandLine().getOut());
       }
     }
     return 0;

@@ -19,7 +19,8 @@ final class JobOutput {
 
   private JobOutput() {}
 
-  static void report(StudyRun run, Path outDir, PrintWriter out) throws IOException {
+  static void report(StudyRun run, JobOptions options, PrintWriter out) throws IOException {
+    Path outDir = options.outDir;
     out.print(SummaryText.render(run));
     if (outDir != null) {
       Files.createDirectories(outDir);
@@ -32,9 +33,11 @@ final class JobOutput {
       ExclusionsCsv.write(run, exclusions);
       out.println("Wrote " + results);
       out.println("Wrote " + exclusions);
-      List<Path> plots = StudyPlots.write(run.result(), outDir, run.suppression());
+      List<Path> plots = StudyPlots.write(run.result(), outDir, run.suppression(), options.plotFormats);
       if (!plots.isEmpty()) {
-        out.println("Wrote " + plots.size() + " Kaplan-Meier plots (" + outDir.resolve("km-*.svg") + ")");
+        out.println("Wrote " + plots.size() + " Kaplan-Meier plot files (" + options.plotFormats.stream()
+            .distinct().map(format -> outDir.resolve("km-*" + format.extension()).toString())
+            .collect(java.util.stream.Collectors.joining(", ")) + ")");
       }
       Path summary = outDir.resolve("summary.txt");
       Files.writeString(summary, SummaryText.render(run));

@@ -41,6 +41,11 @@ public final class Main {
   public static final int EXIT_LOCKED = 3;
 
   public static void main(String[] args) {
+    // A command-line tool opens no window: PNG and PDF plots draw off-screen even where DISPLAY is set but no
+    // X server answers (an ssh session with forwarding left on).
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
     System.exit(execute(args));
   }
 

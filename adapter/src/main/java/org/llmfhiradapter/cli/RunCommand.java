@@ -34,7 +34,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Settings settings = jobOptions.applyTo(serverOptions.applyTo(settingsOptions.load()));
     StudyRun run = new PipelineRunner(FhirContext.forR4Cached()).run(settings);
-    JobOutput.report(run, jobOptions.outDir, spec.commandLine().getOut());
+    JobOutput.report(run, jobOptions, spec.commandLine().getOut());
     return 0;
   }
 }

@@ -47,7 +47,7 @@ final class SyncCommand implements Callable<Integer> {
         "Sync run %d (%s): %d candidates; fetched %d (%d new, %d changed, %d unchanged); %d removed%n",
         result.runId(), result.mode(), c.candidates(), c.fetched(), c.added(), c.changed(), c.unchanged(),
         c.removed());
-    JobOutput.report(result.run(), jobOptions.outDir, out);
+    JobOutput.report(result.run(), jobOptions, out);
     return 0;
   }
 }

@@ -7,9 +7,9 @@ import org.llmfhiradapter.survival.KmStep;
 
 /**
  * A Kaplan-Meier plot as a standalone SVG document, drawn the way survival papers draw them: step curves from
- * 100% at time 0, a tick where a patient is censored, the 95% confidence band when there is a single curve, a
- * legend, and the number at risk under the time axis. SVG because any browser shows it, it scales for a slide
- * or a paper, and it needs no graphics library on a headless server.
+ * 100% at time 0, a tick where a patient is censored, the 95% confidence band when there is a single curve (or on
+ * every curve when asked), a legend, and the number at risk under the time axis. SVG because any browser shows it,
+ * it scales for a slide or a paper, and it is checkable as text; {@link PlotFile} renders it as PNG or PDF.
  *
  * @param title the heading (e.g. {@code Overall survival by primary margin})
  * @param timeLabel the time axis title, with its unit
@@ -17,10 +17,13 @@ import org.llmfhiradapter.survival.KmStep;
  * @param months whether the axis unit is months (ticks then fall on whole years)
  * @param caption a line under the title (e.g. the log-rank p); empty for none
  * @param curves the curves, drawn and listed in this order
+ * @param minCellSize counts below it read "&lt;k" (0: all shown)
+ * @param breakEvery the interval between time ticks; 0 chooses it
+ * @param bandOnEveryCurve whether each of several curves gets its confidence band (one curve always has it)
  */
 public record SurvivalPlot(
     String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves,
-    int minCellSize, double breakEvery) {
+    int minCellSize, double breakEvery, boolean bandOnEveryCurve) {
 
   /** Okabe-Ito colours: told apart by readers with any common colour-vision deficiency. */
   private static final String[] COLORS = {
@@ -32,25 +35,44 @@ public record SurvivalPlot(
   static final double PLOT_HEIGHT = 300;
   static final double RIGHT_MARGIN = 24;
   private static final double ROW = 18;
+  /** Width of a character of the 12 px legend, generous (Helvetica averages about 6.5 px). */
+  private static final double CHAR_WIDTH = 7;
+  /**
+   * Width of a character of the risk table's 12-13 px row names in the widest common sans (DejaVu Sans, what a
+   * Linux server renders PNG and PDF with), so that "censored" clears the first column there too.
+   */
+  private static final double ROW_NAME_CHAR_WIDTH = 8;
+  /** The risk table's row names start this far from the left edge, and end this far before its first column. */
+  private static final double ROW_NAME_INSET = 8;
+  private static final double ROW_NAME_GAP = 20;
+  /** The widest the risk table's row names may make the left margin; longer names end in an ellipsis. */
+  private static final double MAX_LEFT = 200;
   /** The longest name of a risk-table row that is not a curve's. */
   private static final String RISK_ROW_NAME = "censored";
 
   /** A plot with every count shown. */
   public SurvivalPlot(
       String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves) {
-    this(title, timeLabel, timeDivisor, months, caption, curves, 0, 0);
+    this(title, timeLabel, timeDivisor, months, caption, curves, 0, 0, false);
   }
 
   /** A plot whose at-risk counts below {@code minCellSize} read "<k". */
   public SurvivalPlot(
       String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves,
       int minCellSize) {
-    this(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, 0);
+    this(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, 0, false);
   }
 
   /** The same plot with ticks (and at-risk counts) every {@code every} time units; 0 chooses them. */
   public SurvivalPlot withBreaks(double every) {
-    return new SurvivalPlot(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, every);
+    return new SurvivalPlot(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, every,
+        bandOnEveryCurve);
+  }
+
+  /** The same plot with a confidence band on every curve (true) or only when there is one curve (false). */
+  public SurvivalPlot withBands(boolean onEveryCurve) {
+    return new SurvivalPlot(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, breakEvery,
+        onEveryCurve);
   }
 
   public SurvivalPlot {
@@ -67,8 +89,9 @@ public record SurvivalPlot(
   /** The SVG document (UTF-8 text). */
   public String toSvg() {
     Frame frame = frame();
-    // Legend (a row a curve), the table's heading, and per curve three rows: at risk, censored, events.
-    double height = legendTop(frame) + ROW * (4 * curves.size() + 1) + 20;
+    // The legend (a curve's entry may wrap), the table's heading, and per curve three rows: at risk, censored,
+    // events.
+    double height = legendTop(frame) + ROW * (legendRows(frame) + 3 * curves.size() + 1) + 20;
     Svg svg = new Svg(WIDTH, height);
     svg.text(WIDTH / 2, 26, "title", "middle", title);
     if (!caption.isEmpty()) {
@@ -78,7 +101,7 @@ public record SurvivalPlot(
     for (int i = 0; i < curves.size(); i++) {
       PlotCurve curve = curves.get(i);
       String color = COLORS[i % COLORS.length];
-      if (curves.size() == 1) {
+      if (curves.size() == 1 || bandOnEveryCurve) {
         band(svg, frame, curve, color);
       }
       svg.path("curve", color, curvePath(frame, curve), curve.label());
@@ -103,7 +126,8 @@ public record SurvivalPlot(
     // The risk table's row names (a curve's label, "censored", "events") end before its first column.
     int longestLabel = Math.max(RISK_ROW_NAME.length(),
         curves.stream().mapToInt(c -> c.label().length()).max().orElse(0));
-    double left = Math.max(72, 24 + 7 * longestLabel);
+    double left =
+        Math.min(MAX_LEFT, Math.max(72, ROW_NAME_INSET + ROW_NAME_GAP + ROW_NAME_CHAR_WIDTH * longestLabel));
     return new Frame(left, WIDTH - RIGHT_MARGIN, TOP, TOP + PLOT_HEIGHT, breakEvery > 0
         ? AxisTicks.every(breakEvery, maxTime) : AxisTicks.covering(maxTime, months));
   }
@@ -213,12 +237,23 @@ public record SurvivalPlot(
   private void legend(Svg svg, Frame f) {
     double y = legendTop(f);
     for (int i = 0; i < curves.size(); i++) {
-      PlotCurve curve = curves.get(i);
-      String text = curve.label() + "  (n = " + count(curve.n()) + (curve.note().isEmpty() ? "" : "; " + curve.note()) + ")";
       svg.line("key", COLORS[i % COLORS.length], f.left(), y - 4, f.left() + 24, y - 4);
-      svg.text(f.left() + 32, y, "legend", "start", text);
-      y += ROW;
+      for (String line : legendLines(f, curves.get(i))) {
+        svg.text(f.left() + 32, y, "legend", "start", line);
+        y += ROW;
+      }
     }
+  }
+
+  /** A curve's legend entry, wrapped at spaces to the width right of its key. */
+  private List<String> legendLines(Frame f, PlotCurve curve) {
+    String text =
+        curve.label() + "  (n = " + count(curve.n()) + (curve.note().isEmpty() ? "" : "; " + curve.note()) + ")";
+    return TextFit.wrap(text, (int) ((WIDTH - RIGHT_MARGIN - f.left() - 32) / CHAR_WIDTH));
+  }
+
+  private int legendRows(Frame f) {
+    return curves.stream().mapToInt(curve -> legendLines(f, curve).size()).sum();
   }
 
   /** A count of patients, or "<k" when small-cell suppression withholds it. */
@@ -235,13 +270,14 @@ public record SurvivalPlot(
    * those censored and those who had the event before it (the three add up to n).
    */
   private void riskTable(Svg svg, Frame f) {
-    double y = legendTop(f) + ROW * (curves.size() + 1) + 8;
+    double y = legendTop(f) + ROW * (legendRows(f) + 1) + 8;
+    int nameChars = (int) ((f.left() - ROW_NAME_INSET - ROW_NAME_GAP) / ROW_NAME_CHAR_WIDTH);
     svg.text(8, y - ROW, "label", "start", "Number at risk (censored, events before each time)");
     for (int i = 0; i < curves.size(); i++) {
       PlotCurve curve = curves.get(i);
-      svg.coloredText(8, y, COLORS[i % COLORS.length], curve.label());
-      svg.text(8, y + ROW, "label", "start", RISK_ROW_NAME);
-      svg.text(8, y + 2 * ROW, "label", "start", "events");
+      svg.coloredText(ROW_NAME_INSET, y, COLORS[i % COLORS.length], TextFit.shorten(curve.label(), nameChars));
+      svg.text(ROW_NAME_INSET, y + ROW, "label", "start", RISK_ROW_NAME);
+      svg.text(ROW_NAME_INSET, y + 2 * ROW, "label", "start", "events");
       for (int k = 0; k < f.ticks().count(); k++) {
         double t = f.ticks().at(k) * timeDivisor;
         int atRisk = k == 0 ? curve.n() : curve.atRisk(t);

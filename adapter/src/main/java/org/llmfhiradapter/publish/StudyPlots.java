@@ -1,11 +1,10 @@
 package org.llmfhiradapter.publish;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +14,7 @@ import org.llmfhiradapter.analysis.StudyResult;
 import org.llmfhiradapter.analysis.SurvivalSummary;
 import org.llmfhiradapter.cohort.CaseRecord;
 import org.llmfhiradapter.plot.PlotCurve;
+import org.llmfhiradapter.plot.PlotFile;
 import org.llmfhiradapter.plot.SurvivalPlot;
 
 /**
@@ -75,13 +75,17 @@ public final class StudyPlots {
     return plots;
   }
 
-  /** Writes every plot into {@code dir}; returns the files written. */
-  public static List<Path> write(StudyResult result, Path dir, CellSuppression hide) throws IOException {
+  /** Writes every plot into {@code dir} in each format (same name, its extension); returns the files written. */
+  public static List<Path> write(StudyResult result, Path dir, CellSuppression hide, List<PlotFile.Format> formats)
+      throws IOException {
     List<Path> written = new ArrayList<>();
     for (Map.Entry<String, String> plot : render(result, hide).entrySet()) {
-      Path file = dir.resolve(plot.getKey());
-      Files.writeString(file, plot.getValue(), StandardCharsets.UTF_8);
-      written.add(file);
+      String name = plot.getKey().substring(0, plot.getKey().length() - PlotFile.Format.SVG.extension().length());
+      for (PlotFile.Format format : new LinkedHashSet<>(formats)) {
+        Path file = dir.resolve(name + format.extension());
+        PlotFile.write(plot.getValue(), file);
+        written.add(file);
+      }
     }
     return written;
   }

@@ -321,13 +321,14 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void plotOptionsSetTitleAxisAndBreaksAndANameThatIsNotSvgIsRefused() throws Exception {
+  void plotOptionsSetTitleAxisBreaksAndBandsAndANameInNoKnownFormatIsRefused() throws Exception {
     JsonNode reference = reference("km-lung-sex-loglog.json");
     Path csv = csvOf(reference);
     Path svg = dir.resolve("lung-options.svg");
 
     CliRun run = CliRun.of("analyze", "--csv", csv.toString(), "--time", "time", "--event", "status", "--group", "sex",
-        "--plot", svg.toString(), "--plot-title", "Lung cancer by sex", "--time-unit", "days", "--plot-break", "250");
+        "--plot", svg.toString(), "--plot-title", "Lung cancer by sex", "--time-unit", "days", "--plot-break", "250",
+        "--plot-ci");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     String text = Files.readString(svg);
@@ -335,13 +336,31 @@ class AnalyzeCommandTest {
     for (String tick : List.of("0", "250", "500", "750", "1000")) {
       assertThat(text).contains("class=\"tick\" text-anchor=\"middle\">" + tick + "<");
     }
+    assertThat(text.split("class=\"band\"")).as("a band on each of the two curves").hasSize(3);
 
-    Path png = dir.resolve("lung.png");
+    Path jpg = dir.resolve("lung.jpg");
     CliRun refused = CliRun.of("analyze", "--csv", csv.toString(), "--time", "time", "--event", "status",
-        "--plot", png.toString());
+        "--plot", jpg.toString());
     assertThat(refused.exitCode()).isEqualTo(2);
-    assertThat(refused.err()).contains("--plot writes SVG, so the file name must end in .svg, not 'lung.png'");
-    assertThat(png).doesNotExist();
+    assertThat(refused.err()).contains("--plot writes .svg, .png or .pdf, chosen by the file name; 'lung.jpg'");
+    assertThat(jpg).doesNotExist();
+  }
+
+  @Test
+  void plotAsPngAndPdfByTheFileName() throws Exception {
+    Path csv = csvOf(reference("km-lung-sex-loglog.json"));
+    Path png = dir.resolve("lung.png");
+    Path pdf = dir.resolve("lung.pdf");
+
+    for (Path plot : List.of(png, pdf)) {
+      CliRun run = CliRun.of("analyze", "--csv", csv.toString(), "--time", "time", "--event", "status",
+          "--group", "sex", "--plot", plot.toString());
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.err()).contains("Wrote " + plot);
+    }
+
+    assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(2375);
+    assertThat(Files.readAllBytes(pdf)).startsWith("%PDF-".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   @Test

@@ -58,6 +58,15 @@ class CommandHelpTest {
         .endsWith("(see: llm-fhir-adapter analyze --help)"));
   }
 
+  @org.junit.jupiter.api.Test
+  void aPlotFormatThatIsNoneOfSvgPngAndPdfIsRefusedBeforeTheJobStarts() {
+    CliRun run = CliRun.of("run", "--base-url", "http://127.0.0.1:1/fhir", "--out", "out", "--plot-format", "svg,jpg");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip().lines()).singleElement().satisfies(line -> assertThat(line)
+        .contains("'--plot-format'").contains("'jpg' is none of svg, png and pdf"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "0", "false", "no", "off", " "})
   void llmDebugSetToZeroEmptyOrFalseMeansNoStackTraces(String value) {

@@ -45,7 +45,7 @@ class DemoCommandIT {
   @Test
   void demoReproducesTheAbstractFromFhirOnItsEmbeddedServer(@TempDir Path out) throws Exception {
     CliRun run = CliRun.of("demo", "--out", out.toString(), "--set", "llm.pipeline.routes=../routes",
-        "--set", "llm.sandbox.fixtures=../fixtures/paper");
+        "--set", "llm.sandbox.fixtures=../fixtures/paper", "--plot-format", "svg,pdf");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.err()).contains("Embedded FHIR server ready at http://127.0.0.1:").contains("SYNTHETIC");
@@ -99,6 +99,8 @@ class DemoCommandIT {
           : String.format(java.util.Locale.ROOT, "Log-rank p = %.3f", p));
     }
     assertThat(out.resolve("km-rfs.svg")).exists();
+    assertThat(out.resolve("km-rfs.pdf")).as("--plot-format svg,pdf").exists();
+    assertThat(run.out()).contains("km-*.svg, " + out.resolve("km-*.pdf"));
     assertThat(Files.readString(out.resolve("km-os-primary-r0.svg"))).contains(">R0  (n = 45;").contains(">R1/R2  (n = 9;");
 
     // The de-identified table has no dates or identifiers, and reads into analyze with the same OS median.

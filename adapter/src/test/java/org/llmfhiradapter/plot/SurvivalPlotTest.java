@@ -95,6 +95,45 @@ class SurvivalPlotTest {
   }
 
   @Test
+  void everyCurveGetsItsBandWhenAsked() throws Exception {
+    KaplanMeierFit other = KaplanMeier.fit(new double[] {2, 3, 7}, new boolean[] {true, true, false});
+    SurvivalPlot two = new SurvivalPlot("By group", "Time", 1, false, "",
+        List.of(curve, new PlotCurve("Other", "", other.n(), other.steps())));
+
+    assertThat(paths(parse(two.withBands(true).toSvg()), "band")).isEqualTo(2);
+  }
+
+  @Test
+  void aLongGroupNameWrapsInTheLegendAndIsShortenedInTheRiskTableSoNoTextLeavesItsPlace() throws Exception {
+    String name = "Neoadjuvant chemotherapy with a partial response by RECIST 1.1 at the restaging before surgery";
+    SurvivalPlot longNames = new SurvivalPlot("By response", "Time", 1, false, "",
+        List.of(new PlotCurve(name, "median 3.0", fit.n(), fit.steps()),
+            new PlotCurve("None", "", fit.n(), fit.steps())));
+
+    Document svg = parse(longNames.toSvg());
+
+    List<Element> legend = textElements(svg, "legend");
+    assertThat(legend).hasSizeGreaterThan(2);
+    assertThat(String.join(" ", legend.stream().map(Element::getTextContent).toList()))
+        .isEqualTo(name + "  (n = 6; median 3.0) None  (n = 6)");
+    double width = Double.parseDouble(svg.getDocumentElement().getAttribute("width"));
+    for (Element line : legend) {
+      assertThat(x(line) + 7 * line.getTextContent().length()).as(line.getTextContent()).isLessThanOrEqualTo(width);
+    }
+    double firstColumn = textElements(svg, "risk").stream()
+        .filter(e -> !e.hasAttribute("fill")).mapToDouble(SurvivalPlotTest::x).min().orElseThrow();
+    Element rowName = textElements(svg, "risk").stream()
+        .filter(e -> e.hasAttribute("fill")).findFirst().orElseThrow();
+    assertThat(rowName.getTextContent()).startsWith("Neoadjuvant").endsWith("…");
+    assertThat(x(rowName) + 7 * rowName.getTextContent().length())
+        .as("the row name ends before the table's first column, which is centred on its tick")
+        .isLessThan(firstColumn - 12);
+    double lastLegendLine =
+        legend.stream().mapToDouble(e -> Double.parseDouble(e.getAttribute("y"))).max().orElseThrow();
+    assertThat(Double.parseDouble(rowName.getAttribute("y"))).isGreaterThan(lastLegendLine + 18);
+  }
+
+  @Test
   void labelsAreEscapedSoTheDocumentStaysWellFormed() throws Exception {
     SurvivalPlot odd = new SurvivalPlot("<5 cm & \"R0\"", "Months", 1, true, "p < 0.05",
         List.of(new PlotCurve("<5 cm", "", fit.n(), fit.steps())));
@@ -140,17 +179,26 @@ class SurvivalPlotTest {
     return count;
   }
 
-  private static List<String> texts(Document svg, String cssClass) {
+  private static List<Element> textElements(Document svg, String cssClass) {
     NodeList texts = svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "text");
-    List<String> found = new ArrayList<>();
+    List<Element> found = new ArrayList<>();
     for (int i = 0; i < texts.getLength(); i++) {
       Element text = (Element) texts.item(i);
       if (text.getAttribute("class").equals(cssClass)) {
-        found.add(text.getTextContent());
+        found.add(text);
       }
     }
     return found;
   }
+
+  private static double x(Element text) {
+    return Double.parseDouble(text.getAttribute("x"));
+  }
+
+  private static List<String> texts(Document svg, String cssClass) {
+    return textElements(svg, cssClass).stream().map(Element::getTextContent).toList();
+  }
+
 
   /** The absolute points a path of M, H and V commands visits. */
   private static List<double[]> vertices(String d) {

@@ -2,11 +2,15 @@ package org.llmfhiradapter.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.llmfhiradapter.analysis.FactorResult;
 import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.analysis.StudyResult;
@@ -14,6 +18,7 @@ import org.llmfhiradapter.cohort.CaseRecord;
 import org.llmfhiradapter.cohort.Cohort;
 import org.llmfhiradapter.fixtures.CaseTable;
 import org.llmfhiradapter.fixtures.ExpectedRecord;
+import org.llmfhiradapter.plot.PlotFile;
 
 /** The study's plots and results say the same about the same patients, and carry what a reader checks next. */
 class StudyOutputsTest {
@@ -34,6 +39,22 @@ class StudyOutputsTest {
     assertThat(svg).doesNotContain("No recurrence");
     assertThat(svg.split("class=\"curve\"")).hasSize(pattern.testedLevels().size() + 1);
     assertThat(svg).contains("among the patients who recurred; " + withoutRecurrence + " without recurrence not shown");
+  }
+
+  @Test
+  void everyPlotIsWrittenInEachFormatAskedForUnderItsOwnName(@TempDir Path dir) throws Exception {
+    List<Path> written = StudyPlots.write(paper, dir, CellSuppression.NONE,
+        List.of(PlotFile.Format.PNG, PlotFile.Format.PDF, PlotFile.Format.PNG));
+
+    Map<String, String> plots = StudyPlots.render(paper);
+    assertThat(written).hasSize(2 * plots.size());
+    for (String svgName : plots.keySet()) {
+      String name = svgName.replace(".svg", "");
+      assertThat(ImageIO.read(dir.resolve(name + ".png").toFile())).as(name).isNotNull();
+      assertThat(Files.readAllBytes(dir.resolve(name + ".pdf"))).as(name)
+          .startsWith("%PDF-".getBytes(StandardCharsets.US_ASCII));
+      assertThat(dir.resolve(svgName)).as("svg was not asked for").doesNotExist();
+    }
   }
 
   @Test
