@@ -108,7 +108,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   Path plot;
 
   @Option(names = "--plot-ci",
-      description = "A 95% confidence band on every curve (one curve always has it).")
+      description = "A 95%% confidence band on every curve (one curve always has it).")
   boolean plotCi;
 
   @Option(names = "--plot-title", paramLabel = "TEXT", description = "The plot's title (default: file and group).")

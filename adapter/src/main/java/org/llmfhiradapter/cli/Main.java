@@ -98,6 +98,12 @@ public final class Main {
           e.getCommandLine().getErr().println("error: " + ErrorMessages.oneLine(e) + " (see: " + command + " --help)");
           return EXIT_BAD_INPUT;
         });
+    // Picocli prints the top help for "nosuchcommand --help" and exits 0, which a script takes for success.
+    if (args.length > 0 && !args[0].startsWith("-") && !commandLine.getSubcommands().containsKey(args[0])) {
+      err.println("error: Unknown command '" + args[0] + "' (see: llm-fhir-adapter --help)");
+      err.flush();
+      return EXIT_BAD_INPUT;
+    }
     return commandLine.execute(args);
   }
 }

@@ -174,7 +174,7 @@ public record AdapterConfig(
     Publish publish =
         new Publish(
             s.getBoolean("llm.publish.enabled"),
-            s.get("llm.publish.base-url").replaceAll("/+$", ""),
+            baseUrl(s, "llm.publish.base-url", "--publish-url").replaceAll("/+$", ""),
             s.get("llm.publish.measure-url"),
             s.get("llm.publish.identifier-system"),
             s.get("llm.publish.cohort-name"),
@@ -284,7 +284,7 @@ public record AdapterConfig(
             Duration.ofSeconds(positive(s, prefix + ".retry.budget-seconds")));
     Source source =
         new Source(
-            s.get(prefix + ".base-url"),
+            baseUrl(s, prefix + ".base-url", prefix.equals("llm.source") ? "--base-url" : null),
             vendor,
             patients,
             csv(s.get(prefix + ".candidate-codes")),
@@ -335,6 +335,41 @@ public record AdapterConfig(
     }
     return List.copyOf(named);
   }
+
+  /**
+   * A FHIR base URL setting as given (empty when unset), refused at once when it cannot be one: a typo such as
+   * {@code http//host} would otherwise cost the retries of every request before failing.
+   *
+   * @param option the command-line option that sets it, named in the message; null for none
+   */
+  private static String baseUrl(Settings s, String setting, String option) {
+    String value = s.get(setting);
+    if (value.isEmpty()) {
+      return value;
+    }
+    String given = "Setting " + setting + (option == null ? "" : " (" + option + ")");
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(given + " is not a URL ('" + value + "': " + e.getReason() + ")" + BASE_URL_EXAMPLE);
+    }
+    if (uri.getRawUserInfo() != null) {
+      // The value is not echoed: it holds a password.
+      throw new ConfigException(given + " holds a user name or password: give credentials by the auth settings"
+          + " (llm.source.auth.*, llm.publish.auth.*), never in the URL");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw new ConfigException(given + " must be an http or https URL with a host and no query, but is '" + value
+          + "'" + BASE_URL_EXAMPLE);
+    }
+    return value;
+  }
+
+  private static final String BASE_URL_EXAMPLE =
+      "; a FHIR base URL looks like https://fhir.example.org/api/FHIR/R4 or http://127.0.0.1:8080/fhir";
 
   private static List<String> csv(String value) {
     return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();

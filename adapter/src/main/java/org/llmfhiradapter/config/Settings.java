@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -195,13 +196,42 @@ public final class Settings {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("Configuration file " + file + " does not exist");
     }
+    Map<String, String> values;
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       Properties properties = new Properties();
       properties.load(reader);
-      return toMap(properties);
+      values = toMap(properties);
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
     }
+    values.forEach((key, value) -> {
+      if (INLINE_COMMENT.matcher(value).find()) {
+        throw new ConfigException("In " + file + lineOf(file, key) + ", " + key + " = '" + value + "' ends in what"
+            + " looks like a comment, but a properties file has no comments after a value: move it to a line of"
+            + " its own starting with #");
+      }
+    });
+    return values;
+  }
+
+  /** Blank then {@code #} inside a value: a comment meant to end the line, which properties files do not have. */
+  private static final java.util.regex.Pattern INLINE_COMMENT = java.util.regex.Pattern.compile("\\s#");
+
+  /** " line N" for the line that sets {@code key}, or nothing when it cannot be told. */
+  private static String lineOf(Path file, String key) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      java.util.regex.Pattern setsKey =
+          java.util.regex.Pattern.compile("^\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:\\s]");
+      for (int i = 0; i < lines.size(); i++) {
+        if (setsKey.matcher(lines.get(i)).find()) {
+          return " line " + (i + 1);
+        }
+      }
+    } catch (IOException e) {
+      // The message still names the file and the key.
+    }
+    return "";
   }
 
   private static Map<String, String> toMap(Properties properties) {

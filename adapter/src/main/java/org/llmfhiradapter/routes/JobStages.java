@@ -74,6 +74,10 @@ final class JobStages {
       throw new ConfigException(
           "Several sources (llm.sources.*) are for `sync` and `serve`; `run` pulls from llm.source.* only");
     }
+    if (config.source().baseUrl().isEmpty()) {
+      // Before anything slow starts: there is nothing to pull from.
+      throw new ConfigException("No FHIR server given: use run --base-url URL or set llm.source.base-url");
+    }
     return new JobStages(
         fhirContext, settings, List.of(new AdapterConfig.NamedSource(AdapterConfig.DEFAULT_SOURCE, "llm.source",
             config.source())));

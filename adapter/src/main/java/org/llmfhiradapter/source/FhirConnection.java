@@ -16,9 +16,6 @@ import org.llmfhiradapter.config.AdapterConfig;
  */
 public final class FhirConnection {
 
-  /** Requests sent by every connection of this process (benchmarks count what a sync costs a server). */
-  private static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
-
   private final String baseUrl;
   private final IGenericClient client;
   private final FhirRequests requests;
@@ -51,15 +48,7 @@ public final class FhirConnection {
     client.setEncoding(EncodingEnum.JSON);
     client.setFormatParamStyle(RequestFormatParamStyleEnum.NONE);
     authentication.interceptor().ifPresent(client::registerInterceptor);
-    client.registerInterceptor(new ca.uhn.fhir.rest.client.api.IClientInterceptor() {
-      @Override
-      public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
-        SENT.incrementAndGet();
-      }
-
-      @Override
-      public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {}
-    });
+    client.registerInterceptor(new RequestLog(server.baseUrl()));
     FhirRequests requests = new FhirRequests(server.baseUrl(), new RetryPolicy(server.retry()), authentication);
     return new FhirConnection(server.baseUrl(), client, requests);
   }
@@ -80,12 +69,12 @@ public final class FhirConnection {
 
   /** HTTP requests sent to FHIR servers by this process so far. */
   public static long requestsSent() {
-    return SENT.get();
+    return RequestLog.SENT.get();
   }
 
   /** Counts a request sent outside a HAPI client (the bulk export's own HTTP client). */
   static void countRequest() {
-    SENT.incrementAndGet();
+    RequestLog.SENT.incrementAndGet();
   }
 
   public String baseUrl() {

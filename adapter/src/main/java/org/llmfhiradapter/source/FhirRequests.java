@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -31,18 +32,32 @@ public final class FhirRequests {
   /** Resource references in server messages name patients' records: they are cut to the type. */
   private static final Pattern REFERENCE = Pattern.compile("\\b([A-Z][A-Za-z]+)/[A-Za-z0-9\\-.]{1,64}");
 
+  /**
+   * How long a server that has not answered yet is tried when the connection is refused or its host unknown:
+   * that is a wrong URL or a server that is not running, which retries meant for a passing fault only delay.
+   */
+  static final Duration FIRST_CONTACT_BUDGET = Duration.ofSeconds(3);
+
   private final String baseUrl;
   private final RetryPolicy retry;
   private final Authentication authentication;
+  private final Duration firstContactBudget;
+  /** Whether the server has answered any request (with anything, an HTTP error included). */
+  private final AtomicBoolean answered = new AtomicBoolean();
 
   /**
    * @param authentication prepares the credentials before each attempt (fetching a token may fail and be
    *     retried like the request), and renews them on HTTP 401
    */
   public FhirRequests(String baseUrl, RetryPolicy retry, Authentication authentication) {
+    this(baseUrl, retry, authentication, FIRST_CONTACT_BUDGET);
+  }
+
+  FhirRequests(String baseUrl, RetryPolicy retry, Authentication authentication, Duration firstContactBudget) {
     this.baseUrl = baseUrl;
     this.retry = retry;
     this.authentication = authentication;
+    this.firstContactBudget = firstContactBudget;
   }
 
   /** Runs a read (or any request with nothing to check afterwards) to completion; see the class comment. */
@@ -75,9 +90,13 @@ public final class FhirRequests {
       String reason;
       // Whether this attempt may have been applied without our hearing of it.
       boolean noAnswer = false;
+      // Refused or unknown before the server ever answered: not a passing fault, so only a short budget.
+      boolean unreachable = false;
       try {
         authentication.prepare();
-        return Optional.of(request.get());
+        T result = request.get();
+        answered.set(true);
+        return Optional.of(result);
       } catch (AuthException e) {
         if (!e.isTransient()) {
           throw new SourceException(description + ": " + e.getMessage(), e);
@@ -105,13 +124,16 @@ public final class FhirRequests {
         failure = e;
         reason = rootCause(e);
         noAnswer = true;
+        unreachable = !answered.get() && neverConnected(e);
       } catch (NonFhirResponseException e) {
+        answered.set(true);
         // A 200 whose body is not FHIR is most often a proxy's or load balancer's error page: transient.
         failure = e;
         reason = "HTTP " + e.getStatusCode() + " with a body that is not FHIR JSON (" + contentType(e)
             + "; a proxy's error page?)";
         noAnswer = true;
       } catch (BaseServerResponseException e) {
+        answered.set(true);
         boolean conflict = applied != null && e.getStatusCode() == 409 && !conflictRetried;
         if (!conflict && !RetryPolicy.RETRYABLE_STATUS.contains(e.getStatusCode())) {
           throw new SourceException(
@@ -139,14 +161,16 @@ public final class FhirRequests {
       }
       Duration wait = retry.waitAfter(attempt, retryAfter);
       Duration elapsed = Duration.between(start, Instant.now());
-      if (attempt >= retry.maxAttempts() || elapsed.plus(wait).compareTo(retry.budget()) > 0) {
+      Duration budget = unreachable ? firstContactBudget : retry.budget();
+      if (attempt >= retry.maxAttempts() || elapsed.plus(wait).compareTo(budget) > 0) {
         String what =
             failure instanceof FhirClientConnectionException
                 ? "cannot reach the FHIR server at " + baseUrl + " (" + reason + ")"
                 : "the FHIR server at " + baseUrl + " gave " + reason;
         String message =
             description + ": " + what + ", after " + attempt + (attempt == 1 ? " attempt" : " attempts") + " in "
-                + elapsed.toSeconds() + " s";
+                + elapsed.toSeconds() + " s"
+                + (unreachable ? "; it has not answered yet: is it running, and is the base URL right?" : "");
         if (applied != null && noAnswer && done.isEmpty()) {
           throw new WriteOutcomeUnknownException(message, failure);
         }
@@ -159,6 +183,17 @@ public final class FhirRequests {
           description, reason, attempt, retry.maxAttempts(), wait.toMillis());
       sleep(wait);
     }
+  }
+
+  /** Whether the connection failed before reaching any server: refused, or a host name that does not resolve. */
+  private static boolean neverConnected(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+          || cause instanceof java.net.NoRouteToHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the write was applied, or empty when the read-back itself failed. */

@@ -39,6 +39,47 @@ class CommandHelpTest {
     assertThat(run.err()).isNotBlank();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"nosuchcommand --help", "nosuchcommand", "rn --base-url http://127.0.0.1:1/fhir"})
+  void anUnknownCommandIsAnErrorEvenWithHelp(String line) {
+    CliRun run = CliRun.of(line.split(" "));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().strip()).isEqualTo(
+        "error: Unknown command '" + line.split(" ")[0] + "' (see: llm-fhir-adapter --help)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http//127.0.0.1:8080/fhir", "127.0.0.1:8080/fhir", "fhir.example.org", "ftp://host/fhir",
+      "http://host/fhir?_count=5", "http://host/fhir path"})
+  void aBaseUrlThatCannotBeOneIsABadSettingAtOnce(String url) {
+    CliRun run = CliRun.of("run", "--base-url", url);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip().lines()).singleElement().satisfies(line -> assertThat(line)
+        .startsWith("error: Setting llm.source.base-url (--base-url) ")
+        .contains("a FHIR base URL looks like https://"));
+    assertThat(run.err()).as("no request was tried").doesNotContain("attempt");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aBaseUrlWithAPasswordInItIsRefusedWithoutRepeatingIt() {
+    CliRun run = CliRun.of("run", "--base-url", "https://user:s3cret@fhir.example.org/R4");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("holds a user name or password").doesNotContain("s3cret");
+  }
+
+  @org.junit.jupiter.api.Test
+  void runWithoutAServerSaysSoAsABadSetting() {
+    CliRun run = CliRun.of("run");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo(
+        "error: No FHIR server given: use run --base-url URL or set llm.source.base-url");
+  }
+
   @org.junit.jupiter.api.Test
   void aBadSettingIsOneLineAndExitCode2() {
     CliRun run = CliRun.of("run", "--base-url", "http://127.0.0.1:1/fhir", "--set", "llm.source.page-size=zero");

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +50,34 @@ class SettingsTest {
   void environmentNamesAreTheKeysUpperCasedWithUnderscores() {
     assertThat(Settings.envName("llm.source.base-url")).isEqualTo("LLM_SOURCE_BASE_URL");
   }
+
+  @Test
+  void aCommentAfterAValueIsRefusedNamingTheLineInsteadOfBecomingPartOfIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("site.properties");
+    Files.writeString(file, "# Epic\nllm.source.page-size=50\nllm.source.vendor=epic          # or cerner\n");
+
+    assertThatThrownBy(() -> Settings.load(file, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("In " + file + " line 3, llm.source.vendor = 'epic          # or cerner'")
+        .hasMessageContaining("move it to a line of its own starting with #");
+  }
+
+  @Test
+  void everyPropertiesSnippetInTheDocsLoadsAsPasted(@TempDir Path dir) throws Exception {
+    int snippets = 0;
+    for (Path doc : List.of(Path.of("../README.md"), Path.of("../docs/ehr-setup.md"))) {
+      Matcher block = PROPERTIES_BLOCK.matcher(Files.readString(doc));
+      while (block.find()) {
+        Path file = dir.resolve("snippet-" + ++snippets + ".properties");
+        Files.writeString(file, block.group(1));
+
+        assertThat(Settings.load(file, Map.of(), Map.of())).as(doc + ", snippet:\n" + block.group(1)).isNotNull();
+      }
+    }
+    assertThat(snippets).as("the EHR guide's settings").isGreaterThanOrEqualTo(5);
+  }
+
+  private static final Pattern PROPERTIES_BLOCK = Pattern.compile("```properties\n(.*?)```", Pattern.DOTALL);
 
   @Test
   void aMistypedKeyIsRefusedNotIgnored() {

@@ -71,6 +71,11 @@ class NoPatientDataInLogsIT {
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> lines = lines();
     assertThat(lines).as("something was logged at DEBUG").hasSizeGreaterThan(20);
+    // Each request, as an engineer reads it: type, parameter names, paging, status and time.
+    String requests = "org.llmfhiradapter.source.RequestLog ";
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(requests + "GET Condition?code&_count=2 -> 200 in "))
+        .anySatisfy(line -> assertThat(line).startsWith(requests + "GET (base)?(next page)"))
+        .anySatisfy(line -> assertThat(line).startsWith(requests + "GET Observation?patient"));
     List<String> forbidden = new ArrayList<>(List.of("Synthetic", "SYN-"));
     for (CaseRow row : CaseTable.read(small.resolve("cases.csv"))) {
       forbidden.add(row.id());
