@@ -24,6 +24,8 @@ public final class Settings {
 
   /** Prefix of the settings of one of several named sources: {@code llm.sources.<name>.<key of llm.source>}. */
   public static final String SOURCES = "llm.sources.";
+  /** Settings of Camel itself, passed through to camel-main. */
+  static final String CAMEL = "camel.";
 
   private static final java.util.regex.Pattern SOURCE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
@@ -157,6 +159,10 @@ public final class Settings {
   }
 
   private static void requireKnown(Map<String, String> known, String key, String where) {
+    if (key.startsWith(CAMEL)) {
+      // Camel's own settings (camel.main.*, camel.component.*, ...) go to camel-main as given; it checks them.
+      return;
+    }
     if (key.startsWith(SOURCES)) {
       String rest = key.substring(SOURCES.length());
       int dot = rest.indexOf('.');

@@ -259,8 +259,9 @@ public final class FhirSource {
   static List<String> fromFile(Path file) {
     try {
       Set<String> patients = new LinkedHashSet<>();
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String id = line.strip();
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int number = 1; number <= lines.size(); number++) {
+        String id = lines.get(number - 1).strip();
         if (id.isEmpty() || id.startsWith("#")) {
           continue;
         }
@@ -268,7 +269,9 @@ public final class FhirSource {
           id = id.substring("Patient/".length());
         }
         if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
-          throw new SourceException("Patient list " + file + ": a line is not a FHIR id (letters, digits, '-', '.')");
+          // The line's number, not its text: the text may be an MRN or a name pasted by mistake.
+          throw new SourceException("Patient list " + file + " line " + number + " is not a FHIR Patient id (1-64"
+              + " letters, digits, '-' or '.', optionally after Patient/; # starts a comment)");
         }
         patients.add(id);
       }

@@ -80,6 +80,18 @@ class SettingsTest {
   private static final Pattern PROPERTIES_BLOCK = Pattern.compile("```properties\n(.*?)```", Pattern.DOTALL);
 
   @Test
+  void camelsOwnSettingsPassThroughToCamelMain(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("site.properties");
+    Files.writeString(file, "camel.main.shutdown-timeout=5\n");
+
+    Settings settings = Settings.load(file, Map.of(), Map.of("camel.threadpool.pool-size", "4"));
+
+    assertThat(settings.asProperties())
+        .containsEntry("camel.main.shutdown-timeout", "5")
+        .containsEntry("camel.threadpool.pool-size", "4");
+  }
+
+  @Test
   void aMistypedKeyIsRefusedNotIgnored() {
     assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("llm.source.pagesize", "10")))
         .isInstanceOf(ConfigException.class)
