@@ -155,8 +155,23 @@ public record AdapterConfig(
    * @param personality how its API behaves: none, epic or cerner
    * @param databaseUrl where it keeps its data: empty for an in-memory H2 database, or a {@code jdbc:postgresql:}
    *     URL (a schema of its own is made there and dropped when it stops)
+   * @param auth none, or smart: the FHIR endpoints require SMART Backend Services tokens
+   * @param jwks smart: the registered client's public keys, a JWK Set file or http(s) URL
+   * @param clientId smart: the registered client's id
    */
-  public record Sandbox(int port, String fixtures, String flavor, String personality, String databaseUrl) {}
+  public record Sandbox(
+      int port, String fixtures, String flavor, String personality, String databaseUrl, String auth, String jwks,
+      String clientId) {
+
+    /** An open sandbox (no SMART) with the given port, fixtures, flavor, personality and database. */
+    public Sandbox(int port, String fixtures, String flavor, String personality, String databaseUrl) {
+      this(port, fixtures, flavor, personality, databaseUrl, "none", "", "");
+    }
+
+    public boolean smart() {
+      return auth.equals("smart");
+    }
+  }
 
   public static AdapterConfig from(Settings s) {
     return from(s, Clock.systemUTC());
@@ -199,7 +214,17 @@ public record AdapterConfig(
           "Setting llm.sandbox.database-url must be empty (in memory) or a jdbc:postgresql: URL, but is '" + database
               + "'");
     }
-    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor, personality, database);
+    String auth = s.get("llm.sandbox.auth");
+    if (!List.of("none", "smart").contains(auth)) {
+      throw new ConfigException("Setting llm.sandbox.auth must be none or smart, but is '" + auth + "'");
+    }
+    if (auth.equals("smart") && (s.get("llm.sandbox.jwks").isEmpty() || s.get("llm.sandbox.client-id").isEmpty())) {
+      throw new ConfigException("llm.sandbox.auth=smart needs the client to register: its public keys"
+          + " (llm.sandbox.jwks or --jwks: a JWK Set file, as `jwks` prints it, or an http(s) URL) and its id"
+          + " (llm.sandbox.client-id or --client-id)");
+    }
+    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor, personality, database, auth,
+        s.get("llm.sandbox.jwks"), s.get("llm.sandbox.client-id"));
     requireOwnDestination(source, publish, "llm.source");
     List<NamedSource> syncSources = syncSources(s, source, publish);
     Store store = new Store(storeUrl(s), s.get("llm.store.user"), s.get("llm.store.password-file"));

@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -34,14 +35,18 @@ public final class SandboxServer implements AutoCloseable {
   private final Server jetty;
   private final String baseUrl;
   private final RestfulServer fhirServlet;
+  /** The SMART authorization the FHIR endpoints require; empty: open. */
+  private final AtomicReference<SmartAuthorization> smart;
   private VendorPersonality personality;
 
   private SandboxServer(
-      AnnotationConfigApplicationContext spring, Server jetty, String baseUrl, RestfulServer fhirServlet) {
+      AnnotationConfigApplicationContext spring, Server jetty, String baseUrl, RestfulServer fhirServlet,
+      AtomicReference<SmartAuthorization> smart) {
     this.spring = spring;
     this.jetty = jetty;
     this.baseUrl = baseUrl;
     this.fhirServlet = fhirServlet;
+    this.smart = smart;
     this.maintenance = batchMaintenance(spring);
   }
 
@@ -103,12 +108,17 @@ public final class SandboxServer implements AutoCloseable {
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       context.addServlet(new ServletHolder(fhirServlet), FHIR_PATH + "/*");
+      // The SMART guard sees every request first; it passes all until requireSmart turns it on.
+      AtomicReference<SmartAuthorization> smart = new AtomicReference<>();
+      context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new SmartGuard(smart::get, FHIR_PATH)),
+          "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
       context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new ShortRetryAfter()), FHIR_PATH + "/*",
           java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
       jetty.setHandler(context);
       jetty.start();
       int actualPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-      SandboxServer server = new SandboxServer(spring, jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH, fhirServlet);
+      SandboxServer server =
+          new SandboxServer(spring, jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH, fhirServlet, smart);
       server.personality(personality);
       return server;
     } catch (Exception e) {
@@ -174,6 +184,19 @@ public final class SandboxServer implements AutoCloseable {
   /** The FHIR base URL, e.g. {@code http://127.0.0.1:41233/fhir}. */
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * From now on the FHIR endpoints require a bearer token from this authorization's token endpoint
+   * ({@link #tokenUrl()}); null opens them again.
+   */
+  public void requireSmart(SmartAuthorization authorization) {
+    smart.set(authorization);
+  }
+
+  /** The token endpoint while SMART is required, e.g. {@code http://127.0.0.1:41233/auth/token}. */
+  public String tokenUrl() {
+    return baseUrl.substring(0, baseUrl.length() - FHIR_PATH.length()) + SmartAuthorization.TOKEN_PATH;
   }
 
   /** Makes the API behave like a vendor's from now on (NONE: plain R4 again). */

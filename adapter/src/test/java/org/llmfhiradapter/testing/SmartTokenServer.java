@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.llmfhiradapter.sandbox.SmartAuthorization;
+import org.llmfhiradapter.sandbox.SmartAuthorization.Refusal;
 
 /**
  * A real SMART Backend Services token endpoint on loopback, strict the way Epic and Cerner are: it verifies
@@ -50,7 +51,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SmartTokenServer implements AutoCloseable {
 
   public static final String TOKEN_PATH = "/auth/token";
-  static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
   private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(5);
 
   /** A token it issued. */
@@ -229,7 +229,7 @@ public final class SmartTokenServer implements AutoCloseable {
         } catch (Refusal refusal) {
           errors.add(refusal.getMessage());
           Map<String, Object> error = new LinkedHashMap<>();
-          error.put("error", refusal.error);
+          error.put("error", refusal.error());
           error.put("error_description", refusal.getMessage());
           send(exchange, 400, error);
           return;
@@ -255,15 +255,6 @@ public final class SmartTokenServer implements AutoCloseable {
   // --- the checks -----------------------------------------------------------------------------------------------
 
   /** An OAuth error answer (RFC 6749 §5.2). */
-  private static final class Refusal extends Exception {
-    final String error;
-
-    Refusal(String error, String description) {
-      super(description);
-      this.error = error;
-    }
-  }
-
   private Map<String, Object> grant(HttpExchange exchange) throws IOException, Refusal {
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
     if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
@@ -271,24 +262,9 @@ public final class SmartTokenServer implements AutoCloseable {
     }
     Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     tokenRequestForms.add(form);
-    if (!"client_credentials".equals(form.get("grant_type"))) {
-      throw new Refusal("unsupported_grant_type", "grant_type must be client_credentials");
-    }
-    if (!JWT_BEARER.equals(form.get("client_assertion_type"))) {
-      throw new Refusal("invalid_request", "client_assertion_type must be " + JWT_BEARER);
-    }
-    String assertion = form.get("client_assertion");
-    if (assertion == null || assertion.isEmpty()) {
-      throw new Refusal("invalid_request", "client_assertion is missing");
-    }
-    SignedJWT jwt;
-    JWTClaimsSet claims;
-    try {
-      jwt = SignedJWT.parse(assertion);
-      claims = jwt.getJWTClaimsSet();
-    } catch (ParseException e) {
-      throw new Refusal("invalid_client", "client_assertion is not a signed JWT");
-    }
+    SmartAuthorization.ClientAssertion assertion = SmartAuthorization.clientAssertion(form);
+    SignedJWT jwt = assertion.jwt();
+    JWTClaimsSet claims = assertion.claims();
     JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
     if (!JWSAlgorithm.RS384.equals(alg) && !JWSAlgorithm.ES384.equals(alg)) {
       throw new Refusal("invalid_client", "alg must be RS384 or ES384");
