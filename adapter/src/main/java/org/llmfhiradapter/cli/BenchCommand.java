@@ -10,5 +10,5 @@ import picocli.CommandLine.Command;
       "Benchmarks. Each measures a baseline in the same run and reports the ratio to it, so numbers compare"
           + " across machines."
     },
-    subcommands = {ValidateBench.class, PullBench.class, SyncBench.class})
+    subcommands = {ValidateBench.class, PullBench.class, SyncBench.class, StartBench.class})
 final class BenchCommand {}
