@@ -1,11 +1,9 @@
 package org.llmfhiradapter.publish;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.apache.commons.csv.CSVPrinter;
 import org.llmfhiradapter.cohort.CaseRecord;
 
 /**
@@ -27,12 +25,11 @@ public final class CohortCsv {
   private CohortCsv() {}
 
   public static void write(StudyRun run, Path file) throws IOException {
-    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(HEADER + "\n");
+    try (CSVPrinter out = CsvOut.open(file, HEADER.split(","))) {
       int row = 0;
       for (CaseRecord r : run.result().cohort().included()) {
         row++;
-        out.write(String.join(",",
+        out.printRecord(
             String.valueOf(row),
             text(r.sex()),
             r.ageYears() == null ? "" : String.valueOf(Math.min(AGE_CAP, r.ageYears())),
@@ -52,8 +49,7 @@ public final class CohortCsv {
             r.osEvent() ? "1" : "0",
             months(r.rfsMonths()),
             r.rfsEvent() ? "1" : "0",
-            text(r.recurrencePattern())));
-        out.write("\n");
+            text(r.recurrencePattern()));
       }
     }
   }

@@ -1,10 +1,8 @@
 package org.llmfhiradapter.publish;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.commons.csv.CSVPrinter;
 import org.llmfhiradapter.cohort.Exclusion;
 
 /**
@@ -17,24 +15,11 @@ public final class ExclusionsCsv {
   private ExclusionsCsv() {}
 
   public static void write(StudyRun run, Path file) throws IOException {
-    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write("patient,reason,resource,message\n");
+    try (CSVPrinter out = CsvOut.open(file, "patient", "reason", "resource", "message")) {
       for (Exclusion exclusion : run.result().cohort().excluded()) {
-        out.write(String.join(",",
-            cell("Patient/" + exclusion.patientId()), cell(exclusion.reason().code()), cell(exclusion.resource()),
-            cell(exclusion.message())));
-        out.write("\n");
+        out.printRecord(
+            "Patient/" + exclusion.patientId(), exclusion.reason().code(), exclusion.resource(), exclusion.message());
       }
     }
-  }
-
-  static String cell(String value) {
-    if (value == null) {
-      return "";
-    }
-    if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
-      return "\"" + value.replace("\"", "\"\"") + "\"";
-    }
-    return value;
   }
 }
