@@ -4,7 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -330,11 +329,10 @@ final class PullBench implements Callable<Integer> {
 
   /** An embedded server in a process of its own, started with these {@code sandbox} options. */
   static Process startSandbox(String... options) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    String jar = new File(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx3g", "-cp", jar, Main.class.getName(), "sandbox"));
-    command.addAll(List.of(options));
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> args = new ArrayList<>(List.of("sandbox"));
+    args.addAll(List.of(options));
+    return ChildJvm.of(List.of("-Xmx3g"), args.toArray(String[]::new))
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 
   static String readBaseUrl(Process sandbox) throws Exception {

@@ -1,10 +1,6 @@
 package org.llmfhiradapter.cli;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,19 +58,14 @@ final class StartBench implements Callable<Integer> {
     return 0;
   }
 
-  /** Seconds until a fresh {@code sandbox --empty} says it is ready; then it is stopped. */
+  /** Seconds until a fresh {@code sandbox --empty} prints its base URL (it is ready); then it is stopped. */
   private double untilReady() throws Exception {
     long start = System.nanoTime();
-    Process process = child("sandbox", "--empty", "--port", "0").redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    try (BufferedReader err =
-        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = err.readLine()) != null; ) {
-        if (line.contains("ready at")) {
-          return (System.nanoTime() - start) / 1e9;
-        }
-      }
-      throw new IllegalStateException("the embedded server exited without starting (exit " + process.waitFor() + ")");
+    Process process = ChildJvm.of(jvmOptions, "sandbox", "--empty", "--port", "0")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      PullBench.readBaseUrl(process);
+      return (System.nanoTime() - start) / 1e9;
     } finally {
       process.destroy();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -86,22 +77,13 @@ final class StartBench implements Callable<Integer> {
   /** Seconds a fresh JVM takes to run the command to its end (exit 0 required). */
   private double untilDone(String... command) throws Exception {
     long start = System.nanoTime();
-    Process process = child(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+    Process process = ChildJvm.of(jvmOptions, command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     int exit = process.waitFor();
     if (exit != 0) {
       throw new IllegalStateException(String.join(" ", command) + " exited with " + exit);
     }
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  private ProcessBuilder child(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command);
   }
 
   private static double median(List<Double> values) {
