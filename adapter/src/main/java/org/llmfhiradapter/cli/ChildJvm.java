@@ -1,7 +1,10 @@
 package org.llmfhiradapter.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * This adapter's command line in a JVM of its own, on this one's java and class path: benchmarks measure a fresh
@@ -9,15 +12,45 @@ import java.util.List;
  */
 final class ChildJvm {
 
+  /** The launcher script the build writes beside the jar ({@code src/main/dist}). */
+  static final String LAUNCHER = "llm-fhir-adapter";
+
   private ChildJvm() {}
 
   /** {@code java <jvmOptions> -cp <this class path> Main <args>}, not started. */
   static ProcessBuilder of(List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add(java());
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
+  }
+
+  /**
+   * {@code <launcher> <args>} as a user types it, on this JVM's Java, with {@code jvmOptions} in
+   * {@code JAVA_OPTS}; not started.
+   */
+  static ProcessBuilder viaLauncher(Path launcher, List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>(List.of("sh", launcher.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions));
+    return builder;
+  }
+
+  /** The launcher beside the jar this JVM runs from; empty when it runs from classes (an IDE, the tests). */
+  static Optional<Path> launcher() {
+    String classPath = System.getProperty("java.class.path");
+    if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+      return Optional.empty();
+    }
+    Path script = Path.of(classPath).toAbsolutePath().resolveSibling(LAUNCHER);
+    return Files.isRegularFile(script) ? Optional.of(script) : Optional.empty();
+  }
+
+  private static String java() {
+    return ProcessHandle.current().info().command().orElse("java");
   }
 }

@@ -1,9 +1,11 @@
 package org.llmfhiradapter.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -12,15 +14,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench start}: how long a new user waits. Each run starts fresh JVMs, as a user's command does: the
- * embedded server alone ({@code sandbox --empty}, until it says it is ready), the baseline, and {@code demo}
- * end to end (server, seeding, pull, analysis, publish). Reported: each time, the medians, and demo's median as a
- * ratio to the server's.
+ * {@code bench start}: how long a new user waits. Each run starts fresh JVMs, as a user's command does, two ways:
+ * {@code java -jar} with the JVM's defaults (the baseline) and the launcher script the build puts beside the jar
+ * (its start-up options and class archive). Each way: the embedded server alone ({@code sandbox --empty}, until
+ * it says it is ready) and {@code demo} end to end (server, seeding, pull, analysis, publish). The ways take turns
+ * within a run, so that a machine slowing down weighs on both. Reported: each time, the medians, and the
+ * launcher's medians as ratios to the baseline's.
  */
 @Command(
     name = "start",
     mixinStandardHelpOptions = true,
-    description = "demo end to end against the embedded server's start alone, in fresh JVMs (median of --runs).")
+    description = "demo end to end and the embedded server's start alone, in fresh JVMs, by `java -jar` (the"
+        + " baseline) and by the launcher script beside the jar (median of --runs).")
 final class StartBench implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -29,44 +34,71 @@ final class StartBench implements Callable<Integer> {
   int runs = 3;
 
   @Option(names = "--jvm-option", paramLabel = "OPT",
-      description = "An option for the measured JVMs, e.g. -XX:TieredStopAtLevel=1 (repeatable), to weigh a lever.")
+      description = "An option for every measured JVM, e.g. -XX:+UseParallelGC (repeatable), to weigh a lever.")
   List<String> jvmOptions = new ArrayList<>();
+
+  /** One way of starting the adapter: the two commands' times, run after run. */
+  private record Way(String name, List<Double> server, List<Double> demo) {
+    Way(String name) {
+      this(name, new ArrayList<>(), new ArrayList<>());
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
     if (runs < 1) {
       throw new BadInputException("--runs must be 1 or more");
     }
+    Optional<Path> launcher = ChildJvm.launcher();
     PrintWriter out = new PrintWriter(spec.commandLine().getOut());
     out.printf(Locale.ROOT, "Fresh JVMs, %d run(s) each%s%n", runs,
         jvmOptions.isEmpty() ? "" : ", with " + String.join(" ", jvmOptions));
-    out.flush();
-    List<Double> server = new ArrayList<>();
-    List<Double> demo = new ArrayList<>();
-    for (int run = 1; run <= runs; run++) {
-      server.add(untilReady());
-      demo.add(untilDone("demo"));
-      out.printf(Locale.ROOT, "run %d: server start %.1f s, demo %.1f s%n", run, server.get(run - 1),
-          demo.get(run - 1));
-      out.flush();
+    if (launcher.isEmpty()) {
+      out.println("No launcher beside the jar (run bench start with java -jar adapter/target/llm-fhir-adapter.jar"
+          + " after mvn package): the baseline only.");
     }
-    double serverMedian = median(server);
-    double demoMedian = median(demo);
-    out.printf(Locale.ROOT, "median: server start %.1f s (baseline), demo %.1f s = %.2fx the server start%n",
-        serverMedian, demoMedian, demoMedian / serverMedian);
+    out.flush();
+    Way baseline = new Way("java -jar");
+    Way script = new Way(ChildJvm.LAUNCHER);
+    for (int run = 1; run <= runs; run++) {
+      measure(baseline, args -> ChildJvm.of(jvmOptions, args), run, out);
+      if (launcher.isPresent()) {
+        measure(script, args -> ChildJvm.viaLauncher(launcher.get(), jvmOptions, args), run, out);
+      }
+    }
+    out.printf(Locale.ROOT, "median %-17s server start %5.1f s, demo %5.1f s (baseline)%n", baseline.name(),
+        median(baseline.server()), median(baseline.demo()));
+    if (launcher.isPresent()) {
+      out.printf(Locale.ROOT, "median %-17s server start %5.1f s, demo %5.1f s = %.2fx and %.2fx the baseline%n",
+          script.name(), median(script.server()), median(script.demo()),
+          median(script.server()) / median(baseline.server()), median(script.demo()) / median(baseline.demo()));
+    }
     out.flush();
     return 0;
   }
 
+  private interface Launch {
+    ProcessBuilder of(String... args);
+  }
+
+  private static void measure(Way way, Launch launch, int run, PrintWriter out) throws Exception {
+    way.server().add(untilReady(launch));
+    way.demo().add(untilDone(launch, "demo"));
+    out.printf(Locale.ROOT, "run %d %-17s server start %5.1f s, demo %5.1f s%n", run, way.name(),
+        way.server().get(run - 1), way.demo().get(run - 1));
+    out.flush();
+  }
+
   /** Seconds until a fresh {@code sandbox --empty} prints its base URL (it is ready); then it is stopped. */
-  private double untilReady() throws Exception {
+  private static double untilReady(Launch launch) throws Exception {
     long start = System.nanoTime();
-    Process process = ChildJvm.of(jvmOptions, "sandbox", "--empty", "--port", "0")
+    Process process = launch.of("sandbox", "--empty", "--port", "0")
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       PullBench.readBaseUrl(process);
       return (System.nanoTime() - start) / 1e9;
     } finally {
+      // The launcher execs java, so the process is the JVM itself.
       process.destroy();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -75,9 +107,9 @@ final class StartBench implements Callable<Integer> {
   }
 
   /** Seconds a fresh JVM takes to run the command to its end (exit 0 required). */
-  private double untilDone(String... command) throws Exception {
+  private static double untilDone(Launch launch, String... command) throws Exception {
     long start = System.nanoTime();
-    Process process = ChildJvm.of(jvmOptions, command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+    Process process = launch.of(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     int exit = process.waitFor();
     if (exit != 0) {
