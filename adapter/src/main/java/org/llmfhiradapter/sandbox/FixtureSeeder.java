@@ -2,6 +2,7 @@ package org.llmfhiradapter.sandbox;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -43,10 +44,12 @@ public final class FixtureSeeder {
           "Fixture folder " + folder + " does not exist; run from the repository root or set llm.sandbox.fixtures"
               + " (or --fixtures)");
     }
-    fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    // A cold JPA server takes its time over the first transactions.
-    fhirContext.getRestfulClientFactory().setSocketTimeout(120_000);
-    IGenericClient client = fhirContext.newRestfulGenericClient(baseUrl);
+    // A client factory of its own: the context's is shared by every caller in the process (the last to set a
+    // timeout on it would win), and a cold JPA server takes its time over the first transactions.
+    ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(fhirContext);
+    factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+    factory.setSocketTimeout(120_000);
+    IGenericClient client = factory.newGenericClient(baseUrl);
     int written = 0;
     org.hl7.fhir.r4.model.Group candidates = new org.hl7.fhir.r4.model.Group();
     candidates.setId(CANDIDATES_GROUP);
