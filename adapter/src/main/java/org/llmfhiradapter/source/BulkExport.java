@@ -102,7 +102,7 @@ final class BulkExport {
       throw new SourceException("Bulk export kick-off: the FHIR server at " + baseUrl + " answered HTTP "
           + accepted.statusCode() + " instead of 202 Accepted (does it support "
           + (what.groupId() != null ? "Group-level $export" : "Patient/$export with a patient list") + "?)"
-          + diagnostics(accepted.body()).map(d -> ": " + d).orElse(""));
+          + issues(accepted.body()));
     }
     String status = accepted.headers().firstValue("Content-Location").orElseThrow(
         () -> new SourceException("Bulk export kick-off: the answer names no status URL (Content-Location)"));
@@ -187,7 +187,7 @@ final class BulkExport {
       if (answer.statusCode() != 202) {
         throw new SourceException("Bulk export status: the FHIR server at " + baseUrl + " answered HTTP "
             + answer.statusCode() + " while the export ran"
-            + diagnostics(answer.body()).map(d -> ": " + d).orElse(""));
+            + issues(answer.body()));
       }
       // Honour Retry-After within reason: at least half a second, at most llm.source.bulk.max-poll-interval-seconds.
       Duration wait = RetryPolicy.retryAfter(answer.headers().map(), Instant.now()).orElse(Duration.ofSeconds(2));
@@ -442,12 +442,12 @@ final class BulkExport {
   }
 
   /** The first issue's diagnostics of an OperationOutcome answer (what the server says went wrong), if any. */
-  private Optional<String> diagnostics(String body) {
+  /** The issue codes of an OperationOutcome answer, never its text (see {@link ServerText}). */
+  private String issues(String body) {
     try {
-      String text = json.readTree(body == null ? "" : body).path("issue").path(0).path("diagnostics").asText("");
-      return text.isBlank() ? Optional.empty() : Optional.of(text.length() > 200 ? text.substring(0, 200) + "..." : text);
+      return ServerText.issuesOf(json.readTree(body == null || body.isBlank() ? "{}" : body));
     } catch (IOException e) {
-      return Optional.empty();
+      return "; " + ServerText.LEFT_OUT;
     }
   }
 

@@ -136,9 +136,12 @@ public final class FhirRequests {
         answered.set(true);
         boolean conflict = applied != null && e.getStatusCode() == 409 && !conflictRetried;
         if (!conflict && !RetryPolicy.RETRYABLE_STATUS.contains(e.getStatusCode())) {
-          throw new SourceException(
-              description + ": the FHIR server at " + baseUrl + " answered HTTP " + e.getStatusCode() + " ("
-                  + firstLine(e.getMessage()) + ")", e);
+          // A refusal (4xx) describes our request, and a write is our own aggregate report: the server's text
+          // helps and names no patient. A read's failure (5xx) may quote the chart it failed on: left out.
+          String answer = applied == null && e.getStatusCode() >= 500
+              ? ServerText.ofRead(e)
+              : "HTTP " + e.getStatusCode() + " (" + firstLine(e.getMessage()) + ")";
+          throw new SourceException(description + ": the FHIR server at " + baseUrl + " answered " + answer, e);
         }
         conflictRetried |= conflict;
         failure = e;
