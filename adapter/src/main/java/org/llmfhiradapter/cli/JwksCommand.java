@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.config.ConfigException;
+import org.llmfhiradapter.source.auth.KeyPassword;
 import org.llmfhiradapter.source.auth.PrivateKeys;
 import org.llmfhiradapter.source.auth.SigningAlgorithm;
 import org.llmfhiradapter.source.auth.SigningKey;
@@ -34,18 +35,38 @@ final class JwksCommand implements Callable<Integer> {
       description = "PEM (PKCS#8, PKCS#1 or SEC1) or JWK/JWK Set file holding the private key.")
   Path privateKeyFile;
 
+  @Option(names = "--private-key-password-file", paramLabel = "FILE",
+      description = "File holding the passphrase of an encrypted key (or env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD).")
+  Path passwordFile;
+
   @Option(names = "--key-id", paramLabel = "KID", description = "kid to publish (default: the key's kid or thumbprint).")
   String keyId = "";
 
   @Option(names = "--algorithm", paramLabel = "RS384|ES384", description = "Signing algorithm (default: RS384).")
   String algorithm = "RS384";
 
+  private KeyPassword password() {
+    String env = System.getenv("LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD");
+    if (passwordFile != null) {
+      try {
+        String value = java.nio.file.Files.readString(passwordFile).replaceFirst("\\r?\\n$", "");
+        return new KeyPassword(value.toCharArray(), passwordFile.toString(), KeyPassword.NONE.howToGive());
+      } catch (java.io.IOException e) {
+        throw new BadInputException("--private-key-password-file " + passwordFile + " cannot be read ("
+            + e.getClass().getSimpleName() + ")");
+      }
+    }
+    return env == null || env.isEmpty()
+        ? KeyPassword.NONE
+        : new KeyPassword(env.toCharArray(), "env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD", KeyPassword.NONE.howToGive());
+  }
+
   @Override
   public Integer call() throws Exception {
     SigningAlgorithm alg =
         SigningAlgorithm.parse(algorithm)
             .orElseThrow(() -> new BadInputException("--algorithm must be RS384 or ES384, but is '" + algorithm + "'"));
-    SigningKey key = PrivateKeys.load(privateKeyFile, alg, keyId);
+    SigningKey key = PrivateKeys.load(privateKeyFile, alg, keyId, password());
     var jwks =
         key.publicJwkSet()
             .orElseThrow(

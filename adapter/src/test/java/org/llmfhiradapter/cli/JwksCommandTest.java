@@ -54,6 +54,22 @@ class JwksCommandTest {
   }
 
   @Test
+  void anEncryptedKeyIsReadWithThePassphraseFromAFile() throws Exception {
+    RSAKey key = TestKeys.rsa();
+    Path file = TestKeys.write(dir.resolve("private.pem"), TestKeys.encryptedPkcs8Pem(key.toPrivateKey(), "correct horse"));
+    Path passphrase = TestKeys.write(dir.resolve("passphrase"), "correct horse\n");
+
+    CliRun without = CliRun.of("jwks", "--private-key-file", file.toString());
+    CliRun with = CliRun.of("jwks", "--private-key-file", file.toString(), "--private-key-password-file",
+        passphrase.toString());
+
+    assertThat(without.exitCode()).isEqualTo(2);
+    assertThat(without.err()).contains("is encrypted with a passphrase").doesNotContain("correct horse");
+    assertThat(with.exitCode()).as(with.err()).isZero();
+    assertThat(JWKSet.parse(with.out()).getKeys().get(0).toRSAKey().getModulus()).isEqualTo(key.getModulus());
+  }
+
+  @Test
   void anEcKeySavedWithoutItsPublicPointIsExplainedWithExitCode2() throws Exception {
     Path file = TestKeys.write(dir.resolve("private.pem"), TestKeys.pkcs8Pem(TestKeys.ecP384().toPrivateKey()));
 

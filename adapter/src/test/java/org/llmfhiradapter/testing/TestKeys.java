@@ -55,6 +55,78 @@ public final class TestKeys {
         + "\n-----END " + label + "-----\n";
   }
 
+  private static final Map<String, java.security.KeyPair> BC_PAIRS = new ConcurrentHashMap<>();
+
+  /**
+   * An EC P-384 pair made by BouncyCastle's generator: its encodings keep the curve and the public point inside
+   * the private key, as OpenSSL writes them (the JDK's PKCS#8 leaves the point out).
+   */
+  public static java.security.KeyPair bouncyCastleEcP384(String name) {
+    return BC_PAIRS.computeIfAbsent(name, k -> {
+      try {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC", BC);
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+        return generator.generateKeyPair();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** The public JWK of a pair. */
+  public static ECKey publicJwk(java.security.KeyPair ec) {
+    return new ECKey.Builder(Curve.P_384, (java.security.interfaces.ECPublicKey) ec.getPublic()).build();
+  }
+
+  /** RSA as a pair. */
+  public static java.security.KeyPair pair(RSAKey rsa) {
+    try {
+      return new java.security.KeyPair(rsa.toPublicKey(), rsa.toPrivateKey());
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The pair as OpenSSL's traditional PEM, written by BouncyCastle: {@code BEGIN RSA PRIVATE KEY} (PKCS#1) or
+   * {@code BEGIN EC PRIVATE KEY} (SEC1); encrypted with {@code passphrase} when given ({@code Proc-Type:
+   * 4,ENCRYPTED}, AES-256-CBC).
+   */
+  public static String traditionalPem(java.security.KeyPair pair, String passphrase) {
+    try {
+      java.io.StringWriter out = new java.io.StringWriter();
+      try (org.bouncycastle.openssl.jcajce.JcaPEMWriter writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(out)) {
+        if (passphrase == null) {
+          writer.writeObject(pair);
+        } else {
+          writer.writeObject(pair, new org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder("AES-256-CBC")
+              .setProvider(BC).build(passphrase.toCharArray()));
+        }
+      }
+      return out.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** PKCS#8 encrypted with {@code passphrase} (PBES2, AES-256-CBC), as {@code openssl pkcs8 -topk8} writes it. */
+  public static String encryptedPkcs8Pem(PrivateKey key, String passphrase) {
+    try {
+      java.io.StringWriter out = new java.io.StringWriter();
+      try (org.bouncycastle.openssl.jcajce.JcaPEMWriter writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(out)) {
+        writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key,
+            new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder(
+                org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC).setProvider(BC)
+                .setPassword(passphrase.toCharArray()).build()));
+      }
+      return out.toString();
+    } catch (IOException | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   /** Writes a key file readable by its owner only, as key files should be. */
   public static Path write(Path file, String content) {
     try {

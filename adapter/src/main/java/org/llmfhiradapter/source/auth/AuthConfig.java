@@ -35,6 +35,7 @@ import org.llmfhiradapter.config.Settings;
  * @param basicPassword basic: the password (empty otherwise); never printed by {@link #toString()}
  * @param bearerToken bearer: the static access token (empty otherwise); never printed by {@link #toString()}
  * @param prefix the settings these were read from, e.g. {@code llm.source.auth}; error messages name them
+ * @param privateKeyPassword smart-backend: the passphrase of an encrypted key file (env or a file), else none
  */
 public record AuthConfig(
     Mode mode,
@@ -47,7 +48,8 @@ public record AuthConfig(
     String basicUser,
     String basicPassword,
     String bearerToken,
-    String prefix) {
+    String prefix,
+    KeyPassword privateKeyPassword) {
 
   /** Settings of the server pulled from. */
   public static final String SOURCE = "llm.source.auth";
@@ -88,7 +90,8 @@ public record AuthConfig(
   }
 
   private static AuthConfig none(String prefix) {
-    return new AuthConfig(Mode.NONE, "", null, "", SigningAlgorithm.RS384, "", "", "", "", "", prefix);
+    return new AuthConfig(Mode.NONE, "", null, "", SigningAlgorithm.RS384, "", "", "", "", "", prefix,
+        KeyPassword.none(prefix));
   }
 
   /** Reads and checks the source's settings; the Basic password comes from the process environment. */
@@ -121,7 +124,7 @@ public record AuthConfig(
                             + "'"));
     return switch (mode) {
       case NONE -> none(prefix);
-      case SMART_BACKEND -> smartBackend(settings, algorithm, prefix);
+      case SMART_BACKEND -> smartBackend(settings, env, algorithm, prefix);
       case BASIC -> basic(settings, env, prefix);
       case BEARER -> bearer(settings, env, prefix);
     };
@@ -157,7 +160,8 @@ public record AuthConfig(
                         + ", but is '" + value + "'"));
   }
 
-  private static AuthConfig smartBackend(Settings s, SigningAlgorithm algorithm, String prefix) {
+  private static AuthConfig smartBackend(
+      Settings s, Map<String, String> env, SigningAlgorithm algorithm, String prefix) {
     String clientId = required(s, prefix, "client-id", Mode.SMART_BACKEND);
     Path keyFile = Path.of(required(s, prefix, "private-key-file", Mode.SMART_BACKEND));
     String scopes = required(s, prefix, "scopes", Mode.SMART_BACKEND).replaceAll("\\s+", " ");
@@ -176,7 +180,7 @@ public record AuthConfig(
     }
     return new AuthConfig(
         Mode.SMART_BACKEND, clientId, keyFile, s.get(prefix + ".key-id"), algorithm, tokenUrl, scopes, "", "", "",
-        prefix);
+        prefix, keyPassword(s, env, prefix));
   }
 
   private static AuthConfig basic(Settings s, Map<String, String> env, String prefix) {
@@ -186,7 +190,8 @@ public record AuthConfig(
       throw new ConfigException("Setting " + userKey + " must not contain ':' (HTTP Basic cannot carry it)");
     }
     String password = secret(s, env, prefix, "basic-password", "The Basic password", "a password", Mode.BASIC);
-    return new AuthConfig(Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", user, password, "", prefix);
+    return new AuthConfig(Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", user, password, "", prefix,
+        KeyPassword.none(prefix));
   }
 
   private static AuthConfig bearer(Settings s, Map<String, String> env, String prefix) {
@@ -196,7 +201,8 @@ public record AuthConfig(
       throw new ConfigException(
           "The bearer token (" + prefix + ") is not a valid token: only letters, digits and -._~+/ followed by '='s");
     }
-    return new AuthConfig(Mode.BEARER, "", null, "", SigningAlgorithm.RS384, "", "", "", "", token, prefix);
+    return new AuthConfig(Mode.BEARER, "", null, "", SigningAlgorithm.RS384, "", "", "", "", token, prefix,
+        KeyPassword.none(prefix));
   }
 
   /**
@@ -220,6 +226,27 @@ public record AuthConfig(
               + " or setting " + fileKey + " (a file holding it)");
     }
     return hasEnv ? fromEnv : readSecretFile(fileKey, Path.of(file));
+  }
+
+  /** The passphrase of an encrypted key file, if given: env {@code <PREFIX>_PRIVATE_KEY_PASSWORD} or a file. */
+  private static KeyPassword keyPassword(Settings s, Map<String, String> env, String prefix) {
+    String envName = Settings.envName(prefix + ".private-key-password");
+    String fileKey = prefix + ".private-key-password-file";
+    String fromEnv = env.get(envName);
+    String file = s.get(fileKey);
+    if (fromEnv != null && !fromEnv.isEmpty() && !file.isEmpty()) {
+      throw new ConfigException(
+          "The private key's passphrase is given twice, by env " + envName + " and by setting " + fileKey
+              + ": keep one");
+    }
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      return new KeyPassword(fromEnv.toCharArray(), "env " + envName, KeyPassword.howToGive(prefix));
+    }
+    if (!file.isEmpty()) {
+      return new KeyPassword(
+          readSecretFile(fileKey, Path.of(file)).toCharArray(), "setting " + fileKey, KeyPassword.howToGive(prefix));
+    }
+    return KeyPassword.none(prefix);
   }
 
   private static String readSecretFile(String key, Path file) {

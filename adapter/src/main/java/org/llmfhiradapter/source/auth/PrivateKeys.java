@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
-import java.math.BigInteger;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -29,13 +29,10 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +40,21 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
 import org.llmfhiradapter.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,14 +66,16 @@ import org.slf4j.LoggerFactory;
  *   <li>PEM {@code BEGIN PRIVATE KEY} (PKCS#8, RSA or EC: what {@code openssl genpkey} writes);
  *   <li>PEM {@code BEGIN RSA PRIVATE KEY} (PKCS#1) and {@code BEGIN EC PRIVATE KEY} (SEC1, as {@code openssl
  *       ecparam -genkey} writes, parameters block allowed);
+ *   <li>the same encrypted with a passphrase ({@code BEGIN ENCRYPTED PRIVATE KEY}, or OpenSSL's traditional
+ *       {@code Proc-Type: 4,ENCRYPTED}), given by env {@code LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD} or a file;
  *   <li>a JWK or a JWK Set (JSON) holding a private key: the one whose {@code kid} is the configured key id,
  *       else the only private key in the file.
  * </ul>
  *
  * <p>The key is checked against the algorithm (RS384: RSA of 2048 bits or more; ES384: EC on P-384), and a
  * public key found beside it must belong to it, because that is the key that gets published. Every failure is a
- * {@link ConfigException} of one line naming the file and the problem, never the file's content; encrypted keys
- * are refused with the command that decrypts them.
+ * {@link ConfigException} of one line naming the file and the problem, never the file's content. PEM is read by
+ * BouncyCastle's {@code PEMParser}; the keys are handed to the JDK's own providers.
  */
 public final class PrivateKeys {
 
@@ -88,13 +102,22 @@ public final class PrivateKeys {
    * @throws ConfigException naming the file and what is wrong with it
    */
   public static SigningKey load(Path file, SigningAlgorithm algorithm, String keyId) {
+    return load(file, algorithm, keyId, KeyPassword.NONE);
+  }
+
+  /**
+   * Loads and checks a key that may be encrypted.
+   *
+   * @param password decrypts an encrypted PEM key; {@link KeyPassword#NONE}: the key must be unencrypted
+   */
+  public static SigningKey load(Path file, SigningAlgorithm algorithm, String keyId, KeyPassword password) {
     String wantedKid = keyId == null ? "" : keyId.trim();
     String text = read(file).strip();
     Loaded loaded;
     if (text.startsWith("{")) {
       loaded = fromJwk(file, text, wantedKid, algorithm);
     } else if (text.contains("-----BEGIN ")) {
-      loaded = fromPem(file, text);
+      loaded = fromPem(file, text, password);
     } else {
       throw problem(file, "is neither a PEM private key nor a JWK / JWK Set (JSON)");
     }
@@ -151,27 +174,30 @@ public final class PrivateKeys {
 
   // --- PEM ----------------------------------------------------------------------------------------------------
 
-  private static Loaded fromPem(Path file, String text) {
-    List<String> labels = new ArrayList<>();
-    Matcher block = PEM_BLOCK.matcher(text);
-    while (block.find()) {
-      String label = block.group(1);
-      String body = block.group(2);
-      labels.add(label);
-      switch (label) {
-        case "PRIVATE KEY":
-          return fromPkcs8(file, base64(file, body));
-        case "RSA PRIVATE KEY":
-          refuseEncryptedPem(file, body);
-          return fromPkcs8(file, Der.pkcs8(Der.RSA_ENCRYPTION, Der.encode(Der.NULL), base64(file, body)));
-        case "EC PRIVATE KEY":
-          refuseEncryptedPem(file, body);
-          return fromPkcs8(file, sec1ToPkcs8(file, base64(file, body)));
-        case "ENCRYPTED PRIVATE KEY":
-          throw encrypted(file);
-        default:
-          // EC PARAMETERS precede the key in `openssl ecparam -genkey` output; others are reported below.
+  private static Loaded fromPem(Path file, String text, KeyPassword password) {
+    try (PEMParser parser = new PEMParser(new StringReader(text))) {
+      for (Object object = next(parser, file); object != null; object = next(parser, file)) {
+        if (object instanceof PrivateKeyInfo info) {
+          return fromPrivateKeyInfo(file, info, null);
+        }
+        if (object instanceof PEMKeyPair pair) {
+          return fromPrivateKeyInfo(file, pair.getPrivateKeyInfo(), pair.getPublicKeyInfo());
+        }
+        if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+          return fromPrivateKeyInfo(file, decrypt(file, encrypted, password), null);
+        }
+        if (object instanceof PEMEncryptedKeyPair encrypted) {
+          PEMKeyPair pair = decrypt(file, encrypted, password);
+          return fromPrivateKeyInfo(file, pair.getPrivateKeyInfo(), pair.getPublicKeyInfo());
+        }
+        // EC PARAMETERS precede the key in `openssl ecparam -genkey` output; others are reported below.
       }
+    } catch (IOException e) {
+      // Closing a StringReader: nothing can fail.
+    }
+    List<String> labels = new ArrayList<>();
+    for (Matcher block = PEM_BLOCK.matcher(text); block.find(); ) {
+      labels.add(block.group(1));
     }
     if (labels.isEmpty()) {
       throw problem(file, "has a BEGIN line but no complete PEM block");
@@ -181,81 +207,86 @@ public final class PrivateKeys {
         "holds " + String.join(", ", labels) + " but no private key (the private key is the file with BEGIN PRIVATE KEY)");
   }
 
-  private static void refuseEncryptedPem(Path file, String body) {
-    if (body.contains("Proc-Type:") && body.contains("ENCRYPTED")) {
-      throw encrypted(file);
+  private static Object next(PEMParser parser, Path file) {
+    try {
+      return parser.readObject();
+    } catch (IOException | RuntimeException e) {
+      // BouncyCastle's message may quote the block, and the block is the secret: only say what failed.
+      throw problem(file, "has a PEM block that is not a valid key (damaged, cut short, or not base64)");
     }
   }
 
-  private static ConfigException encrypted(Path file) {
-    return problem(
-        file,
-        "is encrypted with a passphrase; the adapter needs it unencrypted (openssl pkey -in F -out key.pem), kept readable"
-            + " by its owner only");
-  }
-
-  private static byte[] base64(Path file, String body) {
+  private static PrivateKeyInfo decrypt(Path file, PKCS8EncryptedPrivateKeyInfo encrypted, KeyPassword password) {
+    char[] secret = requirePassword(file, password);
     try {
-      return Base64.getMimeDecoder().decode(body.strip());
-    } catch (IllegalArgumentException e) {
-      throw problem(file, "has a PEM block that is not valid base64");
+      return encrypted.decryptPrivateKeyInfo(
+          new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(bouncyCastle()).build(secret));
+    } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+      throw wrongPassword(file, password);
     }
   }
 
-  /** SEC1 ECPrivateKey → PKCS#8, taking the curve from its [0] parameters. */
-  private static byte[] sec1ToPkcs8(Path file, byte[] sec1) {
+  private static PEMKeyPair decrypt(Path file, PEMEncryptedKeyPair encrypted, KeyPassword password) {
+    char[] secret = requirePassword(file, password);
     try {
-      Der.Element key = Der.parse(sec1);
-      if (key.tag() != Der.SEQUENCE) {
-        throw problem(file, "has an EC PRIVATE KEY block that is not a SEC1 key");
-      }
-      for (Der.Element part : Der.elements(key.content())) {
-        if (part.tag() == Der.CONTEXT_0) {
-          return Der.pkcs8(Der.EC_PUBLIC_KEY, part.content(), sec1);
-        }
-      }
+      return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(bouncyCastle()).build(secret));
+    } catch (IOException | RuntimeException e) {
+      throw wrongPassword(file, password);
+    }
+  }
+
+  /** A provider of our own for the decryption ciphers, not registered: the rest of the process keeps the JDK's. */
+  private static java.security.Provider bouncyCastle() {
+    return new BouncyCastleProvider();
+  }
+
+  private static char[] requirePassword(Path file, KeyPassword password) {
+    if (password.isEmpty()) {
       throw problem(
           file,
-          "has an EC PRIVATE KEY without its curve; convert it with: openssl pkcs8 -topk8 -nocrypt -in F -out key.pem");
-    } catch (Der.MalformedException e) {
-      throw problem(file, "has an EC PRIVATE KEY block that is not valid DER");
+          "is encrypted with a passphrase: give it by " + password.howToGive() + ", or decrypt the key (openssl pkey"
+              + " -in F -out key.pem), kept readable by its owner only");
     }
+    return password.value();
   }
 
-  private static Loaded fromPkcs8(Path file, byte[] pkcs8) {
+  private static ConfigException wrongPassword(Path file, KeyPassword password) {
+    return problem(
+        file, "could not be decrypted with the passphrase from " + password.source() + " (a wrong passphrase?)");
+  }
+
+  /**
+   * The key from PKCS#8 (the public key from beside it, or from inside: OpenSSL keeps an EC key's public point in
+   * it), handed to the JDK's providers, which sign for Nimbus.
+   */
+  private static Loaded fromPrivateKeyInfo(Path file, PrivateKeyInfo info, SubjectPublicKeyInfo publicInfo) {
+    AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
     String keyAlgorithm;
-    byte[] innerKey;
-    try {
-      Der.Element info = Der.parse(pkcs8);
-      List<Der.Element> parts = info.tag() == Der.SEQUENCE ? Der.elements(info.content()) : List.of();
-      if (parts.size() < 3 || parts.get(1).tag() != Der.SEQUENCE || parts.get(2).tag() != Der.OCTET_STRING) {
-        throw problem(file, "has a PRIVATE KEY block that is not PKCS#8");
+    if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm.getAlgorithm())) {
+      keyAlgorithm = "RSA";
+    } else if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm())) {
+      keyAlgorithm = "EC";
+      if (algorithm.getParameters() == null) {
+        throw problem(
+            file,
+            "has an EC private key without its curve; convert it with: openssl pkcs8 -topk8 -nocrypt -in F -out key.pem");
       }
-      List<Der.Element> algorithmId = Der.elements(parts.get(1).content());
-      byte[] oid = algorithmId.isEmpty() ? new byte[0] : algorithmId.get(0).content();
-      if (Arrays.equals(oid, Der.RSA_ENCRYPTION)) {
-        keyAlgorithm = "RSA";
-      } else if (Arrays.equals(oid, Der.EC_PUBLIC_KEY)) {
-        keyAlgorithm = "EC";
-      } else {
-        throw problem(file, "holds a key that is neither RSA nor EC (RS384 needs RSA, ES384 needs EC P-384)");
-      }
-      innerKey = parts.get(2).content();
-    } catch (Der.MalformedException e) {
-      throw problem(file, "has a PRIVATE KEY block that is not valid DER");
+    } else {
+      throw problem(file, "holds a key that is neither RSA nor EC (RS384 needs RSA, ES384 needs EC P-384)");
     }
     PrivateKey privateKey;
     try {
-      privateKey = KeyFactory.getInstance(keyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-    } catch (GeneralSecurityException e) {
+      privateKey = KeyFactory.getInstance(keyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+    } catch (GeneralSecurityException | IOException e) {
       // The provider's message is not shown: it is about the bytes, and the bytes are the secret.
       throw problem(file, "holds an " + keyAlgorithm + " private key the JDK cannot read");
     }
     PublicKey publicKey = null;
     if (privateKey instanceof RSAPrivateCrtKey rsa) {
       publicKey = rsaPublic(rsa);
-    } else if (privateKey instanceof ECPrivateKey ec) {
-      publicKey = ecPublicInSec1(innerKey, ec);
+    } else if (privateKey instanceof ECPrivateKey) {
+      SubjectPublicKeyInfo spki = publicInfo != null ? publicInfo : ecPublicInside(info);
+      publicKey = spki == null ? null : publicKey(keyAlgorithm, spki);
     }
     return new Loaded(privateKey, publicKey, null);
   }
@@ -269,30 +300,26 @@ public final class PrivateKeys {
   }
 
   /**
-   * The public point OpenSSL stores in the SEC1 key's [1] field, or null: the JDK cannot derive it from the
-   * private scalar, and without it the key still signs; only publishing its JWK needs it.
+   * The public point OpenSSL stores in the key (PKCS#8 v2's publicKey, or SEC1's [1]), or null: the JDK cannot
+   * derive it from the private scalar, and without it the key still signs; only publishing its JWK needs it.
    */
-  private static PublicKey ecPublicInSec1(byte[] sec1, ECPrivateKey privateKey) {
+  private static SubjectPublicKeyInfo ecPublicInside(PrivateKeyInfo info) {
     try {
-      for (Der.Element part : Der.elements(Der.parse(sec1).content())) {
-        if (part.tag() != Der.CONTEXT_1) {
-          continue;
-        }
-        Der.Element bits = Der.parse(part.content());
-        byte[] point = bits.content();
-        // BIT STRING: one octet of unused bits (0), then the uncompressed point 04 || X || Y.
-        if (bits.tag() != Der.BIT_STRING || point.length < 3 || point[0] != 0 || point[1] != 4 || (point.length - 2) % 2 != 0) {
-          return null;
-        }
-        int size = (point.length - 2) / 2;
-        BigInteger x = new BigInteger(1, Arrays.copyOfRange(point, 2, 2 + size));
-        BigInteger y = new BigInteger(1, Arrays.copyOfRange(point, 2 + size, point.length));
-        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), privateKey.getParams()));
-      }
-    } catch (Der.MalformedException | GeneralSecurityException e) {
+      ASN1BitString point = info.hasPublicKey()
+          ? info.getPublicKeyData()
+          : org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey()).getPublicKey();
+      return point == null ? null : new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), point.getBytes());
+    } catch (IOException | RuntimeException e) {
       return null;
     }
-    return null;
+  }
+
+  private static PublicKey publicKey(String keyAlgorithm, SubjectPublicKeyInfo spki) {
+    try {
+      return KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
+    } catch (GeneralSecurityException | IOException e) {
+      return null;
+    }
   }
 
   // --- JWK ----------------------------------------------------------------------------------------------------

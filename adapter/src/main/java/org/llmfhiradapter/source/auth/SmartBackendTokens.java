@@ -97,7 +97,7 @@ public final class SmartBackendTokens implements AccessTokens {
     if (auth.mode() != AuthConfig.Mode.SMART_BACKEND) {
       throw new IllegalArgumentException("SMART backend tokens need " + auth.setting("mode") + "=smart-backend");
     }
-    SigningKey key = PrivateKeys.load(auth.privateKeyFile(), auth.algorithm(), auth.keyId());
+    SigningKey key = PrivateKeys.load(auth.privateKeyFile(), auth.algorithm(), auth.keyId(), auth.privateKeyPassword());
     return new SmartBackendTokens(
         auth, key, source.baseUrl(), source.connectTimeout(), source.readTimeout(), Clock.systemUTC(),
         DEFAULT_REFRESH_MARGIN);

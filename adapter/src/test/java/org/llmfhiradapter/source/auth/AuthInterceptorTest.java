@@ -158,7 +158,8 @@ class AuthInterceptorTest {
   @Test
   void credentialsAreNotSentOverPlainHttpToAnotherMachine() {
     AuthConfig basic =
-        new AuthConfig(AuthConfig.Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", "u", "p", "", AuthConfig.SOURCE);
+        new AuthConfig(AuthConfig.Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", "u", "p", "",
+            AuthConfig.SOURCE, KeyPassword.NONE);
 
     assertThatThrownBy(() -> AuthInterceptor.forSource(basic, source("http://ehr.example.org/fhir")))
         .isInstanceOf(ConfigException.class)
@@ -171,7 +172,7 @@ class AuthInterceptorTest {
     Path missing = dir.resolve("missing.pem");
     AuthConfig smart =
         new AuthConfig(AuthConfig.Mode.SMART_BACKEND, "client", missing, "", SigningAlgorithm.RS384, "",
-            "system/Patient.read", "", "", "", AuthConfig.SOURCE);
+            "system/Patient.read", "", "", "", AuthConfig.SOURCE, KeyPassword.NONE);
 
     assertThatThrownBy(() -> AuthInterceptor.forSource(smart, source("https://ehr.example.org/fhir")))
         .isInstanceOf(ConfigException.class)

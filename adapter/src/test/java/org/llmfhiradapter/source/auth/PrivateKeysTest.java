@@ -16,9 +16,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.JWSObject;
-import java.math.BigInteger;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +25,8 @@ import org.llmfhiradapter.testing.TestKeys;
 
 class PrivateKeysTest {
 
-  /** secp384r1, 1.3.132.0.34. */
-  private static final byte[] SECP384R1 = {0x2B, (byte) 0x81, 0x04, 0x00, 0x22};
+  /** The DER of OID secp384r1, 1.3.132.0.34: the whole of an EC PARAMETERS block. */
+  private static final byte[] SECP384R1_OID = {0x06, 0x05, 0x2B, (byte) 0x81, 0x04, 0x00, 0x22};
 
   @TempDir Path dir;
 
@@ -51,8 +49,9 @@ class PrivateKeysTest {
 
   @Test
   void aPkcs8EcKeyWithItsPublicPointAsOpensslWritesItYieldsThePublicJwk() throws Exception {
-    ECKey key = TestKeys.ecP384();
-    Path file = file("ec.pem", TestKeys.pem("PRIVATE KEY", Der.pkcs8(Der.EC_PUBLIC_KEY, Der.encode(Der.OID, SECP384R1), sec1(key, true))));
+    java.security.KeyPair pair = TestKeys.bouncyCastleEcP384("default");
+    ECKey key = TestKeys.publicJwk(pair);
+    Path file = file("ec.pem", TestKeys.pkcs8Pem(pair.getPrivate()));
 
     SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.ES384, "");
 
@@ -77,8 +76,8 @@ class PrivateKeysTest {
   @Test
   void aTraditionalRsaPrivateKeyIsRead() throws Exception {
     RSAKey key = TestKeys.rsa();
-    byte[] pkcs1 = Der.elements(Der.parse(key.toPrivateKey().getEncoded()).content()).get(2).content();
-    Path file = file("rsa.pem", TestKeys.pem("RSA PRIVATE KEY", pkcs1));
+    Path file = file("rsa.pem", TestKeys.traditionalPem(TestKeys.pair(key), null));
+    assertThat(file).content().startsWith("-----BEGIN RSA PRIVATE KEY-----");
 
     SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.RS384, "");
 
@@ -88,9 +87,12 @@ class PrivateKeysTest {
 
   @Test
   void aTraditionalEcPrivateKeyAfterItsParametersBlockIsRead() throws Exception {
-    ECKey key = TestKeys.ecP384();
-    String parameters = TestKeys.pem("EC PARAMETERS", Der.encode(Der.OID, SECP384R1));
-    Path file = file("ec.pem", parameters + TestKeys.pem("EC PRIVATE KEY", sec1(key, true)));
+    java.security.KeyPair pair = TestKeys.bouncyCastleEcP384("default");
+    ECKey key = TestKeys.publicJwk(pair);
+    // What `openssl ecparam -name secp384r1 -genkey` writes: the curve's OID, then the SEC1 key.
+    String parameters = TestKeys.pem("EC PARAMETERS", SECP384R1_OID);
+    Path file = file("ec.pem", parameters + TestKeys.traditionalPem(pair, null));
+    assertThat(file).content().contains("-----BEGIN EC PRIVATE KEY-----");
 
     SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.ES384, "");
 
@@ -212,12 +214,61 @@ class PrivateKeysTest {
   }
 
   @Test
-  void anEncryptedKeyIsRefusedWithTheCommandThatDecryptsIt() {
-    Path file = file("enc.pem", TestKeys.pem("ENCRYPTED PRIVATE KEY", new byte[64]));
+  void anEncryptedKeyWithoutItsPassphraseIsRefusedWithTheWaysToGiveItOrDecryptIt() throws Exception {
+    Path file = file("enc.pem", TestKeys.encryptedPkcs8Pem(TestKeys.rsa().toPrivateKey(), "correct horse"));
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("is encrypted with a passphrase")
+        .hasMessageContaining("env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD or setting llm.source.auth.private-key-password-file")
         .hasMessageContaining("openssl pkey -in F -out key.pem");
+  }
+
+  @Test
+  void anEncryptedPkcs8KeyIsReadWithItsPassphrase() throws Exception {
+    RSAKey key = TestKeys.rsa();
+    Path file = file("enc.pem", TestKeys.encryptedPkcs8Pem(key.toPrivateKey(), "correct horse"));
+    assertThat(file).content().startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.RS384, "", password("correct horse"));
+
+    assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
+    assertThat(loaded.publicJwk().orElseThrow().toRSAKey().getModulus()).isEqualTo(key.getModulus());
+  }
+
+  @Test
+  void anEncryptedTraditionalEcKeyIsReadWithItsPassphrase() throws Exception {
+    java.security.KeyPair pair = TestKeys.bouncyCastleEcP384("default");
+    ECKey key = TestKeys.publicJwk(pair);
+    Path file = file("enc.pem", TestKeys.traditionalPem(pair, "correct horse"));
+    assertThat(file).content().contains("Proc-Type: 4,ENCRYPTED");
+
+    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.ES384, "", password("correct horse"));
+
+    assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
+    assertThat(((ECKey) loaded.publicJwk().orElseThrow()).getX()).isEqualTo(key.getX());
+  }
+
+  @Test
+  void aWrongPassphraseIsSaidNamingWhereItCameFromAndNeitherKeyNorPassphrase() throws Exception {
+    Path file = file("enc.pem", TestKeys.encryptedPkcs8Pem(TestKeys.rsa().toPrivateKey(), "correct horse"));
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, "", password("battery staple")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Private key file " + file + " could not be decrypted with the passphrase from env"
+            + " LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD (a wrong passphrase?)");
+  }
+
+  @Test
+  void aDamagedPemBlockIsSaidWithoutQuotingIt() {
+    String pem = TestKeys.pkcs8Pem(TestKeys.privateKey(TestKeys.rsa()));
+    String damaged = pem.substring(0, pem.length() / 2) + "!!" + pem.substring(pem.length() / 2);
+    Path file = file("rsa.pem", damaged);
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Private key file " + file + " has a PEM block that is not a valid key (damaged, cut short, or not"
+            + " base64)");
   }
 
   @Test
@@ -246,6 +297,52 @@ class PrivateKeysTest {
         .hasMessageEndingWith("is neither a PEM private key nor a JWK / JWK Set (JSON)");
   }
 
+  /**
+   * Keys as OpenSSL writes them, made by openssl itself where it is installed (else by BouncyCastle, as above):
+   * genpkey's PKCS#8 EC key with its public point, ecparam's parameters and SEC1 key, and an encrypted PKCS#8
+   * RSA key read with its passphrase from a file.
+   */
+  @Test
+  void keysMadeByOpensslAreRead() throws Exception {
+    Path ec = dir.resolve("ec-genpkey.pem");
+    Path ecTraditional = dir.resolve("ec-ecparam.pem");
+    Path rsaEncrypted = dir.resolve("rsa-enc.pem");
+    if (openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", ec.toString())) {
+      openssl("ecparam", "-name", "secp384r1", "-genkey", "-out", ecTraditional.toString());
+      openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes-256-cbc", "-pass",
+          "pass:correct horse", "-out", rsaEncrypted.toString());
+    } else {
+      java.security.KeyPair pair = TestKeys.bouncyCastleEcP384("openssl-stand-in");
+      file(ec.getFileName().toString(), TestKeys.pkcs8Pem(pair.getPrivate()));
+      file(ecTraditional.getFileName().toString(), TestKeys.pem("EC PARAMETERS", SECP384R1_OID)
+          + TestKeys.traditionalPem(pair, null));
+      file(rsaEncrypted.getFileName().toString(),
+          TestKeys.encryptedPkcs8Pem(TestKeys.rsa().toPrivateKey(), "correct horse"));
+    }
+
+    assertThat(PrivateKeys.load(ec, SigningAlgorithm.ES384, "").publicJwk()).isPresent();
+    assertThat(PrivateKeys.load(ecTraditional, SigningAlgorithm.ES384, "").publicJwk()).isPresent();
+    SigningKey rsa = PrivateKeys.load(rsaEncrypted, SigningAlgorithm.RS384, "", password("correct horse"));
+    assertThat(rsa.publicJwk()).isPresent();
+    assertThatThrownBy(() -> PrivateKeys.load(rsaEncrypted, SigningAlgorithm.RS384, ""))
+        .hasMessageContaining("is encrypted with a passphrase");
+  }
+
+  /** Runs openssl; false when it is not installed. */
+  private static boolean openssl(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (java.io.IOException notInstalled) {
+      return false;
+    }
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+    return true;
+  }
+
   // --- helpers --------------------------------------------------------------------------------------------------
 
   private Path file(String name, String content) {
@@ -259,38 +356,7 @@ class PrivateKeysTest {
     return publicJwk instanceof RSAKey rsa ? jws.verify(new RSASSAVerifier(rsa)) : jws.verify(new ECDSAVerifier((ECKey) publicJwk));
   }
 
-  /** SEC1 ECPrivateKey as OpenSSL writes it: version, d (48 bytes), [0] curve, optionally [1] public point. */
-  private static byte[] sec1(ECKey key, boolean withPublicPoint) {
-    byte[] d = fixed(key.getD().decodeToBigInteger(), 48);
-    byte[] point = new byte[2 + 96];
-    point[0] = 0; // unused bits of the BIT STRING
-    point[1] = 4; // uncompressed
-    System.arraycopy(fixed(key.getX().decodeToBigInteger(), 48), 0, point, 2, 48);
-    System.arraycopy(fixed(key.getY().decodeToBigInteger(), 48), 0, point, 50, 48);
-    byte[] body =
-        concat(
-            Der.encode(Der.INTEGER, new byte[] {1}),
-            Der.encode(Der.OCTET_STRING, d),
-            Der.encode(Der.CONTEXT_0, Der.encode(Der.OID, SECP384R1)),
-            withPublicPoint ? Der.encode(Der.CONTEXT_1, Der.encode(Der.BIT_STRING, point)) : new byte[0]);
-    return Der.encode(Der.SEQUENCE, body);
-  }
-
-  private static byte[] fixed(BigInteger value, int length) {
-    byte[] raw = value.toByteArray();
-    byte[] out = new byte[length];
-    int copy = Math.min(raw.length, length);
-    System.arraycopy(raw, raw.length - copy, out, length - copy, copy);
-    return out;
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    byte[] out = new byte[Arrays.stream(parts).mapToInt(p -> p.length).sum()];
-    int at = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, out, at, part.length);
-      at += part.length;
-    }
-    return out;
+  private static KeyPassword password(String passphrase) {
+    return new KeyPassword(passphrase.toCharArray(), "env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD", "");
   }
 }

@@ -283,7 +283,7 @@ class SmartBackendTokensTest {
     Path file = TestKeys.write(dir.resolve("client-key.pem"), TestKeys.pkcs8Pem(TestKeys.privateKey(key)));
     AuthConfig auth =
         new AuthConfig(AuthConfig.Mode.SMART_BACKEND, CLIENT, file, "", algorithm, tokenUrl,
-            "system/Patient.read system/Condition.read", "", "", "", AuthConfig.SOURCE);
+            "system/Patient.read system/Condition.read", "", "", "", AuthConfig.SOURCE, KeyPassword.NONE);
     SigningKey signingKey = PrivateKeys.load(file, algorithm, "");
     return new SmartBackendTokens(
         auth, signingKey, server.fhirBaseUrl(), Duration.ofSeconds(5), Duration.ofSeconds(5), clientClock,
