@@ -15,7 +15,6 @@ import org.llmfhiradapter.conformance.ClinicalDates;
 import org.llmfhiradapter.conformance.ResourceFinding;
 import org.llmfhiradapter.conformance.ResourceRole;
 import org.llmfhiradapter.conformance.ReviewedRecord;
-import org.llmfhiradapter.source.PatientRecord;
 
 /**
  * One patient's reviewed resources sorted into their roles, each with its clinical date: the usable ones, and
@@ -39,16 +38,15 @@ final class ClassifiedChart {
   record Dated(LocalDate date, String reference) {}
 
   static ClassifiedChart of(ReviewedRecord reviewed) {
-    PatientRecord record = reviewed.record();
     ClassifiedChart chart = new ClassifiedChart();
-    for (Condition condition : record.conditions()) {
+    for (Condition condition : reviewed.conditions()) {
       LocalDate recorded = ClinicalDates.of(condition.getRecordedDateElement());
       chart.take(reviewed, condition, ClinicalDates.of(condition), recorded);
     }
-    for (Procedure procedure : record.procedures()) {
+    for (Procedure procedure : reviewed.procedures()) {
       chart.take(reviewed, procedure, ClinicalDates.of(procedure), null);
     }
-    for (Observation observation : record.observations()) {
+    for (Observation observation : reviewed.observations()) {
       chart.take(reviewed, observation, ClinicalDates.of(observation), null);
     }
     return chart;

@@ -21,7 +21,6 @@ import org.llmfhiradapter.conformance.ResourceFinding;
 import org.llmfhiradapter.conformance.ResourceRole;
 import org.llmfhiradapter.conformance.ReviewedRecord;
 import org.llmfhiradapter.conformance.RoleClassifier;
-import org.llmfhiradapter.source.PatientRecord;
 
 /**
  * The map stage: one patient's reviewed resources → a {@link CaseRecord} with every study variable, or an
@@ -68,41 +67,42 @@ public final class CohortMapper {
   }
 
   private MappingOutcome map(ReviewedRecord reviewed, ClassifiedChart chart) {
-    PatientRecord record = reviewed.record();
-    Patient patient = record.patient();
-    String patientRef = "Patient/" + record.patientId();
+    Patient patient = reviewed.patient();
+    String patientRef = "Patient/" + reviewed.patientId();
 
-    if (!record.unreadable().isEmpty()) {
+    if (!reviewed.unreadable().isEmpty()) {
       // Part of the record never arrived as readable FHIR: whatever it held is unknown.
-      return excluded(record, ExclusionReason.INVALID_RESOURCE, patientRef,
-          DATES.matcher(record.unreadable().get(0)).replaceAll("(a date)") + "; the patient's record is incomplete"
-              + (record.unreadable().size() > 1 ? " (and " + (record.unreadable().size() - 1) + " more requests)" : ""));
+      return excluded(reviewed, ExclusionReason.INVALID_RESOURCE, patientRef,
+          DATES.matcher(reviewed.unreadable().get(0)).replaceAll("(a date)") + "; the patient's record is incomplete"
+              + (reviewed.unreadable().size() > 1
+                  ? " (and " + (reviewed.unreadable().size() - 1) + " more requests)"
+                  : ""));
     }
     LocalDate birthDate = patient.hasBirthDateElement() ? ClinicalDates.of(patient.getBirthDateElement()) : null;
     if (birthDate == null) {
-      return excluded(record, ExclusionReason.NO_BIRTH_DATE, patientRef,
+      return excluded(reviewed, ExclusionReason.NO_BIRTH_DATE, patientRef,
           "Patient.birthDate is missing, not a valid date, or less precise than a day; age at resection needs it");
     }
-    Optional<MappingOutcome> implausible = implausibleDates(record, patient, birthDate, chart);
+    Optional<MappingOutcome> implausible = implausibleDates(reviewed, patient, birthDate, chart);
     if (implausible.isPresent()) {
       return implausible.get();
     }
     List<ResourceFinding> patientErrors = reviewed.errors(patient);
     if (!patientErrors.isEmpty()) {
-      return invalid(record, patientErrors);
+      return invalid(reviewed, patientErrors);
     }
     // Before anything is read off the chart: with a resource it needs unusable, every later reading (which
     // liver metastasis dates the diagnosis, which resection is the index) could be the wrong one.
     Optional<Fact> needed = chart.unusable().stream().filter(fact -> !standsIn(chart, fact)).findFirst();
     if (needed.isPresent()) {
-      return invalid(record, reviewed.errors(needed.get().resource()));
+      return invalid(reviewed, reviewed.errors(needed.get().resource()));
     }
     if (chart.facts(ResourceRole.PRIMARY_LEIOMYOSARCOMA).isEmpty()) {
       return noLeiomyosarcoma(reviewed, patientRef);
     }
     Optional<Fact> llm = chart.facts(ResourceRole.LIVER_METASTASIS).stream().filter(f -> f.date() != null).findFirst();
     if (llm.isEmpty()) {
-      return excluded(record, ExclusionReason.NO_LIVER_METASTASIS, patientRef,
+      return excluded(reviewed, ExclusionReason.NO_LIVER_METASTASIS, patientRef,
           "no liver-metastasis Condition (ValueSet llm-liver-metastasis-codes) with an onset (or, without one,"
               + " a recorded date) to the day" + setAsideNote(reviewed, ResourceRole.LIVER_METASTASIS));
     }
@@ -113,25 +113,25 @@ public final class CohortMapper {
             .filter(f -> f.date() != null && !f.date().isBefore(earliestResection))
             .findFirst();
     if (resection.isEmpty()) {
-      return excluded(record, ExclusionReason.NO_HEPATIC_RESECTION, llm.get().reference(),
+      return excluded(reviewed, ExclusionReason.NO_HEPATIC_RESECTION, llm.get().reference(),
           "no completed hepatic resection Procedure (ValueSet llm-hepatic-resection-codes) dated on or after the"
               + " liver-metastasis diagnosis (" + RESECTION_BEFORE_DIAGNOSIS_GRACE_DAYS + " days' grace)"
               + setAsideNote(reviewed, ResourceRole.HEPATIC_RESECTION));
     }
     LocalDate index = resection.get().date();
     if (index.isAfter(dataCutoff)) {
-      return excluded(record, ExclusionReason.INDEX_AFTER_CUTOFF, resection.get().reference(),
+      return excluded(reviewed, ExclusionReason.INDEX_AFTER_CUTOFF, resection.get().reference(),
           "the hepatic resection is dated after the data cut-off (" + dataCutoff + "): there is no follow-up to"
               + " analyse; move llm.pipeline.data-cutoff later, or check the resection's date");
     }
     if (Period.between(birthDate, index).getYears() > MAX_AGE_YEARS) {
-      return excluded(record, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
+      return excluded(reviewed, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
           "Patient.birthDate makes the patient older than " + MAX_AGE_YEARS + " at the hepatic resection "
               + resection.get().reference() + "; one of the two dates is wrong");
     }
 
     if (patient.getDeceased() instanceof BooleanType deceased && deceased.booleanValue()) {
-      return excluded(record, ExclusionReason.DEATH_DATE_UNKNOWN, patientRef,
+      return excluded(reviewed, ExclusionReason.DEATH_DATE_UNKNOWN, patientRef,
           "Patient.deceasedBoolean is true but no date of death is recorded; overall survival needs the date"
               + " (Patient.deceasedDateTime)");
     }
@@ -139,11 +139,11 @@ public final class CohortMapper {
     if (patient.getDeceased() instanceof DateTimeType deceasedAt) {
       death = ClinicalDates.of(deceasedAt);
       if (death == null) {
-        return excluded(record, ExclusionReason.DEATH_DATE_UNKNOWN, patientRef,
+        return excluded(reviewed, ExclusionReason.DEATH_DATE_UNKNOWN, patientRef,
             "Patient.deceasedDateTime is less precise than a day; overall survival needs the day of death");
       }
       if (death.isBefore(index)) {
-        return excluded(record, ExclusionReason.DEATH_BEFORE_INDEX, patientRef,
+        return excluded(reviewed, ExclusionReason.DEATH_BEFORE_INDEX, patientRef,
             "Patient.deceasedDateTime is before the hepatic resection " + resection.get().reference()
                 + "; one of the two dates is wrong");
       }
@@ -152,7 +152,7 @@ public final class CohortMapper {
     StudyVariables variables = new StudyVariables(chart, classifier, llm.get(), resection.get());
     Optional<Fact> conflict = variables.conflictingMargin();
     if (conflict.isPresent()) {
-      return excluded(record, ExclusionReason.CONFLICTING_MARGINS, conflict.get().reference(),
+      return excluded(reviewed, ExclusionReason.CONFLICTING_MARGINS, conflict.get().reference(),
           "the last resection of the primary has residual-tumor results that disagree (" + variables.marginValues()
               + "); correct or retract the wrong one");
     }
@@ -170,7 +170,7 @@ public final class CohortMapper {
     String sex = patient.hasGender() ? patient.getGender().toCode() : null;
     return new MappingOutcome.Included(
         new CaseRecord(
-            record.patientId(),
+            reviewed.patientId(),
             sex,
             Period.between(birthDate, index).getYears(),
             index,
@@ -197,21 +197,21 @@ public final class CohortMapper {
    * resection is checked once the resection is known.)
    */
   private Optional<MappingOutcome> implausibleDates(
-      PatientRecord record, Patient patient, LocalDate birthDate, ClassifiedChart chart) {
-    String patientRef = "Patient/" + record.patientId();
+      ReviewedRecord reviewed, Patient patient, LocalDate birthDate, ClassifiedChart chart) {
+    String patientRef = "Patient/" + reviewed.patientId();
     if (birthDate.isAfter(dataCutoff)) {
-      return Optional.of(excluded(record, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
+      return Optional.of(excluded(reviewed, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
           "Patient.birthDate is after the data cut-off (" + dataCutoff + "); check the Patient's birth date"));
     }
     Optional<ClassifiedChart.Dated> first = chart.earliest();
     if (first.isPresent() && birthDate.isAfter(first.get().date())) {
-      return Optional.of(excluded(record, ExclusionReason.IMPLAUSIBLE_DATES, first.get().reference(),
+      return Optional.of(excluded(reviewed, ExclusionReason.IMPLAUSIBLE_DATES, first.get().reference(),
           "Patient.birthDate is after this resource's clinical date; one of the two dates is wrong"));
     }
     if (patient.getDeceased() instanceof DateTimeType deceasedAt) {
       LocalDate death = ClinicalDates.of(deceasedAt);
       if (death != null && death.isBefore(birthDate)) {
-        return Optional.of(excluded(record, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
+        return Optional.of(excluded(reviewed, ExclusionReason.IMPLAUSIBLE_DATES, patientRef,
             "Patient.deceasedDateTime is before Patient.birthDate; one of the two dates is wrong"));
       }
     }
@@ -232,8 +232,7 @@ public final class CohortMapper {
    * so that the person fixing the chart knows where to look.
    */
   private MappingOutcome noLeiomyosarcoma(ReviewedRecord reviewed, String patientRef) {
-    PatientRecord record = reviewed.record();
-    for (Condition condition : record.conditions()) {
+    for (Condition condition : reviewed.conditions()) {
       if (reviewed.isSetAside(condition)
           || !classifier.contains(ResourceRole.PRIMARY_LEIOMYOSARCOMA, condition.getCode())
           || RoleClassifier.isRecurrence(condition)) {
@@ -242,16 +241,16 @@ public final class CohortMapper {
       String reference = ResourceFinding.reference(condition);
       Optional<CodeableConcept> histology = RoleClassifier.histology(condition);
       if (histology.isPresent()) {
-        return excluded(record, ExclusionReason.NO_LEIOMYOSARCOMA, reference,
+        return excluded(reviewed, ExclusionReason.NO_LEIOMYOSARCOMA, reference,
             "the primary tumor's histology (" + codes(histology.get()) + ") is not a leiomyosarcoma (ValueSet"
                 + " llm-histology-codes: ICD-O-3 8890/3-8896/3)");
       }
-      return excluded(record, ExclusionReason.NO_LEIOMYOSARCOMA, reference,
+      return excluded(reviewed, ExclusionReason.NO_LEIOMYOSARCOMA, reference,
           "the primary is coded by a site where leiomyosarcoma is rare (" + codes(condition.getCode()) + "); it counts"
               + " as a leiomyosarcoma only with its histology: add extension llm-histology-morphology-behavior"
               + " (ICD-O-3 8890/3-8896/3)");
     }
-    return excluded(record, ExclusionReason.NO_LEIOMYOSARCOMA, patientRef,
+    return excluded(reviewed, ExclusionReason.NO_LEIOMYOSARCOMA, patientRef,
         "no Condition coded as a primary soft-tissue or uterine malignancy, or as a leiomyosarcoma of another site"
             + " (ValueSet llm-primary-leiomyosarcoma-codes); add the primary diagnosis or check its coding"
             + setAsideNote(reviewed, ResourceRole.PRIMARY_LEIOMYOSARCOMA));
@@ -260,7 +259,7 @@ public final class CohortMapper {
   /** The resources of a role that were set aside by their status, for a message: " (Type/id: status; ...)". */
   private static String setAsideNote(ReviewedRecord reviewed, ResourceRole role) {
     String notes =
-        reviewed.record().clinicalResources().stream()
+        reviewed.clinicalResources().stream()
             .filter(r -> reviewed.roleSetAside(r).filter(role::equals).isPresent())
             .map(r -> ResourceFinding.reference(r) + " is " + reviewed.setAsideStatus(r).orElseThrow())
             .collect(Collectors.joining("; "));
@@ -283,7 +282,7 @@ public final class CohortMapper {
     return last;
   }
 
-  private static MappingOutcome invalid(PatientRecord record, List<ResourceFinding> errors) {
+  private static MappingOutcome invalid(ReviewedRecord reviewed, List<ResourceFinding> errors) {
     ResourceFinding first = errors.get(0);
     String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more errors)" : "";
     // The validator's message quotes the value; on the Patient that may be a birth date or a name.
@@ -293,10 +292,10 @@ public final class CohortMapper {
                 + (first.issue().rule() == null ? "" : " [" + first.issue().rule() + "]")
             : first.describe();
     String message = DATES.matcher(what).replaceAll("(a date)") + more;
-    return excluded(record, ExclusionReason.INVALID_RESOURCE, first.resource(), message);
+    return excluded(reviewed, ExclusionReason.INVALID_RESOURCE, first.resource(), message);
   }
 
-  private static MappingOutcome excluded(PatientRecord record, ExclusionReason reason, String resource, String message) {
-    return new MappingOutcome.Excluded(new Exclusion(record.patientId(), reason, resource, message), List.of());
+  private static MappingOutcome excluded(ReviewedRecord reviewed, ExclusionReason reason, String resource, String message) {
+    return new MappingOutcome.Excluded(new Exclusion(reviewed.patientId(), reason, resource, message), List.of());
   }
 }

@@ -32,6 +32,37 @@ public final class ReviewedRecord {
     return record;
   }
 
+  // The record's parts, so that the layers above (cohort) read the reviewed record, not the pull's.
+
+  public String patientId() {
+    return record.patientId();
+  }
+
+  public org.hl7.fhir.r4.model.Patient patient() {
+    return record.patient();
+  }
+
+  public List<org.hl7.fhir.r4.model.Condition> conditions() {
+    return record.conditions();
+  }
+
+  public List<org.hl7.fhir.r4.model.Procedure> procedures() {
+    return record.procedures();
+  }
+
+  public List<org.hl7.fhir.r4.model.Observation> observations() {
+    return record.observations();
+  }
+
+  /** Requests whose answer could not be read (the record is incomplete). */
+  public List<String> unreadable() {
+    return record.unreadable();
+  }
+
+  public List<Resource> clinicalResources() {
+    return record.clinicalResources();
+  }
+
   /** The resource's role, or empty when it plays none or was set aside. */
   public Optional<ResourceRole> role(Resource resource) {
     return setAside.containsKey(resource) ? Optional.empty() : Optional.ofNullable(roles.get(resource));
