@@ -1,6 +1,6 @@
 package org.llmfhiradapter.cli;
 
-import static org.llmfhiradapter.publish.ResultsJson.number;
+import static org.llmfhiradapter.analysis.SurvivalJson.number;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.llmfhiradapter.publish.ResultsJson;
+import org.llmfhiradapter.analysis.SurvivalJson;
 import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
 import org.llmfhiradapter.survival.CoxTerm;
@@ -64,7 +64,7 @@ final class AnalysisJson {
       cox.put("factors", factors);
       ProportionalHazardsTest.Result zph = analysis.proportionalHazards();
       if (zph != null) {
-        cox.put("zph", Map.of("transform", "km", "table", ResultsJson.proportionalHazards(zph)));
+        cox.put("zph", Map.of("transform", "km", "table", SurvivalJson.proportionalHazards(zph)));
       }
       root.put("cox", cox);
     }

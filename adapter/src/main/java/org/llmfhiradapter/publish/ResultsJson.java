@@ -1,5 +1,8 @@
 package org.llmfhiradapter.publish;
 
+import static org.llmfhiradapter.analysis.SurvivalJson.number;
+import static org.llmfhiradapter.analysis.SurvivalJson.proportionalHazards;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -11,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.llmfhiradapter.analysis.CoxResult;
-import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.analysis.FactorResult;
 import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.analysis.StudyResult;
@@ -217,21 +219,6 @@ public final class ResultsJson {
     return map;
   }
 
-  /** cox.zph's table as JSON rows (term, chisq, df, p, fails); {@code analyze} writes the same. */
-  public static List<Map<String, Object>> proportionalHazards(ProportionalHazardsTest.Result zph) {
-    List<Map<String, Object>> table = new ArrayList<>();
-    for (ProportionalHazardsTest.Row row : zph.rows()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("term", row.term());
-      r.put("chisq", number(row.chisq()));
-      r.put("df", row.df());
-      r.put("p", number(row.p()));
-      r.put("fails", row.fails());
-      table.add(r);
-    }
-    return table;
-  }
-
   /** Validator warnings on the pulled resources, grouped by kind and counted; no patient named. */
   static List<Map<String, Object>> dataQuality(Cohort cohort, CellSuppression hide) {
     List<Map<String, Object>> notes = new ArrayList<>();
@@ -246,17 +233,6 @@ public final class ResultsJson {
       notes.add(map);
     }
     return notes;
-  }
-
-  /** A finite double as is; NaN as "NA", infinities as "Inf" / "-Inf" (JSON has no such numbers). */
-  public static Object number(double value) {
-    if (Double.isNaN(value)) {
-      return "NA";
-    }
-    if (Double.isInfinite(value)) {
-      return value > 0 ? "Inf" : "-Inf";
-    }
-    return value;
   }
 
   public static String render(StudyRun run) {
