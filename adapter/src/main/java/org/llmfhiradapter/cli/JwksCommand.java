@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.config.ConfigException;
+import org.llmfhiradapter.config.Settings;
+import org.llmfhiradapter.source.auth.AuthConfig;
 import org.llmfhiradapter.source.auth.KeyPassword;
 import org.llmfhiradapter.source.auth.PrivateKeys;
 import org.llmfhiradapter.source.auth.SigningAlgorithm;
@@ -45,20 +47,13 @@ final class JwksCommand implements Callable<Integer> {
   @Option(names = "--algorithm", paramLabel = "RS384|ES384", description = "Signing algorithm (default: RS384).")
   String algorithm = "RS384";
 
+  /** As the pull reads it: env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD or the file given here. */
   private KeyPassword password() {
-    String env = System.getenv("LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD");
+    Settings settings = Settings.defaults();
     if (passwordFile != null) {
-      try {
-        String value = java.nio.file.Files.readString(passwordFile).replaceFirst("\\r?\\n$", "");
-        return new KeyPassword(value.toCharArray(), passwordFile.toString(), KeyPassword.NONE.howToGive());
-      } catch (java.io.IOException e) {
-        throw new BadInputException("--private-key-password-file " + passwordFile + " cannot be read ("
-            + e.getClass().getSimpleName() + ")");
-      }
+      settings = settings.with(AuthConfig.SOURCE + ".private-key-password-file", passwordFile.toString());
     }
-    return env == null || env.isEmpty()
-        ? KeyPassword.NONE
-        : new KeyPassword(env.toCharArray(), "env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD", KeyPassword.NONE.howToGive());
+    return AuthConfig.keyPassword(settings, System.getenv(), AuthConfig.SOURCE);
   }
 
   @Override

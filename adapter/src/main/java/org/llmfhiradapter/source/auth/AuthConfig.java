@@ -228,8 +228,11 @@ public record AuthConfig(
     return hasEnv ? fromEnv : readSecretFile(fileKey, Path.of(file));
   }
 
-  /** The passphrase of an encrypted key file, if given: env {@code <PREFIX>_PRIVATE_KEY_PASSWORD} or a file. */
-  private static KeyPassword keyPassword(Settings s, Map<String, String> env, String prefix) {
+  /**
+   * The passphrase of an encrypted key file, if given: env {@code <PREFIX>_PRIVATE_KEY_PASSWORD} or the file named
+   * by {@code <prefix>.private-key-password-file}, not both. {@code jwks} reads it the same way.
+   */
+  public static KeyPassword keyPassword(Settings s, Map<String, String> env, String prefix) {
     String envName = Settings.envName(prefix + ".private-key-password");
     String fileKey = prefix + ".private-key-password-file";
     String fromEnv = env.get(envName);
