@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,10 +61,17 @@ class PullFaultsIT {
 
   @Test
   void burstsOfServiceUnavailableAreRetried(@TempDir Path out) throws Exception {
-    java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+    // Every fifth distinct request is refused twice (fewer than the 4 attempts allowed), then answered. Counted per
+    // request, not across the pull: the pull's threads interleave, and a shared counter could refuse one request's
+    // retries four times.
+    Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
+    AtomicInteger distinct = new AtomicInteger();
+    Map<String, Integer> ordinal = new ConcurrentHashMap<>();
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      // Bursts of 2 refused requests in every 10, across the whole pull (fewer than the 4 attempts allowed).
-      proxy.on(r -> r.method().equals("GET") && gets.incrementAndGet() % 10 < 2, 12, new Answer(503, Map.of(), ""));
+      proxy.on(r -> r.method().equals("GET")
+              && ordinal.computeIfAbsent(r.pathAndQuery(), k -> distinct.getAndIncrement()) % 5 == 0
+              && tries.computeIfAbsent(r.pathAndQuery(), k -> new AtomicInteger()).incrementAndGet() <= 2,
+          12, new Answer(503, Map.of(), ""));
       CliRun run = run(proxy, out);
 
       assertThat(run.exitCode()).as(run.err()).isZero();
