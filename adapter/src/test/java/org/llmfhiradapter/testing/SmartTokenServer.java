@@ -74,6 +74,10 @@ public final class SmartTokenServer implements AutoCloseable {
   private final AtomicInteger failuresServed = new AtomicInteger();
   private volatile int failStatus = 503;
   private volatile boolean servesSmartConfiguration = true;
+  private volatile Canned canned;
+
+  /** An answer given instead of the real one. */
+  private record Canned(int status, String contentType, String body) {}
 
   private SmartTokenServer(Clock clock) throws IOException {
     this.clock = clock;
@@ -137,6 +141,15 @@ public final class SmartTokenServer implements AutoCloseable {
   public SmartTokenServer failTokenRequests(int count, int status) {
     failing.set(count);
     failStatus = status;
+    return this;
+  }
+
+  /**
+   * Answer token requests with this instead (a server that misbehaves); {@code %assertion%} in the body is replaced
+   * by the client assertion received, as a server that quotes the request in its error does.
+   */
+  public SmartTokenServer answerTokenRequestsWith(int status, String contentType, String body) {
+    canned = new Canned(status, contentType, body);
     return this;
   }
 
@@ -221,6 +234,19 @@ public final class SmartTokenServer implements AutoCloseable {
         if (failing.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
           failuresServed.incrementAndGet();
           send(exchange, failStatus, Map.of("error", "temporarily_unavailable"));
+          return;
+        }
+        if (canned != null) {
+          Canned answer = canned;
+          byte[] body = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+              .entrySet().stream().filter(e -> e.getKey().equals("client_assertion")).findFirst()
+              .map(e -> answer.body().replace("%assertion%", e.getValue())).orElse(answer.body())
+              .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+          exchange.sendResponseHeaders(answer.status(), body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
           return;
         }
         Map<String, Object> answer;

@@ -3,13 +3,26 @@ package org.llmfhiradapter.source.auth;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.JWTAuthenticationClaimsSet;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.JWTID;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -20,14 +33,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.llmfhiradapter.config.AdapterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * each asking the server (EHRs throttle token endpoints).
  *
  * <p>The token URL is the configured one, or else the {@code token_endpoint} of the FHIR server's
- * {@code .well-known/smart-configuration}, read once on the first fetch. HTTP goes through the JDK client with
- * the platform's TLS verification and no redirects (an assertion must reach exactly the URL it is made for).
- * Tokens, assertions and keys appear in no log line or exception message.
+ * {@code .well-known/smart-configuration}, read once on the first fetch. Nimbus' OAuth SDK makes the token
+ * request (client credentials, {@code private_key_jwt}) and reads its answer (token, type, lifetime, OAuth error);
+ * HTTP goes through the JDK client with the platform's TLS verification and no redirects (an assertion must
+ * reach exactly the URL it is made for). Tokens, assertions and keys appear in no log line or exception message.
  */
 public final class SmartBackendTokens implements AccessTokens {
 
@@ -58,8 +70,6 @@ public final class SmartBackendTokens implements AccessTokens {
 
   /** Token lifetime assumed when the server does not say (SMART's recommended maximum). */
   static final long DEFAULT_EXPIRES_IN_SECONDS = 300;
-
-  static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
   private static final Logger log = LoggerFactory.getLogger(SmartBackendTokens.class);
 
@@ -207,85 +217,69 @@ public final class SmartBackendTokens implements AccessTokens {
 
   private Token fetch() {
     String url = resolveTokenUrl();
-    String assertion = assertion(url);
-    String form =
-        form(
-            Map.of(
-                "grant_type", "client_credentials",
-                "client_assertion_type", JWT_BEARER,
-                "client_assertion", assertion,
-                "scope", scopes));
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(readTimeout)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
-            .build();
+    String step = "SMART token request to " + url;
+    String failed = step + " failed: ";
+    SignedJWT assertion = assertion(url);
+    String assertionText = assertion.serialize();
+    TokenRequest request =
+        new TokenRequest(URI.create(url), new PrivateKeyJWT(assertion), new ClientCredentialsGrant(), Scope.parse(scopes));
     Instant requested = clock.instant();
-    HttpResponse<String> response = send(request, "SMART token request to " + url);
-    String failed = "SMART token request to " + url + " failed: ";
-    Map<String, Object> body = json(response.body());
-    if (response.statusCode() != 200) {
-      throw new AuthException(failed + "HTTP " + response.statusCode() + " " + oauthError(body, assertion),
-          isTransient(response.statusCode()));
-    }
-    if (body == null) {
-      throw new AuthException(failed + "the answer is not JSON");
-    }
-    Object accessToken = body.get("access_token");
-    if (!(accessToken instanceof String value) || value.isBlank()) {
-      throw new AuthException(failed + "the answer has no access_token");
-    }
-    Object tokenType = body.get("token_type");
-    if (tokenType != null && !"bearer".equalsIgnoreCase(tokenType.toString())) {
+    HTTPResponse answer = exchange(request.toHTTPRequest(), step);
+    int status = answer.getStatusCode();
+    TokenResponse response;
+    try {
+      response = TokenResponse.parse(answer);
+    } catch (ParseException e) {
+      // The SDK's reason (a member missing, a wrong type, not JSON) names the rule, never the token; sanitized all
+      // the same, since its message may quote what the server sent.
       throw new AuthException(
-          failed + "token_type is '" + sanitize(tokenType.toString(), assertion) + "', but only bearer tokens are supported");
+          failed + "HTTP " + status + ", not an OAuth token answer (" + sanitize(e.getMessage(), assertionText) + ")",
+          isTransient(status));
     }
-    long expiresIn = expiresIn(body.get("expires_in"), failed);
+    if (!response.indicatesSuccess()) {
+      throw new AuthException(
+          failed + "HTTP " + status + " " + oauthError(response.toErrorResponse().getErrorObject(), assertionText),
+          isTransient(status));
+    }
+    AccessToken token = response.toSuccessResponse().getTokens().getAccessToken();
+    if (!(token instanceof BearerAccessToken)) {
+      throw new AuthException(failed + "token_type is '" + token.getType() + "', but only bearer tokens are supported");
+    }
+    // The SDK reads a missing expires_in as 0: SMART's recommended maximum is assumed then.
+    long expiresIn = token.getLifetime() == 0 ? DEFAULT_EXPIRES_IN_SECONDS : token.getLifetime();
+    if (expiresIn < 0) {
+      throw new AuthException(failed + "expires_in is " + expiresIn + " s, so the token is already expired");
+    }
     // Half the lifetime as the margin for short-lived tokens, else a 60 s token would be refetched every call.
     long margin = Math.min(refreshMargin.toSeconds(), expiresIn / 2);
     Instant refreshAt = requested.plusSeconds(expiresIn - margin);
     log.info("Fetched a new access token from {}, expires in {} s", url, expiresIn);
-    return new Token(value, refreshAt);
+    return new Token(token.getValue(), refreshAt);
   }
 
-  private static long expiresIn(Object value, String failed) {
-    if (value == null) {
-      return DEFAULT_EXPIRES_IN_SECONDS;
-    }
-    try {
-      long seconds = value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().trim());
-      if (seconds <= 0) {
-        throw new AuthException(failed + "expires_in is " + seconds + " s, so the token is already expired");
-      }
-      return seconds;
-    } catch (NumberFormatException e) {
-      throw new AuthException(failed + "expires_in is not a number");
-    }
-  }
-
-  /** The signed client assertion (RFC 7523) for {@code audience}. */
-  private String assertion(String audience) {
+  /**
+   * The signed client assertion (RFC 7523) for {@code audience}: the SDK's claims set for client authentication,
+   * stamped by our clock and with our {@code jti} source, signed by our key (RS384 or ES384, {@code kid} when known).
+   */
+  private SignedJWT assertion(String audience) {
     Instant now = clock.instant();
-    JWTClaimsSet claims =
-        new JWTClaimsSet.Builder()
-            .issuer(clientId)
-            .subject(clientId)
-            .audience(audience)
-            .issueTime(Date.from(now))
-            .expirationTime(Date.from(now.plus(ASSERTION_LIFETIME)))
-            .jwtID(jtis.get())
-            .build();
+    JWTAuthenticationClaimsSet claims =
+        new JWTAuthenticationClaimsSet(
+            new ClientID(clientId),
+            List.of(new Audience(audience)),
+            Date.from(now.plus(ASSERTION_LIFETIME)),
+            null,
+            Date.from(now),
+            new JWTID(jtis.get()));
     JWSHeader.Builder header = new JWSHeader.Builder(key.algorithm().jws()).type(JOSEObjectType.JWT);
     key.keyId().ifPresent(header::keyID);
-    SignedJWT jwt = new SignedJWT(header.build(), claims);
+    SignedJWT jwt = new SignedJWT(header.build(), claims.toJWTClaimsSet());
     try {
       jwt.sign(key.signer());
     } catch (JOSEException e) {
       throw new AuthException("Signing the SMART client assertion with the " + key.algorithm() + " key failed");
     }
-    return jwt.serialize();
+    return jwt;
   }
 
   // --- discovery ----------------------------------------------------------------------------------------------
@@ -367,14 +361,20 @@ public final class SmartBackendTokens implements AccessTokens {
     }
   }
 
-  private static String form(Map<String, String> fields) {
-    Map<String, String> ordered = new LinkedHashMap<>();
-    for (String name : List.of("grant_type", "scope", "client_assertion_type", "client_assertion")) {
-      ordered.put(name, fields.get(name));
-    }
-    return ordered.entrySet().stream()
-        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
+  /**
+   * Sends the SDK's request through the JDK client (our timeouts, no redirects, the failures above as one line)
+   * and hands the answer back in the SDK's form.
+   */
+  private HTTPResponse exchange(HTTPRequest request, String step) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(request.getURI()).timeout(readTimeout).header("Accept", "application/json");
+    request.getHeaderMap().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+    HttpResponse<String> response =
+        send(builder.method(request.getMethod().name(), HttpRequest.BodyPublishers.ofString(
+            request.getBody() == null ? "" : request.getBody(), StandardCharsets.UTF_8)).build(), step);
+    HTTPResponse answer = new HTTPResponse(response.statusCode());
+    response.headers().map().forEach((name, values) -> answer.setHeader(name, values.toArray(String[]::new)));
+    answer.setBody(response.body());
+    return answer;
   }
 
   private static Map<String, Object> json(String body) {
@@ -389,13 +389,12 @@ public final class SmartBackendTokens implements AccessTokens {
   }
 
   /** {@code invalid_client (description)} from an OAuth error answer (RFC 6749 §5.2), or a note that there is none. */
-  private static String oauthError(Map<String, Object> body, String assertion) {
-    if (body == null || !(body.get("error") instanceof String error)) {
+  private static String oauthError(ErrorObject error, String assertion) {
+    if (error == null || error.getCode() == null) {
       return "(no OAuth error in the answer)";
     }
-    Object description = body.get("error_description");
-    return sanitize(error, assertion)
-        + (description == null ? "" : " (" + sanitize(description.toString(), assertion) + ")");
+    String description = error.getDescription();
+    return sanitize(error.getCode(), assertion) + (description == null ? "" : " (" + sanitize(description, assertion) + ")");
   }
 
   /** Something JWT-shaped: three base64url segments. A server echoing our assertion must not put it in a log. */

@@ -259,6 +259,70 @@ class SmartBackendTokensTest {
         .doesNotContain("\n");
   }
 
+  // --- answers a token endpoint should not give ------------------------------------------------------------------
+
+  @Test
+  void anAnswerWithoutAnAccessTokenIsOneLineNamingWhatIsMissing() {
+    server.answerTokenRequestsWith(200, "application/json", "{\"token_type\":\"bearer\",\"expires_in\":300}");
+
+    assertThat(catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token))
+        .hasMessage("SMART token request to " + server.tokenUrl()
+            + " failed: HTTP 200, not an OAuth token answer (Missing JSON object member with key access_token)");
+  }
+
+  @Test
+  void aLoginPageInsteadOfJsonIsNotTakenForAToken() {
+    server.answerTokenRequestsWith(200, "text/html", "<html><body>Sign in</body></html>");
+
+    assertThat(catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token).getMessage())
+        .startsWith("SMART token request to " + server.tokenUrl() + " failed: HTTP 200, not an OAuth token answer (")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void aTokenOfAnotherTypeThanBearerIsRefused() {
+    server.answerTokenRequestsWith(200, "application/json", "{\"access_token\":\"abc\",\"token_type\":\"DPoP\"}");
+
+    assertThat(catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token))
+        .hasMessageEndingWith("failed: token_type is 'DPoP', but only bearer tokens are supported");
+  }
+
+  @Test
+  void expiresInSentAsTextIsReadAsSeconds() {
+    server.answerTokenRequestsWith(200, "application/json",
+        "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"expires_in\":\"90\"}");
+    SmartBackendTokens tokens = tokens(TestKeys.rsa(), SigningAlgorithm.RS384);
+    tokens.token();
+
+    clock.advance(Duration.ofSeconds(44));
+    tokens.token();
+    assertThat(server.tokenRequests()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(2));
+    tokens.token();
+    assertThat(server.tokenRequests()).as("replaced at half of a 90 s lifetime").isEqualTo(2);
+  }
+
+  @Test
+  void anErrorThatQuotesTheAssertionDoesNotCarryItIntoTheMessage() {
+    server.answerTokenRequestsWith(400, "application/json",
+        "{\"error\":\"invalid_client\",\"error_description\":\"cannot verify %assertion%\"}");
+
+    Throwable thrown = catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token);
+
+    assertThat(thrown).hasMessage("SMART token request to " + server.tokenUrl()
+        + " failed: HTTP 400 invalid_client (cannot verify (assertion))");
+  }
+
+  @Test
+  void aServerErrorWithoutOauthErrorIsTransientAndSaysSo() {
+    server.answerTokenRequestsWith(502, "text/html", "<html>Bad gateway</html>");
+
+    Throwable thrown = catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token);
+
+    assertThat(thrown).hasMessageEndingWith("failed: HTTP 502 (no OAuth error in the answer)");
+    assertThat(((AuthException) thrown).isTransient()).isTrue();
+  }
+
   @Test
   void neitherTheKeyNorATokenAppearsInToString() {
     server.register(CLIENT, TestKeys.rsa());
