@@ -1,11 +1,8 @@
 package org.llmfhiradapter.cli;
 
-import static org.llmfhiradapter.analysis.SurvivalJson.number;
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +13,6 @@ import org.llmfhiradapter.survival.CoxFit;
 import org.llmfhiradapter.survival.CoxTerm;
 import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.KaplanMeierFit;
-import org.llmfhiradapter.survival.KmStep;
 import org.llmfhiradapter.survival.LogRankResult;
 import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.Quantile;
@@ -30,176 +26,167 @@ import org.llmfhiradapter.survival.SurvivalAt;
  */
 final class AnalysisJson {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private AnalysisJson() {}
 
+  // --- the document ------------------------------------------------------------------------------------------------
+
+  record Analysis(
+      int n,
+      int nDropped,
+      int events,
+      Options options,
+      Map<String, Curve> km,
+      @JsonInclude(NON_NULL) LogRank logrank,
+      @JsonInclude(NON_NULL) Cox cox) {}
+
+  record Options(
+      String csv,
+      String time,
+      String event,
+      double eventValue,
+      String group,
+      String strata,
+      List<String> covariates,
+      String ties,
+      String confType,
+      double confLevel,
+      double rho,
+      List<Double> landmarks) {}
+
+  record Curve(
+      int n,
+      int events,
+      List<Step> steps,
+      Estimate median,
+      Map<String, Estimate> quantiles,
+      RestrictedMeanTime rmean,
+      @JsonInclude(NON_NULL) List<Landmark> landmarks) {}
+
+  record Step(
+      double time, int nRisk, int nEvent, int nCensor, double surv, double stdErr, double lower, double upper) {}
+
+  record Estimate(double estimate, double lower, double upper) {}
+
+  record RestrictedMeanTime(double rmean, double se, double tau) {}
+
+  record Landmark(
+      double time, int nRisk, double surv, double stdErr, double stdErrSurv, double lower, double upper) {}
+
+  record LogRank(
+      List<String> groups,
+      List<Integer> n,
+      List<Double> observed,
+      List<Double> expected,
+      double chisq,
+      int df,
+      double p,
+      double rho,
+      String strata) {}
+
+  record Cox(
+      List<Term> terms,
+      double loglikNull,
+      double loglik,
+      Test lrTest,
+      Test waldTest,
+      Test scoreTest,
+      int iterations,
+      boolean converged,
+      Concordance concordance,
+      List<String> warnings,
+      String ties,
+      int n,
+      int events,
+      Map<String, Factor> factors,
+      @JsonInclude(NON_NULL) Zph zph) {}
+
+  record Term(
+      String name, double coef, double hr, double se, double z, double p, double hrLower, double hrUpper,
+      boolean possiblyInfinite) {}
+
+  record Test(double chisq, int df, double p) {}
+
+  record Concordance(double estimate, double se) {}
+
+  record Factor(String reference, List<String> levels) {}
+
+  record Zph(String transform, List<SurvivalJson.ZphRow> table) {}
+
+  // --- from an analysis ---------------------------------------------------------------------------------------------
+
   static String render(SurvivalAnalysis analysis) {
-    try {
-      return JSON.writeValueAsString(toMap(analysis));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SurvivalJson.write(of(analysis));
   }
 
-  static Map<String, Object> toMap(SurvivalAnalysis analysis) {
+  static Analysis of(SurvivalAnalysis analysis) {
     AnalysisSpec spec = analysis.spec();
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("n", analysis.data().n());
-    root.put("n_dropped", analysis.data().dropped());
-    root.put("events", analysis.data().events());
-    root.put("options", options(analysis));
-    Map<String, Object> km = new LinkedHashMap<>();
+    Map<String, Curve> km = new LinkedHashMap<>();
     analysis.km().forEach((level, fit) -> km.put(level, curve(fit, spec)));
-    root.put("km", km);
-    if (analysis.logRank() != null) {
-      root.put("logrank", logRank(analysis.logRank(), spec));
-    }
-    if (analysis.cox() != null) {
-      Map<String, Object> cox = cox(analysis.cox());
-      Map<String, Object> factors = new LinkedHashMap<>();
-      for (FactorCoding factor : analysis.factors()) {
-        factors.put(factor.column(), Map.of("reference", factor.reference(), "levels", factor.levels()));
-      }
-      cox.put("factors", factors);
-      ProportionalHazardsTest.Result zph = analysis.proportionalHazards();
-      if (zph != null) {
-        cox.put("zph", Map.of("transform", "km", "table", SurvivalJson.proportionalHazards(zph)));
-      }
-      root.put("cox", cox);
-    }
-    return root;
+    LogRankResult logRank = analysis.logRank();
+    return new Analysis(
+        analysis.data().n(),
+        analysis.data().dropped(),
+        analysis.data().events(),
+        new Options(
+            analysis.source(), spec.time(), spec.event(), spec.eventValue() == null ? 1.0 : spec.eventValue(),
+            spec.group(), spec.strata(), spec.covariates(), spec.ties().rName(), spec.confType().rName(),
+            spec.confLevel(), spec.rho(), spec.landmarks()),
+        km,
+        logRank == null
+            ? null
+            : new LogRank(
+                logRank.groups(), logRank.n(), logRank.observed(), logRank.expected(), logRank.chisq(), logRank.df(),
+                logRank.p(), logRank.rho(), spec.strata()),
+        analysis.cox() == null ? null : cox(analysis));
   }
 
-  private static Map<String, Object> options(SurvivalAnalysis analysis) {
-    AnalysisSpec spec = analysis.spec();
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("csv", analysis.source());
-    o.put("time", spec.time());
-    o.put("event", spec.event());
-    o.put("event_value", spec.eventValue() == null ? 1.0 : spec.eventValue());
-    o.put("group", spec.group());
-    o.put("strata", spec.strata());
-    o.put("covariates", spec.covariates());
-    o.put("ties", spec.ties().rName());
-    o.put("conf_type", spec.confType().rName());
-    o.put("conf_level", spec.confLevel());
-    o.put("rho", spec.rho());
-    o.put("landmarks", spec.landmarks());
-    return o;
-  }
-
-  private static Map<String, Object> curve(KaplanMeierFit fit, AnalysisSpec spec) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("n", fit.n());
-    c.put("events", fit.events());
-    List<Map<String, Object>> steps = new ArrayList<>(fit.steps().size());
-    for (KmStep s : fit.steps()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("time", number(s.time()));
-      row.put("n_risk", s.nRisk());
-      row.put("n_event", s.nEvent());
-      row.put("n_censor", s.nCensor());
-      row.put("surv", number(s.surv()));
-      row.put("std_err", number(s.stdErr()));
-      row.put("lower", number(s.lower()));
-      row.put("upper", number(s.upper()));
-      steps.add(row);
-    }
-    c.put("steps", steps);
-    c.put("median", quantile(fit.median()));
-    Map<String, Object> quantiles = new LinkedHashMap<>();
+  private static Curve curve(KaplanMeierFit fit, AnalysisSpec spec) {
+    List<Step> steps =
+        fit.steps().stream()
+            .map(s -> new Step(s.time(), s.nRisk(), s.nEvent(), s.nCensor(), s.surv(), s.stdErr(), s.lower(), s.upper()))
+            .toList();
+    Map<String, Estimate> quantiles = new LinkedHashMap<>();
     for (double p : AnalysisSpec.QUANTILES) {
-      quantiles.put(AnalysisText.number(p), quantile(fit.quantile(p)));
+      quantiles.put(AnalysisText.number(p), estimate(fit.quantile(p)));
     }
-    c.put("quantiles", quantiles);
     RestrictedMean rmean = fit.restrictedMean();
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("rmean", number(rmean.estimate()));
-    r.put("se", number(rmean.se()));
-    r.put("tau", number(rmean.tau()));
-    c.put("rmean", r);
+    List<Landmark> landmarks = null;
     if (!spec.landmarks().isEmpty()) {
-      List<Map<String, Object>> marks = new ArrayList<>();
+      landmarks = new ArrayList<>();
       for (double t : spec.landmarks()) {
         SurvivalAt at = fit.at(t);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("time", number(t));
-        m.put("n_risk", at.nRisk());
-        m.put("surv", number(at.surv()));
-        m.put("std_err", number(at.stdErr()));
-        m.put("std_err_surv", number(at.stdErrSurv()));
-        m.put("lower", number(at.lower()));
-        m.put("upper", number(at.upper()));
-        marks.add(m);
+        landmarks.add(new Landmark(t, at.nRisk(), at.surv(), at.stdErr(), at.stdErrSurv(), at.lower(), at.upper()));
       }
-      c.put("landmarks", marks);
     }
-    return c;
+    return new Curve(
+        fit.n(), fit.events(), steps, estimate(fit.median()), quantiles,
+        new RestrictedMeanTime(rmean.estimate(), rmean.se(), rmean.tau()), landmarks);
   }
 
-  private static Map<String, Object> quantile(Quantile q) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("estimate", number(q.estimate()));
-    m.put("lower", number(q.lower()));
-    m.put("upper", number(q.upper()));
-    return m;
+  private static Estimate estimate(Quantile q) {
+    return new Estimate(q.estimate(), q.lower(), q.upper());
   }
 
-  private static Map<String, Object> logRank(LogRankResult result, AnalysisSpec spec) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("groups", result.groups());
-    m.put("n", result.n());
-    m.put("observed", result.observed().stream().map(v -> number(v)).toList());
-    m.put("expected", result.expected().stream().map(v -> number(v)).toList());
-    m.put("chisq", number(result.chisq()));
-    m.put("df", result.df());
-    m.put("p", number(result.p()));
-    m.put("rho", result.rho());
-    m.put("strata", spec.strata());
-    return m;
-  }
-
-  private static Map<String, Object> cox(CoxFit fit) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    List<Map<String, Object>> terms = new ArrayList<>();
-    for (CoxTerm t : fit.terms()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("name", t.name());
-      row.put("coef", number(t.coef()));
-      row.put("hr", number(t.hr()));
-      row.put("se", number(t.se()));
-      row.put("z", number(t.z()));
-      row.put("p", number(t.p()));
-      row.put("hr_lower", number(t.hrLower()));
-      row.put("hr_upper", number(t.hrUpper()));
-      row.put("possibly_infinite", t.possiblyInfinite());
-      terms.add(row);
+  private static Cox cox(SurvivalAnalysis analysis) {
+    CoxFit fit = analysis.cox();
+    List<Term> terms =
+        fit.terms().stream()
+            .map(t -> new Term(t.name(), t.coef(), t.hr(), t.se(), t.z(), t.p(), t.hrLower(), t.hrUpper(), t.possiblyInfinite()))
+            .toList();
+    Map<String, Factor> factors = new LinkedHashMap<>();
+    for (FactorCoding factor : analysis.factors()) {
+      factors.put(factor.column(), new Factor(factor.reference(), factor.levels()));
     }
-    m.put("terms", terms);
-    m.put("loglik_null", number(fit.loglikNull()));
-    m.put("loglik", number(fit.loglik()));
-    m.put("lr_test", test(fit.lrTest()));
-    m.put("wald_test", test(fit.waldTest()));
-    m.put("score_test", test(fit.scoreTest()));
-    m.put("iterations", fit.iterations());
-    m.put("converged", fit.converged());
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("estimate", number(fit.concordance().estimate()));
-    c.put("se", number(fit.concordance().se()));
-    m.put("concordance", c);
-    m.put("warnings", fit.warnings());
-    m.put("ties", fit.ties().rName());
-    m.put("n", fit.n());
-    m.put("events", fit.events());
-    return m;
+    ProportionalHazardsTest.Result zph = analysis.proportionalHazards();
+    return new Cox(
+        terms, fit.loglikNull(), fit.loglik(), test(fit.lrTest()), test(fit.waldTest()), test(fit.scoreTest()),
+        fit.iterations(), fit.converged(),
+        new Concordance(fit.concordance().estimate(), fit.concordance().se()),
+        fit.warnings(), fit.ties().rName(), fit.n(), fit.events(), factors,
+        zph == null ? null : new Zph("km", SurvivalJson.proportionalHazards(zph)));
   }
 
-  private static Map<String, Object> test(ChiSquareTest test) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("chisq", number(test.chisq()));
-    m.put("df", test.df());
-    m.put("p", number(test.p()));
-    return m;
+  private static Test test(ChiSquareTest test) {
+    return new Test(test.chisq(), test.df(), test.p());
   }
 }

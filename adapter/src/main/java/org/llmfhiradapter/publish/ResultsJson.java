@@ -1,12 +1,9 @@
 package org.llmfhiradapter.publish;
 
-import static org.llmfhiradapter.analysis.SurvivalJson.number;
-import static org.llmfhiradapter.analysis.SurvivalJson.proportionalHazards;
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +14,7 @@ import org.llmfhiradapter.analysis.CoxResult;
 import org.llmfhiradapter.analysis.FactorResult;
 import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.analysis.StudyResult;
+import org.llmfhiradapter.analysis.SurvivalJson;
 import org.llmfhiradapter.analysis.SurvivalSummary;
 import org.llmfhiradapter.analysis.VariableSummary;
 import org.llmfhiradapter.cohort.Cohort;
@@ -42,205 +40,254 @@ public final class ResultsJson {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private ResultsJson() {}
 
-  public static Map<String, Object> toMap(StudyRun run) {
+  // --- the document ------------------------------------------------------------------------------------------------
+  // A count or a statistic that suppression may withhold is an Object: the number, or CellSuppression.HIDDEN.
+
+  /** results.json. */
+  public record Results(
+      String cohortName,
+      String dataCutoff,
+      String adapterVersion,
+      List<Source> sources,
+      Counts cohort,
+      @JsonInclude(NON_NULL) Suppression suppression,
+      Map<String, Variable> variables,
+      Endpoint os,
+      Endpoint rfs,
+      Map<String, Factor> factors,
+      Cox cox,
+      List<QualityNote> dataQuality,
+      @JsonInclude(NON_NULL) Published publication) {}
+
+  public record Source(String name, String origin, String baseUrl, String vendor) {}
+
+  /**
+   * @param mergedCandidates candidates that were the other half of a merged chart: one person, counted once (in
+   *     pulled); left out when there are none
+   * @param unfetched only with --allow-partial: the patients to fetch again, named so that they can be
+   */
+  public record Counts(
+      Object pulled,
+      Object included,
+      Map<String, Object> excluded,
+      @JsonInclude(NON_NULL) Object mergedCandidates,
+      @JsonInclude(NON_NULL) List<Unfetched> unfetched) {}
+
+  public record Unfetched(String patient, String reason) {}
+
+  public record Suppression(int minCellSize, String marker, String rule) {}
+
+  public record Variable(
+      Object nKnown,
+      Object nMissing,
+      @JsonInclude(NON_NULL) Object nTrue,
+      @JsonInclude(NON_NULL) Object median,
+      @JsonInclude(NON_NULL) Object q1,
+      @JsonInclude(NON_NULL) Object q3,
+      @JsonInclude(NON_NULL) Map<String, Object> levels) {}
+
+  public record Endpoint(Object n, Object events, Object median, Object lower, Object upper, List<Landmark> landmarks) {}
+
+  public record Landmark(int months, Object surv, Object lower, Object upper, Object nRisk) {}
+
+  public record Level(Object n, Object events, Object median, Object lower, Object upper) {}
+
+  /** A factor's curves and log-rank test; the test's details are left out when fewer than two levels have patients. */
+  public record Factor(
+      Map<String, Level> levels,
+      Object nMissing,
+      double logrankP,
+      @JsonInclude(NON_NULL) Double logrankChisq,
+      @JsonInclude(NON_NULL) Integer logrankDf,
+      @JsonInclude(NON_NULL) List<String> logrankLevels) {}
+
+  /** The Cox model; when it is not estimable or suppressed, only the terms (none), n if suppressed, and a note. */
+  @JsonInclude(NON_NULL)
+  public record Cox(
+      List<Term> terms,
+      Object n,
+      Object events,
+      String ties,
+      Double lrTestP,
+      Boolean converged,
+      List<String> warnings,
+      ProportionalHazards proportionalHazards,
+      String note) {}
+
+  public record Term(String name, String level, String reference, double hr, double hrLower, double hrUpper, double p) {}
+
+  public record ProportionalHazards(String method, List<SurvivalJson.ZphRow> table) {}
+
+  public record QualityNote(String profile, String location, String rule, Object count, String example) {}
+
+  public record Published(String measureReport, boolean created) {}
+
+  // --- from a run ---------------------------------------------------------------------------------------------------
+
+  public static Results of(StudyRun run) {
     StudyResult result = run.result();
     Cohort cohort = result.cohort();
     CellSuppression hide = run.suppression();
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("cohort_name", result.cohortName());
-    root.put("data_cutoff", result.dataCutoff().toString());
-    root.put("adapter_version", run.lineage().adapterVersion());
-    List<Map<String, Object>> sources = new ArrayList<>();
-    for (SourceServer source : run.lineage().sources()) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", source.name());
-      entry.put("origin", origin(source.baseUrl()));
-      entry.put("base_url", source.baseUrl());
-      entry.put("vendor", source.vendor());
-      sources.add(entry);
-    }
-    root.put("sources", sources);
-    Map<String, Object> counts = new LinkedHashMap<>();
-    counts.put("pulled", hide.json(cohort.pulled()));
-    counts.put("included", hide.json(cohort.included().size()));
+    List<Source> sources =
+        run.lineage().sources().stream()
+            .map(source -> new Source(source.name(), origin(source.baseUrl()), source.baseUrl(), source.vendor()))
+            .toList();
     Map<String, Object> excluded = new LinkedHashMap<>();
     cohort.exclusionCounts().forEach((reason, n) -> excluded.put(reason, hide.json(n)));
-    counts.put("excluded", excluded);
-    if (cohort.mergedCandidates() > 0) {
-      // Candidates that were the other half of a merged chart: one person, counted once (in pulled).
-      counts.put("merged_candidates", hide.json(cohort.mergedCandidates()));
-    }
-    if (!cohort.unfetched().isEmpty()) {
-      // Only with --allow-partial: the patients to fetch again, named so that they can be.
-      List<Map<String, Object>> unfetched = new ArrayList<>();
-      for (var missing : cohort.unfetched()) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("patient", "Patient/" + missing.patientId());
-        entry.put("reason", missing.reason());
-        unfetched.add(entry);
-      }
-      counts.put("unfetched", unfetched);
-    }
-    root.put("cohort", counts);
-    if (hide.active()) {
-      root.put("suppression", Map.of("min_cell_size", hide.minCellSize(), "marker", CellSuppression.HIDDEN,
-          "rule", "counts of 1 to min_cell_size - 1 patients, and statistics of groups that small, are withheld"));
-    }
-    root.put("variables", variables(result.variables(), hide));
-    root.put("os", endpoint(result.overallSurvival(), hide));
-    root.put("rfs", endpoint(result.recurrenceFreeSurvival(), hide));
-    root.put("factors", factors(result.factors(), hide));
-    root.put("cox", cox(result.cox(), hide));
-    root.put("data_quality", dataQuality(cohort, hide));
-    if (run.publication() != null) {
-      Map<String, Object> publication = new LinkedHashMap<>();
-      publication.put("measure_report", run.publication().reportUrl());
-      publication.put("created", run.publication().created());
-      root.put("publication", publication);
-    }
-    return root;
+    Counts counts =
+        new Counts(
+            hide.json(cohort.pulled()),
+            hide.json(cohort.included().size()),
+            excluded,
+            cohort.mergedCandidates() > 0 ? hide.json(cohort.mergedCandidates()) : null,
+            cohort.unfetched().isEmpty()
+                ? null
+                : cohort.unfetched().stream().map(m -> new Unfetched("Patient/" + m.patientId(), m.reason())).toList());
+    Suppression suppression =
+        hide.active()
+            ? new Suppression(hide.minCellSize(), CellSuppression.HIDDEN,
+                "counts of 1 to min_cell_size - 1 patients, and statistics of groups that small, are withheld")
+            : null;
+    Published publication =
+        run.publication() == null ? null : new Published(run.publication().reportUrl(), run.publication().created());
+    return new Results(
+        result.cohortName(),
+        result.dataCutoff().toString(),
+        run.lineage().adapterVersion(),
+        sources,
+        counts,
+        suppression,
+        variables(result.variables(), hide),
+        endpoint(result.overallSurvival(), hide),
+        endpoint(result.recurrenceFreeSurvival(), hide),
+        factors(result.factors(), hide),
+        cox(result.cox(), hide),
+        dataQuality(cohort, hide),
+        publication);
   }
 
-  static Map<String, Object> variables(List<VariableSummary> variables, CellSuppression hide) {
-    Map<String, Object> map = new LinkedHashMap<>();
+  static Map<String, Variable> variables(List<VariableSummary> variables, CellSuppression hide) {
+    Map<String, Variable> map = new LinkedHashMap<>();
     for (VariableSummary variable : variables) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("n_known", hide.json(variable.known()));
-      entry.put("n_missing", hide.json(variable.missing()));
-      if (variable.yes() != null) {
-        entry.put("n_true", hide.json(variable.yes()));
-      }
-      if (variable.median() != null) {
-        entry.put("median", hide.json(number(variable.median()), variable.known()));
-        entry.put("q1", hide.json(number(variable.q1()), variable.known()));
-        entry.put("q3", hide.json(number(variable.q3()), variable.known()));
-      }
+      boolean numeric = variable.median() != null;
+      Map<String, Object> levels = null;
       if (variable.levels() != null) {
-        Map<String, Object> levels = new LinkedHashMap<>();
-        variable.levels().forEach((level, n) -> levels.put(level, hide.json(n)));
-        entry.put("levels", levels);
+        levels = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> level : variable.levels().entrySet()) {
+          levels.put(level.getKey(), hide.json(level.getValue()));
+        }
       }
-      map.put(variable.name(), entry);
+      map.put(
+          variable.name(),
+          new Variable(
+              hide.json(variable.known()),
+              hide.json(variable.missing()),
+              variable.yes() == null ? null : hide.json(variable.yes()),
+              numeric ? hide.json(variable.median(), variable.known()) : null,
+              numeric ? hide.json(variable.q1(), variable.known()) : null,
+              numeric ? hide.json(variable.q3(), variable.known()) : null,
+              levels));
     }
     return map;
   }
 
-  static Map<String, Object> endpoint(SurvivalSummary summary, CellSuppression hide) {
-    Map<String, Object> map = new LinkedHashMap<>();
+  static Endpoint endpoint(SurvivalSummary summary, CellSuppression hide) {
     int n = summary.n();
-    map.put("n", hide.json(n));
-    map.put("events", hide.hides(n) ? CellSuppression.HIDDEN : hide.json(summary.events()));
-    map.put("median", hide.json(number(summary.medianMonths()), n));
-    map.put("lower", hide.json(number(summary.lowerMonths()), n));
-    map.put("upper", hide.json(number(summary.upperMonths()), n));
-    List<Map<String, Object>> landmarks = new ArrayList<>();
+    List<Landmark> landmarks = new ArrayList<>();
     for (int i = 0; i < summary.landmarks().size(); i++) {
       SurvivalAt at = summary.landmarks().get(i);
-      Map<String, Object> landmark = new LinkedHashMap<>();
-      landmark.put("months", StudyAnalysis.LANDMARK_MONTHS.get(i));
-      landmark.put("surv", hide.json(number(at.surv()), n));
-      landmark.put("lower", hide.json(number(at.lower()), n));
-      landmark.put("upper", hide.json(number(at.upper()), n));
-      landmark.put("n_risk", hide.hides(n) ? CellSuppression.HIDDEN : hide.json(at.nRisk()));
-      landmarks.add(landmark);
+      landmarks.add(
+          new Landmark(
+              StudyAnalysis.LANDMARK_MONTHS.get(i),
+              hide.json(at.surv(), n),
+              hide.json(at.lower(), n),
+              hide.json(at.upper(), n),
+              hide.hides(n) ? CellSuppression.HIDDEN : hide.json(at.nRisk())));
     }
-    map.put("landmarks", landmarks);
-    return map;
+    return new Endpoint(
+        hide.json(n),
+        hide.hides(n) ? CellSuppression.HIDDEN : hide.json(summary.events()),
+        hide.json(summary.medianMonths(), n),
+        hide.json(summary.lowerMonths(), n),
+        hide.json(summary.upperMonths(), n),
+        landmarks);
   }
 
-  static Map<String, Object> factors(List<FactorResult> factors, CellSuppression hide) {
-    Map<String, Object> map = new LinkedHashMap<>();
+  static Map<String, Factor> factors(List<FactorResult> factors, CellSuppression hide) {
+    Map<String, Factor> map = new LinkedHashMap<>();
     for (FactorResult factor : factors) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      Map<String, Object> levels = new LinkedHashMap<>();
+      Map<String, Level> levels = new LinkedHashMap<>();
       for (FactorResult.Level level : factor.levels()) {
         SurvivalSummary s = level.survival();
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("n", hide.json(s.n()));
-        l.put("events", hide.hides(s.n()) ? CellSuppression.HIDDEN : hide.json(s.events()));
-        l.put("median", hide.json(number(s.medianMonths()), s.n()));
-        l.put("lower", hide.json(number(s.lowerMonths()), s.n()));
-        l.put("upper", hide.json(number(s.upperMonths()), s.n()));
-        levels.put(level.level(), l);
+        levels.put(
+            level.level(),
+            new Level(
+                hide.json(s.n()),
+                hide.hides(s.n()) ? CellSuppression.HIDDEN : hide.json(s.events()),
+                hide.json(s.medianMonths(), s.n()),
+                hide.json(s.lowerMonths(), s.n()),
+                hide.json(s.upperMonths(), s.n())));
       }
-      entry.put("levels", levels);
-      entry.put("n_missing", hide.json(factor.missing()));
-      entry.put("logrank_p", number(factor.logRankP()));
-      if (factor.logRank() != null) {
-        entry.put("logrank_chisq", number(factor.logRank().chisq()));
-        entry.put("logrank_df", factor.logRank().df());
-        entry.put("logrank_levels", factor.testedLevels());
-      }
-      map.put(factor.factor(), entry);
+      boolean tested = factor.logRank() != null;
+      map.put(
+          factor.factor(),
+          new Factor(
+              levels,
+              hide.json(factor.missing()),
+              factor.logRankP(),
+              tested ? factor.logRank().chisq() : null,
+              tested ? factor.logRank().df() : null,
+              tested ? factor.testedLevels() : null));
     }
     return map;
   }
 
-  static Map<String, Object> cox(CoxResult cox, CellSuppression hide) {
-    Map<String, Object> map = new LinkedHashMap<>();
+  static Cox cox(CoxResult cox, CellSuppression hide) {
     if (cox == null) {
-      map.put("terms", List.of());
-      map.put("note", "not estimable: no patient with all four factors known, or no deaths among them");
-      return map;
+      return new Cox(List.of(), null, null, null, null, null, null, null,
+          "not estimable: no patient with all four factors known, or no deaths among them");
     }
     if (hide.hides(cox.n())) {
-      map.put("terms", List.of());
-      map.put("n", CellSuppression.HIDDEN);
-      map.put("note", "suppressed: fewer than " + hide.minCellSize() + " patients with all four factors known");
-      return map;
+      return new Cox(List.of(), CellSuppression.HIDDEN, null, null, null, null, null, null,
+          "suppressed: fewer than " + hide.minCellSize() + " patients with all four factors known");
     }
-    List<Map<String, Object>> terms = new ArrayList<>();
-    for (CoxResult.Term term : cox.terms()) {
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("name", term.factor());
-      t.put("level", term.level());
-      t.put("reference", term.reference());
-      t.put("hr", number(term.hr()));
-      t.put("hr_lower", number(term.hrLower()));
-      t.put("hr_upper", number(term.hrUpper()));
-      t.put("p", number(term.p()));
-      terms.add(t);
-    }
-    map.put("terms", terms);
-    map.put("n", cox.n());
-    map.put("events", hide.json(cox.fit().events()));
-    map.put("ties", "efron");
-    map.put("lr_test_p", number(cox.fit().lrTest().p()));
-    map.put("converged", cox.fit().converged());
-    map.put("warnings", cox.fit().warnings());
-    if (cox.proportionalHazards() != null) {
-      map.put("proportional_hazards",
-          Map.of("method", "cox.zph, transform km", "table", proportionalHazards(cox.proportionalHazards())));
-    }
-    return map;
+    List<Term> terms =
+        cox.terms().stream()
+            .map(t -> new Term(t.factor(), t.level(), t.reference(), t.hr(), t.hrLower(), t.hrUpper(), t.p()))
+            .toList();
+    ProportionalHazards zph =
+        cox.proportionalHazards() == null
+            ? null
+            : new ProportionalHazards("cox.zph, transform km", SurvivalJson.proportionalHazards(cox.proportionalHazards()));
+    return new Cox(
+        terms,
+        cox.n(),
+        hide.json(cox.fit().events()),
+        "efron",
+        cox.fit().lrTest().p(),
+        cox.fit().converged(),
+        cox.fit().warnings(),
+        zph,
+        null);
   }
 
   /** Validator warnings on the pulled resources, grouped by kind and counted; no patient named. */
-  static List<Map<String, Object>> dataQuality(Cohort cohort, CellSuppression hide) {
-    List<Map<String, Object>> notes = new ArrayList<>();
-    for (Cohort.DataQualityNote note : cohort.dataQuality()) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      map.put("profile", note.profileId());
-      map.put("location", note.location());
-      map.put("rule", note.rule());
-      map.put("count", hide.json(note.count()));
-      // Messages quote element values; on the Patient those could be identifying, so none is shown.
-      map.put("example", "llm-patient".equals(note.profileId()) ? "(not shown for Patient)" : note.example());
-      notes.add(map);
-    }
-    return notes;
+  static List<QualityNote> dataQuality(Cohort cohort, CellSuppression hide) {
+    return cohort.dataQuality().stream()
+        .map(note -> new QualityNote(
+            note.profileId(),
+            note.location(),
+            note.rule(),
+            hide.json(note.count()),
+            // Messages quote element values; on the Patient those could be identifying, so none is shown.
+            "llm-patient".equals(note.profileId()) ? "(not shown for Patient)" : note.example()))
+        .toList();
   }
 
   public static String render(StudyRun run) {
-    try {
-      return JSON.writeValueAsString(toMap(run));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SurvivalJson.write(of(run));
   }
 
   public static void write(StudyRun run, Path file) throws IOException {

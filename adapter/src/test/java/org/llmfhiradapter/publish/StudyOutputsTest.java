@@ -11,6 +11,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.llmfhiradapter.analysis.SurvivalJson;
 import org.llmfhiradapter.analysis.FactorResult;
 import org.llmfhiradapter.analysis.StudyAnalysis;
 import org.llmfhiradapter.analysis.StudyResult;
@@ -72,14 +73,12 @@ class StudyOutputsTest {
 
   @Test
   void theCoxModelOfTheStudyComesWithItsProportionalHazardsCheckPerFactorAndGlobal() {
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> table = (List<Map<String, Object>>)
-        ((Map<String, Object>) ResultsJson.cox(paper.cox(), CellSuppression.NONE).get("proportional_hazards")).get("table");
+    List<SurvivalJson.ZphRow> table = ResultsJson.cox(paper.cox(), CellSuppression.NONE).proportionalHazards().table();
 
-    assertThat(table).extracting(row -> row.get("term")).containsExactly("primary_r0",
+    assertThat(table).extracting(SurvivalJson.ZphRow::term).containsExactly("primary_r0",
         "primary_resection_to_llm_ge_12", "largest_llm_lt_5cm", "rfa", "GLOBAL");
-    assertThat(table).allSatisfy(row -> assertThat(row.get("fails")).isEqualTo((Double) row.get("p") < 0.05));
-    assertThat(table.get(4).get("df")).isEqualTo(4);
+    assertThat(table).allSatisfy(row -> assertThat(row.fails()).isEqualTo(row.p() < 0.05));
+    assertThat(table.get(4).df()).isEqualTo(4);
   }
 
   @Test
