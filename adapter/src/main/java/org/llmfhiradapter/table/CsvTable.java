@@ -2,6 +2,7 @@ package org.llmfhiradapter.table;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,13 +10,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A CSV file with a header row (RFC 4180: comma separated, fields may be double-quoted, quotes doubled
- * inside). Cells are kept as trimmed strings; an empty cell is an empty string. Errors name the file, line and
- * column, so a user can fix the file.
+ * inside), read by Apache Commons CSV as a stream. Cells are kept as trimmed strings; an empty cell is an empty
+ * string; blank lines are skipped; a quote inside an unquoted field is a character like any other (as Excel and
+ * R's read.csv take it). Errors name the file, line and column, so a user can fix the file.
  *
  * @param source where the table came from, for messages
  */
@@ -70,93 +76,141 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
     return collector.table(source);
   }
 
+  /**
+   * RFC 4180 as Commons CSV reads it: blank lines between rows skipped, spaces around a quoted field ignored, no
+   * text after a closing quote. Cells are trimmed here rather than by the format, so that the line breaks inside
+   * a quoted cell can still be counted (see {@link #parse(String, Reader, RowHandler)}).
+   */
+  private static final CSVFormat FORMAT =
+      CSVFormat.RFC4180.builder()
+          .setIgnoreEmptyLines(true)
+          .setIgnoreSurroundingSpaces(true)
+          .setTrailingData(false)
+          .get();
+
   private static void parse(String source, Reader reader, RowHandler handler) throws IOException {
     Records records = new Records(source, handler);
-    StringBuilder cell = new StringBuilder();
-    List<String> record = new ArrayList<>();
-    boolean quoted = false;
-    boolean afterQuote = false;
-    int line = 1;
-    int recordLine = 1;
-    int c;
-    while ((c = reader.read()) != -1) {
-      char ch = (char) c;
-      if (quoted) {
-        if (ch == '"') {
-          reader.mark(1);
-          int next = reader.read();
-          if (next == '"') {
-            cell.append('"');
-          } else {
-            quoted = false;
-            afterQuote = true;
-            if (next != -1) {
-              reader.reset();
-            }
-          }
-        } else {
-          if (ch == '\n') {
-            line++;
-          }
-          append(cell, ch, source, recordLine, record.size());
+    CSVParser parser = FORMAT.parse(new CellLimit(source, reader));
+    Iterator<CSVRecord> iterator = parser.iterator();
+    try {
+      while (iterator.hasNext()) {
+        CSVRecord record = iterator.next();
+        List<String> cells = new ArrayList<>(record.size());
+        long breaksInside = 0;
+        for (String value : record.values()) {
+          breaksInside += lineBreaks(value);
+          cells.add(value.trim());
         }
-        continue;
+        // The parser has counted the line breaks up to and including the one that ends this record (CellLimit
+        // makes sure the last record has one): the record starts that many lines back, less those inside it.
+        records.add(cells, (int) (parser.getCurrentLineNumber() - breaksInside));
       }
-      switch (ch) {
-        case '"' -> {
-          if (cell.toString().isBlank() && !afterQuote) {
-            cell.setLength(0);
-            quoted = true;
-          } else {
-            throw new TableException(source + " line " + line + ": a quote inside an unquoted field");
-          }
-        }
-        case ',' -> {
-          record.add(cell.toString().trim());
-          cell.setLength(0);
-          afterQuote = false;
-        }
-        case '\r' -> {
-          // Tolerate CRLF line ends.
-        }
-        case '\n' -> {
-          record.add(cell.toString().trim());
-          cell.setLength(0);
-          afterQuote = false;
-          if (!(record.size() == 1 && record.get(0).isEmpty())) {
-            records.add(record, recordLine);
-          }
-          record = new ArrayList<>();
-          line++;
-          recordLine = line;
-        }
-        default -> {
-          if (afterQuote && !Character.isWhitespace(ch)) {
-            throw new TableException(source + " line " + line + ": text after a closing quote");
-          }
-          append(cell, ch, source, recordLine, record.size());
-        }
-      }
-    }
-    if (quoted) {
-      throw new TableException(source + ": a quoted field is not closed before the end of the file");
-    }
-    record.add(cell.toString().trim());
-    if (!(record.size() == 1 && record.get(0).isEmpty())) {
-      records.add(record, recordLine);
+    } catch (UncheckedIOException e) {
+      throw malformed(source, parser, e.getCause());
     }
     if (!records.headerSeen) {
       throw new TableException(source + " is empty: a header row is expected");
     }
   }
 
-  private static void append(StringBuilder cell, char ch, String source, int line, int column) {
-    if (cell.length() >= MAX_CELL_CHARS) {
-      throw new TableException(
-          source + " line " + line + ", column " + (column + 1) + ": a cell longer than " + MAX_CELL_CHARS
-              + " characters; refused (is the file comma-separated, with its quotes closed?)");
+  /** Line breaks as the parser counts them: CR LF, LF or CR each one. */
+  private static long lineBreaks(String value) {
+    long breaks = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch == '\r' || (ch == '\n' && (i == 0 || value.charAt(i - 1) != '\r'))) {
+        breaks++;
+      }
     }
-    cell.append(ch);
+    return breaks;
+  }
+
+  /** The parser's complaint as ours: the line, and what is wrong, in words a person can act on. */
+  private static IOException malformed(String source, CSVParser parser, IOException cause) {
+    String message = String.valueOf(cause.getMessage());
+    if (message.contains("EOF reached before encapsulated token finished")) {
+      throw new TableException(source + ": a quoted field is not closed before the end of the file");
+    }
+    if (message.contains("Invalid character between encapsulated token and delimiter")) {
+      // Thrown at the offending character, mid-line: the parser's count is that line.
+      throw new TableException(source + " line " + parser.getCurrentLineNumber() + ": text after a closing quote");
+    }
+    return cause;
+  }
+
+  /**
+   * Refuses a cell longer than {@link #MAX_CELL_CHARS} while the text streams to the parser, before it is held in
+   * memory (a file opened with the wrong delimiter, or an unclosed quote, would make one cell of the rest of the
+   * file). It follows quotes as RFC 4180 has them (a doubled quote toggles twice, so stays inside), counts lines
+   * and fields to name the cell, and ends the text with a line break if it has none, so that every record is
+   * ended by one.
+   */
+  private static final class CellLimit extends Reader {
+    private final String source;
+    private final Reader in;
+    private boolean quoted;
+    private int cellChars;
+    private int field;
+    private int line = 1;
+    private int recordLine = 1;
+    private char last = '\n';
+    private boolean ended;
+
+    CellLimit(String source, Reader in) {
+      this.source = source;
+      this.in = in;
+    }
+
+    @Override
+    public int read(char[] buffer, int offset, int length) throws IOException {
+      if (ended || length == 0) {
+        return ended ? -1 : 0;
+      }
+      int n = in.read(buffer, offset, length);
+      if (n == -1) {
+        ended = true;
+        if (last == '\n' || last == '\r') {
+          return -1;
+        }
+        buffer[offset] = '\n';
+        return 1;
+      }
+      for (int i = offset; i < offset + n; i++) {
+        see(buffer[i]);
+      }
+      return n;
+    }
+
+    private void see(char ch) {
+      boolean lineBreak = ch == '\r' || (ch == '\n' && last != '\r');
+      last = ch;
+      if (lineBreak) {
+        line++;
+      }
+      if (ch == '"') {
+        quoted = !quoted;
+      } else if (!quoted && (ch == ',' || ch == '\n' || ch == '\r')) {
+        cellChars = 0;
+        if (ch == ',') {
+          field++;
+        } else {
+          field = 0;
+          recordLine = line;
+        }
+        return;
+      }
+      if (++cellChars > MAX_CELL_CHARS) {
+        // A RuntimeException: the parser passes it on as it is.
+        throw new TableException(
+            source + " line " + recordLine + ", column " + (field + 1) + ": a cell longer than " + MAX_CELL_CHARS
+                + " characters; refused (is the file comma-separated, with its quotes closed?)");
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   /** Checks records as they come (the first is the header) and passes them on. */
