@@ -2,6 +2,7 @@ package org.llmfhiradapter.cli;
 
 import java.util.Locale;
 import java.util.Set;
+import org.llmfhiradapter.bench.BenchCommand;
 import org.llmfhiradapter.config.ConfigException;
 import org.llmfhiradapter.survival.SurvivalDataException;
 import org.llmfhiradapter.table.TableException;
@@ -81,6 +82,7 @@ public final class Main {
                   || e instanceof TableException
                   || e instanceof SurvivalDataException
                   || e instanceof BadInputException
+                  || e instanceof org.llmfhiradapter.analysis.csv.AnalysisInputException
                   || e instanceof org.llmfhiradapter.conformance.UnusableInputException;
           cmd.getErr().println("error: " + ErrorMessages.oneLine(e));
           if (debug(System.getenv("LLM_DEBUG"))) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.llmfhiradapter.bench.ChildJvm;
 
 /**
  * The launcher script the build puts beside the jar, run as a user runs it: which JVM options each kind of command

@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.bench;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,8 +58,8 @@ final class SyncBench implements Callable<Integer> {
     out.printf(Locale.ROOT, "Seeding an embedded server with %d generated patients, and starting an empty one as the"
         + " registry (processes of their own)...%n", size);
     out.flush();
-    Process sandbox = PullBench.startSandbox(work);
-    Process registry = PullBench.startSandbox("--empty");
+    Process sandbox = PullBench.startSandbox(spec, work);
+    Process registry = PullBench.startSandbox(spec, "--empty");
     try {
       String baseUrl = PullBench.readBaseUrl(sandbox);
       String registryUrl = PullBench.readBaseUrl(registry);

@@ -1,28 +1,32 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * This adapter's command line in a JVM of its own, on this one's java and class path: benchmarks measure a fresh
  * start that way, or keep an embedded server's heap apart from the one they measure.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
   /** The launcher script the build writes beside the jar ({@code src/main/dist}). */
-  static final String LAUNCHER = "llm-fhir-adapter";
+  public static final String LAUNCHER = "llm-fhir-adapter";
 
   private ChildJvm() {}
 
-  /** {@code java <jvmOptions> -cp <this class path> Main <args>}, not started. */
-  static ProcessBuilder of(List<String> jvmOptions, String... args) {
+  /**
+   * {@code java <jvmOptions> -cp <this class path> <main class> <args>}, not started; the main class is the one
+   * whose command line this bench runs under ({@code spec}'s root).
+   */
+  static ProcessBuilder of(CommandSpec spec, List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), spec.root().userObject().getClass().getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
   }

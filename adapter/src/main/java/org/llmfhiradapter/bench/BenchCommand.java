@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.bench;
 
 import picocli.CommandLine.Command;
 
@@ -11,4 +11,4 @@ import picocli.CommandLine.Command;
           + " across machines."
     },
     subcommands = {ValidateBench.class, PullBench.class, SyncBench.class, StartBench.class})
-final class BenchCommand {}
+public final class BenchCommand {}

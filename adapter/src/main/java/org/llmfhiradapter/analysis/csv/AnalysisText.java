@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.analysis.csv;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -23,11 +23,11 @@ import org.llmfhiradapter.survival.SurvivalAt;
  * survfit, survdiff and coxph, numbers to 4 significant digits (p-values to 3). The full step table is in
  * the JSON output.
  */
-final class AnalysisText {
+public final class AnalysisText {
 
   private AnalysisText() {}
 
-  static String render(SurvivalAnalysis analysis) {
+  public static String render(SurvivalAnalysis analysis) {
     AnalysisSpec spec = analysis.spec();
     StringBuilder out = new StringBuilder();
     out.append("Survival analysis of ").append(analysis.source()).append(": time '").append(spec.time())
@@ -168,7 +168,7 @@ final class AnalysisText {
   }
 
   /** A number as short as it is exact: 1 not 1.0, 0.25, 1e-09; NA / Inf for non-finite values. */
-  static String number(double x) {
+  public static String number(double x) {
     if (!Double.isFinite(x)) {
       return nonFinite(x);
     }

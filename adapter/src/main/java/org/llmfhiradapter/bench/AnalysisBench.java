@@ -1,5 +1,6 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.bench;
 
+import org.llmfhiradapter.analysis.csv.AnalysisSpec;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,14 +22,14 @@ import org.llmfhiradapter.survival.SurvivalData;
  * row's first run is the sum of the two cold first runs. bench/survival/ holds the R script that
  * times R's survfit, survdiff and coxph on the same CSV.
  */
-final class AnalysisBench {
+public final class AnalysisBench {
 
   private AnalysisBench() {}
 
   /** One fit's timings in seconds and its allocation. */
-  record Timing(String fit, double first, double median, double min, double bytesPerRow) {}
+  public record Timing(String fit, double first, double median, double min, double bytesPerRow) {}
 
-  static List<Timing> run(SurvivalData data, AnalysisSpec spec, int runs) {
+  public static List<Timing> run(SurvivalData data, AnalysisSpec spec, int runs) {
     // Start from a heap holding only the data, not the garbage of reading the file.
     System.gc();
     List<Timing> timings = new ArrayList<>();
@@ -81,7 +82,7 @@ final class AnalysisBench {
     return -1;
   }
 
-  static String text(String source, SurvivalData data, AnalysisSpec spec, int runs, List<Timing> timings) {
+  public static String text(String source, SurvivalData data, AnalysisSpec spec, int runs, List<Timing> timings) {
     StringBuilder out = new StringBuilder();
     out.append(header(source, data, spec)).append('\n');
     out.append(String.format(Locale.ROOT, "%-12s %10s %14s %10s %14s%n", "fit", "first (s)", "median of " + runs,
@@ -93,7 +94,7 @@ final class AnalysisBench {
     return out.toString();
   }
 
-  static Map<String, Object> json(String source, SurvivalData data, AnalysisSpec spec, int runs, List<Timing> timings) {
+  public static Map<String, Object> json(String source, SurvivalData data, AnalysisSpec spec, int runs, List<Timing> timings) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("csv", source);
     root.put("n", data.n());

@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.bench;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,7 +132,7 @@ final class PullBench implements Callable<Integer> {
       // The embedded server is seeded (minutes at 10,000) only when a mode reads from it.
       boolean needsSandbox = modes.contains("search") || bulkServer.equals("sandbox");
       Process sandbox = needsSandbox
-          ? startSandbox("--fixtures", fixtures.toString(), "--set", "llm.sandbox.database-url=" + sandboxDatabase)
+          ? startSandbox(spec, "--fixtures", fixtures.toString(), "--set", "llm.sandbox.database-url=" + sandboxDatabase)
           : null;
       try {
         String sandboxUrl = sandbox == null ? null : readBaseUrl(sandbox);
@@ -323,15 +323,15 @@ final class PullBench implements Callable<Integer> {
     return value == null ? "" : value.toString();
   }
 
-  static Process startSandbox(Path fixtures) throws Exception {
-    return startSandbox("--fixtures", fixtures.toString());
+  static Process startSandbox(CommandSpec spec, Path fixtures) throws Exception {
+    return startSandbox(spec, "--fixtures", fixtures.toString());
   }
 
   /** An embedded server in a process of its own, started with these {@code sandbox} options. */
-  static Process startSandbox(String... options) throws Exception {
+  static Process startSandbox(CommandSpec spec, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("sandbox"));
     args.addAll(List.of(options));
-    return ChildJvm.of(List.of("-Xmx3g"), args.toArray(String[]::new))
+    return ChildJvm.of(spec, List.of("-Xmx3g"), args.toArray(String[]::new))
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 

@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.bench;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;

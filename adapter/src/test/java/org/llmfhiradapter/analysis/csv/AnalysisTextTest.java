@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.analysis.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

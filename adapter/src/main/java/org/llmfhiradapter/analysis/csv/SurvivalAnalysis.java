@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.analysis.csv;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +25,7 @@ import org.llmfhiradapter.survival.SurvivalDataException;
  * @param proportionalHazards R's cox.zph of the Cox model (a factor's terms together); null without a model or
  *     when its information is singular
  */
-record SurvivalAnalysis(
+public record SurvivalAnalysis(
     String source,
     AnalysisSpec spec,
     SurvivalData data,
@@ -35,7 +35,7 @@ record SurvivalAnalysis(
     List<FactorCoding> factors,
     ProportionalHazardsTest.Result proportionalHazards) {
 
-  static SurvivalAnalysis run(String source, AnalysisSpec spec, SurvivalData data, List<FactorCoding> factors) {
+  public static SurvivalAnalysis run(String source, AnalysisSpec spec, SurvivalData data, List<FactorCoding> factors) {
     // With no events the curves are flat at 1 and the medians NA, as R's survfit says; a Cox model has
     // nothing to estimate.
     if (data.events() == 0 && !spec.covariates().isEmpty()) {

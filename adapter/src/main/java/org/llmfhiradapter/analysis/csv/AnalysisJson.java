@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.analysis.csv;
 
 import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
 
@@ -24,7 +24,7 @@ import org.llmfhiradapter.survival.SurvivalAt;
  * numbers as the strings "NA", "Inf", "-Inf" (as results.json). Keys: n, n_dropped, events, options, km,
  * logrank (with a group), cox (with covariates).
  */
-final class AnalysisJson {
+public final class AnalysisJson {
 
   private AnalysisJson() {}
 
@@ -114,7 +114,7 @@ final class AnalysisJson {
 
   // --- from an analysis ---------------------------------------------------------------------------------------------
 
-  static String render(SurvivalAnalysis analysis) {
+  public static String render(SurvivalAnalysis analysis) {
     return SurvivalJson.write(of(analysis));
   }
 

@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.analysis.csv;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +21,10 @@ import org.llmfhiradapter.table.TableException;
  * time to keep those labels). An empty cell is missing: the row is dropped and counted. Anything else that is
  * not usable stops the analysis with a message naming file, line and column.
  */
-final class AnalysisInput implements CsvTable.RowHandler {
+public final class AnalysisInput implements CsvTable.RowHandler {
 
   /** The data, and how each covariate of labels was coded (in the order of the covariates). */
-  record Read(SurvivalData data, List<FactorCoding> factors) {}
+  public record Read(SurvivalData data, List<FactorCoding> factors) {}
 
   private final String source;
   private final AnalysisSpec spec;
@@ -54,7 +54,7 @@ final class AnalysisInput implements CsvTable.RowHandler {
     this.labelled = labelled;
   }
 
-  static Read read(Path csv, AnalysisSpec spec) {
+  public static Read read(Path csv, AnalysisSpec spec) {
     AnalysisInput input = new AnalysisInput(csv.toString(), spec, Set.of());
     CsvTable.read(csv, input);
     Set<String> labelled = input.labelledCovariates();
@@ -64,7 +64,7 @@ final class AnalysisInput implements CsvTable.RowHandler {
     }
     for (String column : spec.references().keySet()) {
       if (!labelled.contains(column)) {
-        throw new BadInputException("--reference " + column + "=...: column '" + column + "' holds numbers, not"
+        throw new AnalysisInputException("--reference " + column + "=...: column '" + column + "' holds numbers, not"
             + " labels; a reference level applies to a covariate of labels");
       }
     }

@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.analysis.csv;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.llmfhiradapter.survival.Ties;
  * @param covariates Cox covariates, numbers or labels (empty: no Cox model)
  * @param references the reference level of covariates of labels, by column (others: the first label)
  */
-record AnalysisSpec(
+public record AnalysisSpec(
     String time,
     String event,
     Double eventValue,
@@ -32,13 +32,13 @@ record AnalysisSpec(
 
   static final List<Double> QUANTILES = List.of(0.25, 0.5, 0.75);
 
-  AnalysisSpec {
+  public AnalysisSpec {
     covariates = List.copyOf(covariates);
     references = Map.copyOf(references);
     landmarks = List.copyOf(landmarks);
     for (String column : references.keySet()) {
       if (!covariates.contains(column)) {
-        throw new BadInputException("--reference " + column + "=...: '" + column + "' is not one of --covariates");
+        throw new AnalysisInputException("--reference " + column + "=...: '" + column + "' is not one of --covariates");
       }
     }
     // A column may be both the group (curves, log-rank) and a Cox covariate; no other role is shared.
@@ -56,15 +56,15 @@ record AnalysisSpec(
     }
     for (int i = 0; i < roles.size(); i++) {
       if (roles.subList(0, i).contains(roles.get(i))) {
-        throw new BadInputException("column '" + roles.get(i) + "' is given for two roles");
+        throw new AnalysisInputException("column '" + roles.get(i) + "' is given for two roles");
       }
     }
     if (strata != null && group == null && covariates.isEmpty()) {
-      throw new BadInputException("--strata applies to the log-rank test (--group) and the Cox model (--covariates); give one");
+      throw new AnalysisInputException("--strata applies to the log-rank test (--group) and the Cox model (--covariates); give one");
     }
   }
 
-  CoxOptions coxOptions() {
+  public CoxOptions coxOptions() {
     return CoxOptions.DEFAULTS.withTies(ties);
   }
 }

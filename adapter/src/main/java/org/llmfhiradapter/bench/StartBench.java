@@ -1,4 +1,4 @@
-package org.llmfhiradapter.cli;
+package org.llmfhiradapter.bench;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,7 +48,7 @@ final class StartBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (runs < 1) {
-      throw new BadInputException("--runs must be 1 or more");
+      throw new ParameterException(spec.commandLine(), "--runs must be 1 or more");
     }
     Optional<Path> launcher = ChildJvm.launcher();
     PrintWriter out = new PrintWriter(spec.commandLine().getOut());
@@ -61,7 +62,7 @@ final class StartBench implements Callable<Integer> {
     Way baseline = new Way("java -jar");
     Way script = new Way(ChildJvm.LAUNCHER);
     for (int run = 1; run <= runs; run++) {
-      measure(baseline, args -> ChildJvm.of(jvmOptions, args), run, out);
+      measure(baseline, args -> ChildJvm.of(spec, jvmOptions, args), run, out);
       if (launcher.isPresent()) {
         measure(script, args -> ChildJvm.viaLauncher(launcher.get(), jvmOptions, args), run, out);
       }
