@@ -10,10 +10,11 @@ import org.llmfhiradapter.survival.ProportionalHazardsTest;
  * @param terms one per factor, each the hazard ratio of {@code level} against {@code reference}
  * @param fit the whole fit (tests, convergence, warnings)
  * @param n patients with all four factors known
- * @param proportionalHazards R's cox.zph of the model (transform km), per factor and global; null when its
- *     information is singular
+ * @param proportionalHazards R's cox.zph of the model (transform km), per factor and global; null
+ *     when its information is singular
  */
-public record CoxResult(List<Term> terms, CoxFit fit, int n, ProportionalHazardsTest.Result proportionalHazards) {
+public record CoxResult(
+    List<Term> terms, CoxFit fit, int n, ProportionalHazardsTest.Result proportionalHazards) {
 
   /**
    * @param factor the factor's code
@@ -21,7 +22,13 @@ public record CoxResult(List<Term> terms, CoxFit fit, int n, ProportionalHazards
    * @param reference the level it is compared with
    */
   public record Term(
-      String factor, String level, String reference, double hr, double hrLower, double hrUpper, double p,
+      String factor,
+      String level,
+      String reference,
+      double hr,
+      double hrLower,
+      double hrUpper,
+      double p,
       boolean possiblyInfinite) {}
 
   public CoxResult {

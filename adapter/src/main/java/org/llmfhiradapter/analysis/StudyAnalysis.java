@@ -21,10 +21,10 @@ import org.llmfhiradapter.survival.SurvivalData;
 import org.llmfhiradapter.survival.SurvivalDataException;
 
 /**
- * The analyze stage: the abstract's analysis of the cohort. Kaplan-Meier OS and RFS (times in days), OS by
- * each factor with the log-rank test, and a Cox model of OS on the four factors the abstract's multivariable
- * analysis names, with the favourable level of each compared to the other (R0 vs not, LLM ≥ 12 months vs
- * earlier, largest LLM < 5 cm vs larger, no RFA vs RFA).
+ * The analyze stage: the abstract's analysis of the cohort. Kaplan-Meier OS and RFS (times in
+ * days), OS by each factor with the log-rank test, and a Cox model of OS on the four factors the
+ * abstract's multivariable analysis names, with the favourable level of each compared to the other
+ * (R0 vs not, LLM ≥ 12 months vs earlier, largest LLM < 5 cm vs larger, no RFA vs RFA).
  */
 public final class StudyAnalysis {
 
@@ -79,7 +79,8 @@ public final class StudyAnalysis {
       landmarks.add(fit.at(months * CaseRecord.DAYS_PER_MONTH));
     }
     double longest = java.util.Arrays.stream(time).max().orElse(Double.NaN);
-    return new SurvivalSummary(fit.n(), fit.events(), fit.median(), landmarks, longest, fit.steps());
+    return new SurvivalSummary(
+        fit.n(), fit.events(), fit.median(), landmarks, longest, fit.steps());
   }
 
   private static List<FactorResult> factors(List<CaseRecord> cases) {
@@ -99,9 +100,12 @@ public final class StudyAnalysis {
       }
     }
     for (String level : factor.levels()) {
-      List<CaseRecord> inLevel = cases.stream().filter(c -> level.equals(factor.levelOf(c))).toList();
+      List<CaseRecord> inLevel =
+          cases.stream().filter(c -> level.equals(factor.levelOf(c))).toList();
       if (!inLevel.isEmpty()) {
-        levels.add(new FactorResult.Level(level, summary(inLevel, CaseRecord::osDays, CaseRecord::osEvent)));
+        levels.add(
+            new FactorResult.Level(
+                level, summary(inLevel, CaseRecord::osDays, CaseRecord::osEvent)));
       }
     }
     // The abstract compares recurrence patterns among the patients who recurred.
@@ -113,7 +117,8 @@ public final class StudyAnalysis {
     if (tested.size() < 2) {
       return new FactorResult(factor.code(), levels, null, tested, missing);
     }
-    List<CaseRecord> compared = cases.stream().filter(c -> tested.contains(factor.levelOf(c))).toList();
+    List<CaseRecord> compared =
+        cases.stream().filter(c -> tested.contains(factor.levelOf(c))).toList();
     double[] time = compared.stream().mapToDouble(CaseRecord::osDays).toArray();
     boolean[] event = new boolean[compared.size()];
     String[] group = new String[compared.size()];
@@ -154,7 +159,16 @@ public final class StudyAnalysis {
       for (int i = 0; i < COX_TERMS.size(); i++) {
         CoxTerm t = fit.terms().get(i);
         String[] term = COX_TERMS.get(i);
-        terms.add(new CoxResult.Term(term[0], term[1], term[2], t.hr(), t.hrLower(), t.hrUpper(), t.p(), t.possiblyInfinite()));
+        terms.add(
+            new CoxResult.Term(
+                term[0],
+                term[1],
+                term[2],
+                t.hr(),
+                t.hrLower(),
+                t.hrUpper(),
+                t.p(),
+                t.possiblyInfinite()));
       }
       ProportionalHazardsTest.Result zph;
       try {

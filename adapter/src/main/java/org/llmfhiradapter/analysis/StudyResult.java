@@ -5,7 +5,8 @@ import java.util.List;
 import org.llmfhiradapter.cohort.Cohort;
 
 /**
- * Everything one run found, the single source of the printed summary, results.json and the MeasureReport.
+ * Everything one run found, the single source of the printed summary, results.json and the
+ * MeasureReport.
  *
  * @param cohortName the cohort's name, part of the report identifier
  * @param dataCutoff data cut-off date of the run
@@ -14,7 +15,8 @@ import org.llmfhiradapter.cohort.Cohort;
  * @param overallSurvival OS from the index resection
  * @param recurrenceFreeSurvival RFS from the index resection
  * @param factors OS by each factor of the abstract, in its order
- * @param cox the multivariable Cox model of OS; null when it cannot be fitted (no complete cases or events)
+ * @param cox the multivariable Cox model of OS; null when it cannot be fitted (no complete cases or
+ *     events)
  */
 public record StudyResult(
     String cohortName,

@@ -15,10 +15,11 @@ import java.util.List;
 import org.llmfhiradapter.survival.ProportionalHazardsTest;
 
 /**
- * The one JSON writer of the adapter's documents (results.json and {@code analyze --format json}): records
- * written by Jackson, their components' names in snake_case ({@code hrLower} is {@code hr_lower}), indented, and
- * numbers that are not finite in R's spellings ({@code "NA"}, {@code "Inf"}, {@code "-Inf"}), since JSON has no
- * NaN or infinity. Components that a document leaves out when absent say so with {@code @JsonInclude(NON_NULL)}.
+ * The one JSON writer of the adapter's documents (results.json and {@code analyze --format json}):
+ * records written by Jackson, their components' names in snake_case ({@code hrLower} is {@code
+ * hr_lower}), indented, and numbers that are not finite in R's spellings ({@code "NA"}, {@code
+ * "Inf"}, {@code "-Inf"}), since JSON has no NaN or infinity. Components that a document leaves out
+ * when absent say so with {@code @JsonInclude(NON_NULL)}.
  */
 public final class SurvivalJson {
 
@@ -31,7 +32,8 @@ public final class SurvivalJson {
     }
 
     @Override
-    public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
+    public void serialize(Double value, JsonGenerator out, SerializerProvider provider)
+        throws IOException {
       if (value.isNaN()) {
         out.writeString("NA");
       } else if (value.isInfinite()) {
@@ -46,7 +48,10 @@ public final class SurvivalJson {
       JsonMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .addModule(new SimpleModule("r-numbers").addSerializer(Double.class, new RNumber()).addSerializer(double.class, new RNumber()))
+          .addModule(
+              new SimpleModule("r-numbers")
+                  .addSerializer(Double.class, new RNumber())
+                  .addSerializer(double.class, new RNumber()))
           .build();
 
   /** {@code document} (a record, usually) as indented JSON. */
@@ -58,11 +63,16 @@ public final class SurvivalJson {
     }
   }
 
-  /** One row of cox.zph's table; {@code fails} when p is below {@link ProportionalHazardsTest#ALPHA}. */
+  /**
+   * One row of cox.zph's table; {@code fails} when p is below {@link
+   * ProportionalHazardsTest#ALPHA}.
+   */
   public record ZphRow(String term, double chisq, int df, double p, boolean fails) {}
 
   /** cox.zph's table: a row per term, then GLOBAL. */
   public static List<ZphRow> proportionalHazards(ProportionalHazardsTest.Result zph) {
-    return zph.rows().stream().map(row -> new ZphRow(row.term(), row.chisq(), row.df(), row.p(), row.fails())).toList();
+    return zph.rows().stream()
+        .map(row -> new ZphRow(row.term(), row.chisq(), row.df(), row.p(), row.fails()))
+        .toList();
   }
 }

@@ -7,16 +7,22 @@ import org.llmfhiradapter.survival.Quantile;
 import org.llmfhiradapter.survival.SurvivalAt;
 
 /**
- * One survival curve of the study (an endpoint, or one level of a factor): counts, the Kaplan-Meier median
- * with its 95% CI, and survival at the landmark months. Times inside are days; the month accessors convert.
- * NaN means not reached (or no patients).
+ * One survival curve of the study (an endpoint, or one level of a factor): counts, the Kaplan-Meier
+ * median with its 95% CI, and survival at the landmark months. Times inside are days; the month
+ * accessors convert. NaN means not reached (or no patients).
  *
- * @param landmarks survival at {@link StudyAnalysis#LANDMARK_MONTHS}, in that order ({@code time} in days)
+ * @param landmarks survival at {@link StudyAnalysis#LANDMARK_MONTHS}, in that order ({@code time}
+ *     in days)
  * @param longestDays the longest follow-up (what a median that is not reached exceeds)
  * @param curve the Kaplan-Meier table the numbers come from (times in days), for plots
  */
 public record SurvivalSummary(
-    int n, int events, Quantile medianDays, List<SurvivalAt> landmarks, double longestDays, List<KmStep> curve) {
+    int n,
+    int events,
+    Quantile medianDays,
+    List<SurvivalAt> landmarks,
+    double longestDays,
+    List<KmStep> curve) {
 
   public SurvivalSummary {
     landmarks = List.copyOf(landmarks);

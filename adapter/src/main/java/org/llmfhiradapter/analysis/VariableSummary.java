@@ -14,4 +14,11 @@ import java.util.Map;
  * @param levels for categorical variables, the count per level; else null
  */
 public record VariableSummary(
-    String name, int known, int missing, Integer yes, Double median, Double q1, Double q3, Map<String, Integer> levels) {}
+    String name,
+    int known,
+    int missing,
+    Integer yes,
+    Double median,
+    Double q1,
+    Double q3,
+    Map<String, Integer> levels) {}

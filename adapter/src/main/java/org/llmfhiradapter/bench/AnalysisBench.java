@@ -1,6 +1,5 @@
 package org.llmfhiradapter.bench;
 
-import org.llmfhiradapter.analysis.csv.AnalysisSpec;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.llmfhiradapter.analysis.csv.AnalysisSpec;
 import org.llmfhiradapter.survival.ConfType;
 import org.llmfhiradapter.survival.CoxModel;
 import org.llmfhiradapter.survival.KaplanMeier;
@@ -16,11 +16,11 @@ import org.llmfhiradapter.survival.LogRankTest;
 import org.llmfhiradapter.survival.SurvivalData;
 
 /**
- * {@code analyze --bench}: times the fits alone (data already in memory, nothing printed in between), the
- * first run in a fresh JVM (JIT compilation included) and then {@code runs} more, and reports the bytes each
- * fit allocates per row, so runs at two sizes show whether time and memory grow linearly. The km+logrank
- * row's first run is the sum of the two cold first runs. bench/survival/ holds the R script that
- * times R's survfit, survdiff and coxph on the same CSV.
+ * {@code analyze --bench}: times the fits alone (data already in memory, nothing printed in
+ * between), the first run in a fresh JVM (JIT compilation included) and then {@code runs} more, and
+ * reports the bytes each fit allocates per row, so runs at two sizes show whether time and memory
+ * grow linearly. The km+logrank row's first run is the sum of the two cold first runs.
+ * bench/survival/ holds the R script that times R's survfit, survdiff and coxph on the same CSV.
  */
 public final class AnalysisBench {
 
@@ -38,11 +38,17 @@ public final class AnalysisBench {
     timings.add(time("km", data.n(), runs, () -> KaplanMeier.byGroup(data, confType, level)));
     if (data.hasGroup()) {
       timings.add(time("logrank", data.n(), runs, () -> LogRankTest.test(data, spec.rho())));
-      Timing both = time("km+logrank", data.n(), runs, () -> {
-        KaplanMeier.byGroup(data, confType, level);
-        return LogRankTest.test(data, spec.rho());
-      });
-      // Its own first run comes after the two above have warmed up; what a one-off command pays for both
+      Timing both =
+          time(
+              "km+logrank",
+              data.n(),
+              runs,
+              () -> {
+                KaplanMeier.byGroup(data, confType, level);
+                return LogRankTest.test(data, spec.rho());
+              });
+      // Its own first run comes after the two above have warmed up; what a one-off command pays for
+      // both
       // is their two first runs.
       double cold = timings.get(0).first() + timings.get(1).first();
       timings.add(new Timing(both.fit(), cold, both.median(), both.min(), both.bytesPerRow()));
@@ -71,7 +77,8 @@ public final class AnalysisBench {
     Arrays.sort(warm);
     double median = warm.length == 0 ? Double.NaN : warm[warm.length / 2];
     double min = warm.length == 0 ? Double.NaN : warm[0];
-    return new Timing(name, seconds[0], median, min, allocated < 0 ? Double.NaN : (double) allocated / n);
+    return new Timing(
+        name, seconds[0], median, min, allocated < 0 ? Double.NaN : (double) allocated / n);
   }
 
   /** Bytes allocated by this thread so far (HotSpot); -1 where the JVM does not tell. */
@@ -82,19 +89,35 @@ public final class AnalysisBench {
     return -1;
   }
 
-  public static String text(String source, SurvivalData data, AnalysisSpec spec, int runs, List<Timing> timings) {
+  public static String text(
+      String source, SurvivalData data, AnalysisSpec spec, int runs, List<Timing> timings) {
     StringBuilder out = new StringBuilder();
     out.append(header(source, data, spec)).append('\n');
-    out.append(String.format(Locale.ROOT, "%-12s %10s %14s %10s %14s%n", "fit", "first (s)", "median of " + runs,
-        "min (s)", "alloc B/row"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%-12s %10s %14s %10s %14s%n",
+            "fit",
+            "first (s)",
+            "median of " + runs,
+            "min (s)",
+            "alloc B/row"));
     for (Timing t : timings) {
-      out.append(String.format(Locale.ROOT, "%-12s %10.3f %14.3f %10.3f %14.0f%n", t.fit(), t.first(), t.median(),
-          t.min(), t.bytesPerRow()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-12s %10.3f %14.3f %10.3f %14.0f%n",
+              t.fit(),
+              t.first(),
+              t.median(),
+              t.min(),
+              t.bytesPerRow()));
     }
     return out.toString();
   }
 
-  public static Map<String, Object> json(String source, SurvivalData data, AnalysisSpec spec, int runs, List<Timing> timings) {
+  public static Map<String, Object> json(
+      String source, SurvivalData data, AnalysisSpec spec, int runs, List<Timing> timings) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("csv", source);
     root.put("n", data.n());
@@ -118,10 +141,18 @@ public final class AnalysisBench {
   }
 
   private static String header(String source, SurvivalData data, AnalysisSpec spec) {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "Benchmark of the fits alone: %s, n = %d, events = %d, %d group levels, %d covariates (ties %s);"
             + " Java %s, %d processors, max heap %d MB",
-        source, data.n(), data.events(), data.groupLevels().size(), spec.covariates().size(), spec.ties().rName(),
-        Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        source,
+        data.n(),
+        data.events(),
+        data.groupLevels().size(),
+        spec.covariates().size(),
+        spec.ties().rName(),
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
   }
 }

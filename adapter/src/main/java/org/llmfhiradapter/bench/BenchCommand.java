@@ -2,7 +2,10 @@ package org.llmfhiradapter.bench;
 
 import picocli.CommandLine.Command;
 
-/** {@code bench}: benchmarks to rerun on your own machine; each reports ratios against a baseline measured in the same run. */
+/**
+ * {@code bench}: benchmarks to rerun on your own machine; each reports ratios against a baseline
+ * measured in the same run.
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,

@@ -27,19 +27,21 @@ import org.llmfhiradapter.fixtures.Flavor;
 import org.llmfhiradapter.sandbox.FixtureSeeder;
 
 /**
- * For {@code bench pull}: a Bulk Data server whose export is ready at once, as a file server holding a finished
- * export would be. The cases are rendered as the sandbox seeds them and written once as NDJSON per type; the
- * server answers the Group read, the kick-off (202), the status (the manifest) and the files, streamed from
- * disk. The embedded HAPI server builds a Group export in time that grows faster than the Group (it loads what
- * the exported resources refer to, 100 patients a query), which would measure HAPI, not the adapter.
+ * For {@code bench pull}: a Bulk Data server whose export is ready at once, as a file server
+ * holding a finished export would be. The cases are rendered as the sandbox seeds them and written
+ * once as NDJSON per type; the server answers the Group read, the kick-off (202), the status (the
+ * manifest) and the files, streamed from disk. The embedded HAPI server builds a Group export in
+ * time that grows faster than the Group (it loads what the exported resources refer to, 100
+ * patients a query), which would measure HAPI, not the adapter.
  *
- * <p>Each type is split into files of at most {@value #LINES_PER_FILE} resources, as servers split exports so
- * that clients download them side by side. With a link speed, every file's bytes share that bandwidth, as
- * they would share a network link to an EHR.
+ * <p>Each type is split into files of at most {@value #LINES_PER_FILE} resources, as servers split
+ * exports so that clients download them side by side. With a link speed, every file's bytes share
+ * that bandwidth, as they would share a network link to an EHR.
  */
 final class BulkFileServer implements AutoCloseable {
 
-  private static final List<String> TYPES = List.of("Patient", "Condition", "Procedure", "Observation");
+  private static final List<String> TYPES =
+      List.of("Patient", "Condition", "Procedure", "Observation");
 
   static final int LINES_PER_FILE = 10_000;
 
@@ -87,7 +89,8 @@ final class BulkFileServer implements AutoCloseable {
    *
    * @param megabitsPerSecond the link's bandwidth for the files; 0 for none (loopback speed)
    */
-  static BulkFileServer start(List<CaseRow> rows, Path folder, double megabitsPerSecond) throws IOException {
+  static BulkFileServer start(List<CaseRow> rows, Path folder, double megabitsPerSecond)
+      throws IOException {
     FhirContext fhir = FhirContext.forR4Cached();
     IParser parser = fhir.newJsonParser().setPrettyPrint(false);
     Group group = new Group();
@@ -105,7 +108,10 @@ final class BulkFileServer implements AutoCloseable {
           continue;
         }
         if (resource.fhirType().equals("Patient")) {
-          group.addMember().getEntity().setReference("Patient/" + resource.getIdElement().getIdPart());
+          group
+              .addMember()
+              .getEntity()
+              .setReference("Patient/" + resource.getIdElement().getIdPart());
         }
         ofType.add(parser.encodeResourceToString(resource));
       }
@@ -115,7 +121,8 @@ final class BulkFileServer implements AutoCloseable {
       List<String> all = type.getValue();
       for (int from = 0, part = 1; from < all.size(); from += LINES_PER_FILE, part++) {
         String name = type.getKey() + "-" + part + ".ndjson";
-        try (BufferedWriter out = Files.newBufferedWriter(folder.resolve(name), StandardCharsets.UTF_8)) {
+        try (BufferedWriter out =
+            Files.newBufferedWriter(folder.resolve(name), StandardCharsets.UTF_8)) {
           for (String line : all.subList(from, Math.min(all.size(), from + LINES_PER_FILE))) {
             out.write(line);
             out.write('\n');
@@ -149,14 +156,27 @@ final class BulkFileServer implements AutoCloseable {
         exchange.getResponseHeaders().add("Content-Location", baseUrl + "/$export-poll-status");
         exchange.sendResponseHeaders(202, -1);
       } else if (path.equals("/fhir/$export-poll-status")) {
-        StringBuilder manifest = new StringBuilder("{\"transactionTime\":\"" + Instant.now()
-            + "\",\"request\":\"" + baseUrl + "/Group/$export\",\"requiresAccessToken\":false,\"output\":[");
+        StringBuilder manifest =
+            new StringBuilder(
+                "{\"transactionTime\":\""
+                    + Instant.now()
+                    + "\",\"request\":\""
+                    + baseUrl
+                    + "/Group/$export\",\"requiresAccessToken\":false,\"output\":[");
         for (int i = 0; i < files.size(); i++) {
           String type = files.get(i).substring(0, files.get(i).indexOf('-'));
-          manifest.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"url\":\"")
-              .append(baseUrl).append("/files/").append(files.get(i)).append("\"}");
+          manifest
+              .append(i == 0 ? "" : ",")
+              .append("{\"type\":\"")
+              .append(type)
+              .append("\",\"url\":\"")
+              .append(baseUrl)
+              .append("/files/")
+              .append(files.get(i))
+              .append("\"}");
         }
-        byte[] body = manifest.append("],\"error\":[]}").toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+            manifest.append("],\"error\":[]}").toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
@@ -168,7 +188,8 @@ final class BulkFileServer implements AutoCloseable {
     }
   }
 
-  private static void send(HttpExchange exchange, String contentType, Path file) throws IOException {
+  private static void send(HttpExchange exchange, String contentType, Path file)
+      throws IOException {
     exchange.getResponseHeaders().add("Content-Type", contentType);
     exchange.sendResponseHeaders(200, Files.size(file));
     try (OutputStream body = exchange.getResponseBody()) {
@@ -181,7 +202,8 @@ final class BulkFileServer implements AutoCloseable {
     exchange.getResponseHeaders().add("Content-Type", "application/fhir+ndjson");
     exchange.sendResponseHeaders(200, Files.size(file));
     byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file); OutputStream body = exchange.getResponseBody()) {
+    try (InputStream in = Files.newInputStream(file);
+        OutputStream body = exchange.getResponseBody()) {
       for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
         link.pass(read);
         body.write(buffer, 0, read);

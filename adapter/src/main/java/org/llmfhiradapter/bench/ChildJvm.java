@@ -8,8 +8,9 @@ import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * This adapter's command line in a JVM of its own, on this one's java and class path: benchmarks measure a fresh
- * start that way, or keep an embedded server's heap apart from the one they measure.
+ * This adapter's command line in a JVM of its own, on this one's java and class path: benchmarks
+ * measure a fresh start that way, or keep an embedded server's heap apart from the one they
+ * measure.
  */
 public final class ChildJvm {
 
@@ -19,14 +20,18 @@ public final class ChildJvm {
   private ChildJvm() {}
 
   /**
-   * {@code java <jvmOptions> -cp <this class path> <main class> <args>}, not started; the main class is the one
-   * whose command line this bench runs under ({@code spec}'s root).
+   * {@code java <jvmOptions> -cp <this class path> <main class> <args>}, not started; the main
+   * class is the one whose command line this bench runs under ({@code spec}'s root).
    */
   static ProcessBuilder of(CommandSpec spec, List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), spec.root().userObject().getClass().getName()));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            spec.root().userObject().getClass().getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
   }
@@ -44,7 +49,10 @@ public final class ChildJvm {
     return builder;
   }
 
-  /** The launcher beside the jar this JVM runs from; empty when it runs from classes (an IDE, the tests). */
+  /**
+   * The launcher beside the jar this JVM runs from; empty when it runs from classes (an IDE, the
+   * tests).
+   */
   static Optional<Path> launcher() {
     String classPath = System.getProperty("java.class.path");
     if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {

@@ -10,32 +10,40 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench start}: how long a new user waits. Each run starts fresh JVMs, as a user's command does, two ways:
- * {@code java -jar} with the JVM's defaults (the baseline) and the launcher script the build puts beside the jar
- * (its start-up options and class archive). Each way: the embedded server alone ({@code sandbox --empty}, until
- * it says it is ready) and {@code demo} end to end (server, seeding, pull, analysis, publish). The ways take turns
- * within a run, so that a machine slowing down weighs on both. Reported: each time, the medians, and the
- * launcher's medians as ratios to the baseline's.
+ * {@code bench start}: how long a new user waits. Each run starts fresh JVMs, as a user's command
+ * does, two ways: {@code java -jar} with the JVM's defaults (the baseline) and the launcher script
+ * the build puts beside the jar (its start-up options and class archive). Each way: the embedded
+ * server alone ({@code sandbox --empty}, until it says it is ready) and {@code demo} end to end
+ * (server, seeding, pull, analysis, publish). The ways take turns within a run, so that a machine
+ * slowing down weighs on both. Reported: each time, the medians, and the launcher's medians as
+ * ratios to the baseline's.
  */
 @Command(
     name = "start",
     mixinStandardHelpOptions = true,
-    description = "demo end to end and the embedded server's start alone, in fresh JVMs, by `java -jar` (the"
-        + " baseline) and by the launcher script beside the jar (median of --runs).")
+    description =
+        "demo end to end and the embedded server's start alone, in fresh JVMs, by `java -jar` (the"
+            + " baseline) and by the launcher script beside the jar (median of --runs).")
 final class StartBench implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--runs", paramLabel = "N", description = "Runs of each (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      paramLabel = "N",
+      description = "Runs of each (default: ${DEFAULT-VALUE}).")
   int runs = 3;
 
-  @Option(names = "--jvm-option", paramLabel = "OPT",
-      description = "An option for every measured JVM, e.g. -XX:+UseParallelGC (repeatable), to weigh a lever.")
+  @Option(
+      names = "--jvm-option",
+      paramLabel = "OPT",
+      description =
+          "An option for every measured JVM, e.g. -XX:+UseParallelGC (repeatable), to weigh a lever.")
   List<String> jvmOptions = new ArrayList<>();
 
   /** One way of starting the adapter: the two commands' times, run after run. */
@@ -52,11 +60,15 @@ final class StartBench implements Callable<Integer> {
     }
     Optional<Path> launcher = ChildJvm.launcher();
     PrintWriter out = new PrintWriter(spec.commandLine().getOut());
-    out.printf(Locale.ROOT, "Fresh JVMs, %d run(s) each%s%n", runs,
+    out.printf(
+        Locale.ROOT,
+        "Fresh JVMs, %d run(s) each%s%n",
+        runs,
         jvmOptions.isEmpty() ? "" : ", with " + String.join(" ", jvmOptions));
     if (launcher.isEmpty()) {
-      out.println("No launcher beside the jar (run bench start with java -jar adapter/target/llm-fhir-adapter.jar"
-          + " after mvn package): the baseline only.");
+      out.println(
+          "No launcher beside the jar (run bench start with java -jar adapter/target/llm-fhir-adapter.jar"
+              + " after mvn package): the baseline only.");
     }
     out.flush();
     Way baseline = new Way("java -jar");
@@ -67,12 +79,21 @@ final class StartBench implements Callable<Integer> {
         measure(script, args -> ChildJvm.viaLauncher(launcher.get(), jvmOptions, args), run, out);
       }
     }
-    out.printf(Locale.ROOT, "median %-17s server start %5.1f s, demo %5.1f s (baseline)%n", baseline.name(),
-        median(baseline.server()), median(baseline.demo()));
+    out.printf(
+        Locale.ROOT,
+        "median %-17s server start %5.1f s, demo %5.1f s (baseline)%n",
+        baseline.name(),
+        median(baseline.server()),
+        median(baseline.demo()));
     if (launcher.isPresent()) {
-      out.printf(Locale.ROOT, "median %-17s server start %5.1f s, demo %5.1f s = %.2fx and %.2fx the baseline%n",
-          script.name(), median(script.server()), median(script.demo()),
-          median(script.server()) / median(baseline.server()), median(script.demo()) / median(baseline.demo()));
+      out.printf(
+          Locale.ROOT,
+          "median %-17s server start %5.1f s, demo %5.1f s = %.2fx and %.2fx the baseline%n",
+          script.name(),
+          median(script.server()),
+          median(script.demo()),
+          median(script.server()) / median(baseline.server()),
+          median(script.demo()) / median(baseline.demo()));
     }
     out.flush();
     return 0;
@@ -85,16 +106,27 @@ final class StartBench implements Callable<Integer> {
   private static void measure(Way way, Launch launch, int run, PrintWriter out) throws Exception {
     way.server().add(untilReady(launch));
     way.demo().add(untilDone(launch, "demo"));
-    out.printf(Locale.ROOT, "run %d %-17s server start %5.1f s, demo %5.1f s%n", run, way.name(),
-        way.server().get(run - 1), way.demo().get(run - 1));
+    out.printf(
+        Locale.ROOT,
+        "run %d %-17s server start %5.1f s, demo %5.1f s%n",
+        run,
+        way.name(),
+        way.server().get(run - 1),
+        way.demo().get(run - 1));
     out.flush();
   }
 
-  /** Seconds until a fresh {@code sandbox --empty} prints its base URL (it is ready); then it is stopped. */
+  /**
+   * Seconds until a fresh {@code sandbox --empty} prints its base URL (it is ready); then it is
+   * stopped.
+   */
   private static double untilReady(Launch launch) throws Exception {
     long start = System.nanoTime();
-    Process process = launch.of("sandbox", "--empty", "--port", "0")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process =
+        launch
+            .of("sandbox", "--empty", "--port", "0")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
       PullBench.readBaseUrl(process);
       return (System.nanoTime() - start) / 1e9;
@@ -110,8 +142,12 @@ final class StartBench implements Callable<Integer> {
   /** Seconds a fresh JVM takes to run the command to its end (exit 0 required). */
   private static double untilDone(Launch launch, String... command) throws Exception {
     long start = System.nanoTime();
-    Process process = launch.of(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process =
+        launch
+            .of(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     int exit = process.waitFor();
     if (exit != 0) {
       throw new IllegalStateException(String.join(" ", command) + " exited with " + exit);

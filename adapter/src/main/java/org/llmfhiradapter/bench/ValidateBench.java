@@ -21,22 +21,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench validate}: how much validation costs next to merely parsing the same resources. Cold: building
- * the validator and its first validation. Warm: resources per second on one thread, against a plain HAPI
- * JSON parse of the same resources (the floor any pull pays anyway).
+ * {@code bench validate}: how much validation costs next to merely parsing the same resources.
+ * Cold: building the validator and its first validation. Warm: resources per second on one thread,
+ * against a plain HAPI JSON parse of the same resources (the floor any pull pays anyway).
  */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Validator start-up (cold) and throughput (warm, one thread) against a plain parse of the same resources.")
+    description =
+        "Validator start-up (cold) and throughput (warm, one thread) against a plain parse of the same resources.")
 final class ValidateBench implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--cases", paramLabel = "CSV", description = "Case table rendered as the resource set (default: fixtures/paper/cases.csv).")
+  @Option(
+      names = "--cases",
+      paramLabel = "CSV",
+      description = "Case table rendered as the resource set (default: fixtures/paper/cases.csv).")
   Path cases = Path.of("fixtures", "paper", "cases.csv");
 
-  @Option(names = "--seconds", paramLabel = "S", description = "Measuring time per warm phase (default: 10).")
+  @Option(
+      names = "--seconds",
+      paramLabel = "S",
+      description = "Measuring time per warm phase (default: 10).")
   double seconds = 10;
 
   @Override
@@ -46,7 +53,10 @@ final class ValidateBench implements Callable<Integer> {
     List<String> json = new ArrayList<>();
     IParser writer = fhir.newJsonParser();
     CaseRenderer renderer = new CaseRenderer(Flavor.MCODE);
-    CaseTable.read(cases).forEach(row -> renderer.resources(row).forEach(r -> json.add(writer.encodeResourceToString(r))));
+    CaseTable.read(cases)
+        .forEach(
+            row ->
+                renderer.resources(row).forEach(r -> json.add(writer.encodeResourceToString(r))));
 
     long start = System.nanoTime();
     ProfileValidator validator = ProfileValidator.shared(fhir);
@@ -58,16 +68,21 @@ final class ValidateBench implements Callable<Integer> {
     double validateRate = rate(json, text -> validation.validate(input(fhir, text), null));
 
     out.printf(Locale.ROOT, "resources in the set: %d (from %s)%n", json.size(), cases);
-    out.printf(Locale.ROOT, "cold: validator built and first resource validated in %.1f s%n", coldSeconds);
-    out.printf(Locale.ROOT, "warm, one thread: parse only %.0f resources/s; parse + classify + validate %.0f resources/s%n",
-        parseRate, validateRate);
+    out.printf(
+        Locale.ROOT, "cold: validator built and first resource validated in %.1f s%n", coldSeconds);
+    out.printf(
+        Locale.ROOT,
+        "warm, one thread: parse only %.0f resources/s; parse + classify + validate %.0f resources/s%n",
+        parseRate,
+        validateRate);
     out.printf(Locale.ROOT, "validation costs %.1fx a plain parse%n", parseRate / validateRate);
     out.flush();
     return 0;
   }
 
   private static InputResource input(FhirContext fhir, String text) {
-    return new InputResource("bench", (Resource) fhir.newJsonParser().parseResource(text), List.of());
+    return new InputResource(
+        "bench", (Resource) fhir.newJsonParser().parseResource(text), List.of());
   }
 
   /** Resources per second over the set, after one untimed round to warm up. */

@@ -1,5 +1,6 @@
 /**
- * {@code bench}: the benchmarks, each a command that measures a baseline in the same run and reports ratios to it
- * (the pull by search and by bulk export, the sync, the start, the validator, the analysis's fits).
+ * {@code bench}: the benchmarks, each a command that measures a baseline in the same run and
+ * reports ratios to it (the pull by search and by bulk export, the sync, the start, the validator,
+ * the analysis's fits).
  */
 package org.llmfhiradapter.bench;

@@ -41,11 +41,16 @@ final class DemoCommand implements Callable<Integer> {
     // The validator's set-up takes seconds of its own: do it while the server starts.
     java.util.concurrent.CompletableFuture<Void> validatorReady =
         java.util.concurrent.CompletableFuture.runAsync(
-            () -> org.llmfhiradapter.conformance.ProfileValidator.shared(FhirContext.forR4Cached()).warmUp());
+            () ->
+                org.llmfhiradapter.conformance.ProfileValidator.shared(FhirContext.forR4Cached())
+                    .warmUp());
     try (SandboxServer server = Sandboxes.startSeeded(config.sandbox(), err)) {
       validatorReady.join();
-      err.println("The patients are SYNTHETIC (" + config.sandbox().fixtures() + "): invented to reproduce the"
-          + " published study, no real person's data.");
+      err.println(
+          "The patients are SYNTHETIC ("
+              + config.sandbox().fixtures()
+              + "): invented to reproduce the"
+              + " published study, no real person's data.");
       err.flush();
       Settings job = settings.with("llm.source.base-url", server.baseUrl());
       if (config.sandbox().personality().equals("none")) {
@@ -53,13 +58,18 @@ final class DemoCommand implements Callable<Integer> {
         JobOutput.report(run, jobOptions, spec.commandLine().getOut());
         return 0;
       }
-      // Pull as from that EHR: its search rules, and the candidates from a list (a Group), not a search. The
-      // EHR takes no MeasureReport: the results go to a second, empty server standing in for a registry.
-      job = job.with("llm.source.vendor", config.sandbox().personality())
-          .with("llm.source.patients", "group:" + FixtureSeeder.CANDIDATES_GROUP);
+      // Pull as from that EHR: its search rules, and the candidates from a list (a Group), not a
+      // search. The
+      // EHR takes no MeasureReport: the results go to a second, empty server standing in for a
+      // registry.
+      job =
+          job.with("llm.source.vendor", config.sandbox().personality())
+              .with("llm.source.patients", "group:" + FixtureSeeder.CANDIDATES_GROUP);
       boolean publishing = AdapterConfig.from(settings).publish().enabled();
       try (SandboxServer registry =
-          publishing ? Sandboxes.startEmpty(new AdapterConfig.Sandbox(0, "", "mcode", "none", ""), err) : null) {
+          publishing
+              ? Sandboxes.startEmpty(new AdapterConfig.Sandbox(0, "", "mcode", "none", ""), err)
+              : null) {
         if (registry != null) {
           job = job.with("llm.publish.base-url", registry.baseUrl());
         }

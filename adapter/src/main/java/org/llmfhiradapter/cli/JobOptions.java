@@ -10,14 +10,18 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** Options of the commands that run the cohort job: where its files go, and whether a patient may be missing. */
+/**
+ * Options of the commands that run the cohort job: where its files go, and whether a patient may be
+ * missing.
+ */
 final class JobOptions {
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Also write the results into DIR: results.json, cohort.csv, exclusions.csv,"
-          + " measurereport.json, report.html, summary.txt and Kaplan-Meier plots (km-*.svg).")
+      description =
+          "Also write the results into DIR: results.json, cohort.csv, exclusions.csv,"
+              + " measurereport.json, report.html, summary.txt and Kaplan-Meier plots (km-*.svg).")
   Path outDir;
 
   @Option(
@@ -25,14 +29,16 @@ final class JobOptions {
       paramLabel = "svg|png|pdf",
       split = ",",
       converter = FormatName.class,
-      description = "The formats of the Kaplan-Meier plots written with --out, e.g. svg,png,pdf: PNG at 300 dpi for"
-          + " a document or slide, PDF as vectors for a manuscript (default: svg).")
+      description =
+          "The formats of the Kaplan-Meier plots written with --out, e.g. svg,png,pdf: PNG at 300 dpi for"
+              + " a document or slide, PDF as vectors for a manuscript (default: svg).")
   List<PlotFile.Format> plotFormats = new ArrayList<>(List.of(PlotFile.Format.SVG));
 
   @Option(
       names = "--allow-partial",
-      description = "Go on without patients that cannot be fetched after the retries; list them in results.json"
-          + " (a sync keeps their stored outcome and fetches them again next time).")
+      description =
+          "Go on without patients that cannot be fetched after the retries; list them in results.json"
+              + " (a sync keeps their stored outcome and fetches them again next time).")
   boolean allowPartial;
 
   /** A format by its extension, in any case; refused on the command line, before the job starts. */

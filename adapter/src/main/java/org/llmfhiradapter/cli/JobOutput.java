@@ -33,21 +33,37 @@ final class JobOutput {
       ExclusionsCsv.write(run, exclusions);
       out.println("Wrote " + results);
       out.println("Wrote " + exclusions);
-      List<Path> plots = StudyPlots.write(run.result(), outDir, run.suppression(), options.plotFormats);
+      List<Path> plots =
+          StudyPlots.write(run.result(), outDir, run.suppression(), options.plotFormats);
       if (!plots.isEmpty()) {
-        out.println("Wrote " + plots.size() + " Kaplan-Meier plot files (" + options.plotFormats.stream()
-            .distinct().map(format -> outDir.resolve("km-*" + format.extension()).toString())
-            .collect(java.util.stream.Collectors.joining(", ")) + ")");
+        out.println(
+            "Wrote "
+                + plots.size()
+                + " Kaplan-Meier plot files ("
+                + options.plotFormats.stream()
+                    .distinct()
+                    .map(format -> outDir.resolve("km-*" + format.extension()).toString())
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + ")");
       }
       Path summary = outDir.resolve("summary.txt");
       Files.writeString(summary, SummaryText.render(run));
       Path html = outDir.resolve("report.html");
       Files.writeString(html, ReportHtml.render(run));
-      out.println("Wrote " + html + " (the study report: open it in a browser, print it on A4) and " + summary);
+      out.println(
+          "Wrote "
+              + html
+              + " (the study report: open it in a browser, print it on A4) and "
+              + summary);
       if (run.publication() != null) {
         Path report = outDir.resolve("measurereport.json");
-        Files.writeString(report,
-            FhirContext.forR4Cached().newJsonParser().setPrettyPrint(true).encodeResourceToString(run.publication().readBack()) + "\n");
+        Files.writeString(
+            report,
+            FhirContext.forR4Cached()
+                    .newJsonParser()
+                    .setPrettyPrint(true)
+                    .encodeResourceToString(run.publication().readBack())
+                + "\n");
         out.println("Wrote " + report + " (as read back from the server)");
       }
     }

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jwks}: prints the public JWK Set to register with an EHR for a private key, read exactly as the pull
- * reads it, so the published {@code kid} and key are the ones the adapter signs with.
+ * {@code jwks}: prints the public JWK Set to register with an EHR for a private key, read exactly
+ * as the pull reads it, so the published {@code kid} and key are the ones the adapter signs with.
  */
 @Command(
     name = "jwks",
@@ -33,25 +33,38 @@ final class JwksCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--private-key-file", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--private-key-file",
+      required = true,
+      paramLabel = "FILE",
       description = "PEM (PKCS#8, PKCS#1 or SEC1) or JWK/JWK Set file holding the private key.")
   Path privateKeyFile;
 
-  @Option(names = "--private-key-password-file", paramLabel = "FILE",
-      description = "File holding the passphrase of an encrypted key (or env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD).")
+  @Option(
+      names = "--private-key-password-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the passphrase of an encrypted key (or env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD).")
   Path passwordFile;
 
-  @Option(names = "--key-id", paramLabel = "KID", description = "kid to publish (default: the key's kid or thumbprint).")
+  @Option(
+      names = "--key-id",
+      paramLabel = "KID",
+      description = "kid to publish (default: the key's kid or thumbprint).")
   String keyId = "";
 
-  @Option(names = "--algorithm", paramLabel = "RS384|ES384", description = "Signing algorithm (default: RS384).")
+  @Option(
+      names = "--algorithm",
+      paramLabel = "RS384|ES384",
+      description = "Signing algorithm (default: RS384).")
   String algorithm = "RS384";
 
   /** As the pull reads it: env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD or the file given here. */
   private KeyPassword password() {
     Settings settings = Settings.defaults();
     if (passwordFile != null) {
-      settings = settings.with(AuthConfig.SOURCE + ".private-key-password-file", passwordFile.toString());
+      settings =
+          settings.with(AuthConfig.SOURCE + ".private-key-password-file", passwordFile.toString());
     }
     return AuthConfig.keyPassword(settings, System.getenv(), AuthConfig.SOURCE);
   }
@@ -60,18 +73,28 @@ final class JwksCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SigningAlgorithm alg =
         SigningAlgorithm.parse(algorithm)
-            .orElseThrow(() -> new BadInputException("--algorithm must be RS384 or ES384, but is '" + algorithm + "'"));
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        "--algorithm must be RS384 or ES384, but is '" + algorithm + "'"));
     SigningKey key = PrivateKeys.load(privateKeyFile, alg, keyId, password());
     var jwks =
         key.publicJwkSet()
             .orElseThrow(
                 () ->
                     new ConfigException(
-                        "Private key file " + privateKeyFile + " holds no public key to publish (an EC key saved without"
-                            + " it); write the key with: openssl pkey -in " + privateKeyFile + " -out key.pem"));
+                        "Private key file "
+                            + privateKeyFile
+                            + " holds no public key to publish (an EC key saved without"
+                            + " it); write the key with: openssl pkey -in "
+                            + privateKeyFile
+                            + " -out key.pem"));
     // Pretty-printed: people paste this into registration forms and read it first.
     Object tree = new ObjectMapper().readValue(jwks.toString(true), Object.class);
-    spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree));
+    spec.commandLine()
+        .getOut()
+        .println(
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree));
     spec.commandLine().getOut().flush();
     return 0;
   }

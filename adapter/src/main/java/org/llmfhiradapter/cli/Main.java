@@ -35,14 +35,18 @@ public final class Main {
   /** Exit code for a run that failed (server unreachable, write refused). */
   public static final int EXIT_FAILURE = 1;
 
-  /** Exit code for unusable input (bad option, bad configuration, malformed file), as picocli uses for usage. */
+  /**
+   * Exit code for unusable input (bad option, bad configuration, malformed file), as picocli uses
+   * for usage.
+   */
   public static final int EXIT_BAD_INPUT = 2;
 
   /** Exit code for a sync that did not start because another one holds the lock. */
   public static final int EXIT_LOCKED = 3;
 
   public static void main(String[] args) {
-    // A command-line tool opens no window: PNG and PDF plots draw off-screen even where DISPLAY is set but no
+    // A command-line tool opens no window: PNG and PDF plots draw off-screen even where DISPLAY is
+    // set but no
     // X server answers (an ssh session with forwarding left on).
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
@@ -51,14 +55,15 @@ public final class Main {
   }
 
   /**
-   * Whether stack traces are wanted: {@code -Dllm.debug=true}, or LLM_DEBUG set to anything but empty, 0, false
-   * or no (so that {@code LLM_DEBUG=0} switches them off, as it reads).
+   * Whether stack traces are wanted: {@code -Dllm.debug=true}, or LLM_DEBUG set to anything but
+   * empty, 0, false or no (so that {@code LLM_DEBUG=0} switches them off, as it reads).
    */
   static boolean debug(String env) {
     if (Boolean.getBoolean("llm.debug")) {
       return true;
     }
-    return env != null && !env.isBlank()
+    return env != null
+        && !env.isBlank()
         && !Set.of("0", "false", "no", "off").contains(env.strip().toLowerCase(Locale.ROOT));
   }
 
@@ -68,9 +73,12 @@ public final class Main {
         new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
   }
 
-  /** Runs a command line with its output and errors going to the given writers (tests capture them). */
+  /**
+   * Runs a command line with its output and errors going to the given writers (tests capture them).
+   */
   public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    // Initialize logging once, before commands start threads (else SLF4J warns about replayed calls).
+    // Initialize logging once, before commands start threads (else SLF4J warns about replayed
+    // calls).
     org.slf4j.LoggerFactory.getILoggerFactory();
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setOut(out);
@@ -97,11 +105,16 @@ public final class Main {
     commandLine.setParameterExceptionHandler(
         (e, args1) -> {
           String command = e.getCommandLine().getCommandSpec().qualifiedName(" ");
-          e.getCommandLine().getErr().println("error: " + ErrorMessages.oneLine(e) + " (see: " + command + " --help)");
+          e.getCommandLine()
+              .getErr()
+              .println("error: " + ErrorMessages.oneLine(e) + " (see: " + command + " --help)");
           return EXIT_BAD_INPUT;
         });
-    // Picocli prints the top help for "nosuchcommand --help" and exits 0, which a script takes for success.
-    if (args.length > 0 && !args[0].startsWith("-") && !commandLine.getSubcommands().containsKey(args[0])) {
+    // Picocli prints the top help for "nosuchcommand --help" and exits 0, which a script takes for
+    // success.
+    if (args.length > 0
+        && !args[0].startsWith("-")
+        && !commandLine.getSubcommands().containsKey(args[0])) {
       err.println("error: Unknown command '" + args[0] + "' (see: llm-fhir-adapter --help)");
       err.flush();
       return EXIT_BAD_INPUT;

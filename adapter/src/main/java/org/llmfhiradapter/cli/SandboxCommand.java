@@ -22,28 +22,43 @@ import picocli.CommandLine.Spec;
     })
 final class SandboxCommand implements Callable<Integer> {
 
-  /** As Epic's and Cerner's: five minutes, so that a long pull renews its token as it will there. */
+  /**
+   * As Epic's and Cerner's: five minutes, so that a long pull renews its token as it will there.
+   */
   static final java.time.Duration TOKEN_LIFE = java.time.Duration.ofMinutes(5);
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--port", paramLabel = "P", description = "Loopback port (default: llm.sandbox.port; 0 = any free).")
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "Loopback port (default: llm.sandbox.port; 0 = any free).")
   Integer port;
 
   @Option(
       names = "--empty",
-      description = "Seed nothing: a server with no patients, e.g. a stand-in registry for `sync --publish-url`.")
+      description =
+          "Seed nothing: a server with no patients, e.g. a stand-in registry for `sync --publish-url`.")
   boolean empty;
 
-  @Option(names = "--auth", paramLabel = "none|smart",
-      description = "smart: act as an EHR with SMART Backend Services, tokens required (default: llm.sandbox.auth).")
+  @Option(
+      names = "--auth",
+      paramLabel = "none|smart",
+      description =
+          "smart: act as an EHR with SMART Backend Services, tokens required (default: llm.sandbox.auth).")
   String auth;
 
-  @Option(names = "--jwks", paramLabel = "FILE|URL",
-      description = "With --auth smart: the client's public JWK Set, a file as `jwks` prints it or an http(s) URL.")
+  @Option(
+      names = "--jwks",
+      paramLabel = "FILE|URL",
+      description =
+          "With --auth smart: the client's public JWK Set, a file as `jwks` prints it or an http(s) URL.")
   String jwks;
 
-  @Option(names = "--client-id", paramLabel = "ID", description = "With --auth smart: the client's id.")
+  @Option(
+      names = "--client-id",
+      paramLabel = "ID",
+      description = "With --auth smart: the client's id.")
   String clientId;
 
   @Mixin SandboxOptions sandboxOptions;
@@ -68,9 +83,11 @@ final class SandboxCommand implements Callable<Integer> {
     }
     AdapterConfig config = AdapterConfig.from(settings);
     // The keys are read before the server's half-minute start: a wrong path is said at once.
-    SmartAuthorization smart = config.sandbox().smart()
-        ? SmartAuthorization.forClient(config.sandbox().clientId(), config.sandbox().jwks(), TOKEN_LIFE)
-        : null;
+    SmartAuthorization smart =
+        config.sandbox().smart()
+            ? SmartAuthorization.forClient(
+                config.sandbox().clientId(), config.sandbox().jwks(), TOKEN_LIFE)
+            : null;
     PrintWriter out = spec.commandLine().getOut();
     SandboxServer server =
         empty
@@ -79,13 +96,24 @@ final class SandboxCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sandbox-shutdown"));
     if (smart != null) {
       server.requireSmart(smart);
-      spec.commandLine().getErr().println("SMART Backend Services on: token endpoint " + server.tokenUrl()
-          + " (discovery: " + server.baseUrl() + "/.well-known/smart-configuration), client " + smart.clientId()
-          + " with the keys of " + config.sandbox().jwks() + "; tokens live " + TOKEN_LIFE.toSeconds()
-          + " s; every FHIR request but metadata needs one");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "SMART Backend Services on: token endpoint "
+                  + server.tokenUrl()
+                  + " (discovery: "
+                  + server.baseUrl()
+                  + "/.well-known/smart-configuration), client "
+                  + smart.clientId()
+                  + " with the keys of "
+                  + config.sandbox().jwks()
+                  + "; tokens live "
+                  + TOKEN_LIFE.toSeconds()
+                  + " s; every FHIR request but metadata needs one");
     }
     out.println(server.baseUrl());
-    out.println("Serving until stopped (Ctrl-C). Try: curl '" + server.baseUrl() + "/Patient?_count=5'");
+    out.println(
+        "Serving until stopped (Ctrl-C). Try: curl '" + server.baseUrl() + "/Patient?_count=5'");
     out.flush();
     server.join();
     return 0;

@@ -4,13 +4,17 @@ import java.nio.file.Path;
 import org.llmfhiradapter.config.Settings;
 import picocli.CommandLine.Option;
 
-/** Options of the commands that start the embedded server: what it is seeded with and how it behaves. */
+/**
+ * Options of the commands that start the embedded server: what it is seeded with and how it
+ * behaves.
+ */
 final class SandboxOptions {
 
   @Option(
       names = "--fixtures",
       paramLabel = "DIR",
-      description = "Folder of case tables (*.csv) and Bundles (*.json) to seed (default: llm.sandbox.fixtures).")
+      description =
+          "Folder of case tables (*.csv) and Bundles (*.json) to seed (default: llm.sandbox.fixtures).")
   Path fixtures;
 
   @Option(
@@ -22,7 +26,8 @@ final class SandboxOptions {
   @Option(
       names = "--personality",
       paramLabel = "none|epic|cerner",
-      description = "Make the server's API behave like this EHR's (default: llm.sandbox.personality).")
+      description =
+          "Make the server's API behave like this EHR's (default: llm.sandbox.personality).")
   String personality;
 
   /** The settings with the options given on the command line winning. */

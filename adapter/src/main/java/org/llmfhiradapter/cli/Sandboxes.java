@@ -18,7 +18,9 @@ import org.llmfhiradapter.fixtures.Flavor;
 import org.llmfhiradapter.sandbox.FixtureSeeder;
 import org.llmfhiradapter.sandbox.SandboxServer;
 
-/** Starting the embedded server and seeding it, with progress on stderr (it takes tens of seconds). */
+/**
+ * Starting the embedded server and seeding it, with progress on stderr (it takes tens of seconds).
+ */
 final class Sandboxes {
 
   private Sandboxes() {}
@@ -30,10 +32,16 @@ final class Sandboxes {
     progress.println("Starting an empty embedded FHIR server (HAPI FHIR JPA, in memory)...");
     progress.flush();
     SandboxServer server =
-        SandboxServer.start(config.port(), org.llmfhiradapter.sandbox.VendorPersonality.Kind.NONE,
+        SandboxServer.start(
+            config.port(),
+            org.llmfhiradapter.sandbox.VendorPersonality.Kind.NONE,
             config.databaseUrl());
-    progress.println(String.format(Locale.ROOT, "Empty embedded FHIR server ready at %s (%.1f s)", server.baseUrl(),
-        (System.nanoTime() - started) / 1e9));
+    progress.println(
+        String.format(
+            Locale.ROOT,
+            "Empty embedded FHIR server ready at %s (%.1f s)",
+            server.baseUrl(),
+            (System.nanoTime() - started) / 1e9));
     progress.flush();
     return server;
   }
@@ -43,14 +51,19 @@ final class Sandboxes {
     Fixtures fixtures = Fixtures.of(config.fixtures());
     requireFreePort(config.port());
     long started = System.nanoTime();
-    progress.println("Starting the embedded FHIR server (HAPI FHIR JPA, in memory; about half a minute)...");
+    progress.println(
+        "Starting the embedded FHIR server (HAPI FHIR JPA, in memory; about half a minute)...");
     progress.flush();
     SandboxServer server =
-        SandboxServer.start(config.port(), org.llmfhiradapter.sandbox.VendorPersonality.Kind.parse(config.personality()),
+        SandboxServer.start(
+            config.port(),
+            org.llmfhiradapter.sandbox.VendorPersonality.Kind.parse(config.personality()),
             config.databaseUrl());
     try {
       Flavor flavor = Flavor.parse(config.flavor());
-      int resources = new FixtureSeeder(FhirContext.forR4Cached(), flavor).seed(server.baseUrl(), fixtures.folder());
+      int resources =
+          new FixtureSeeder(FhirContext.forR4Cached(), flavor)
+              .seed(server.baseUrl(), fixtures.folder());
       progress.println(
           String.format(
               Locale.ROOT,
@@ -69,7 +82,10 @@ final class Sandboxes {
     }
   }
 
-  /** A port taken by another program is a setting to change, said at once rather than after the start. */
+  /**
+   * A port taken by another program is a setting to change, said at once rather than after the
+   * start.
+   */
   static void requireFreePort(int port) {
     if (port == 0) {
       return;
@@ -77,15 +93,18 @@ final class Sandboxes {
     try (ServerSocket probe = new ServerSocket()) {
       probe.bind(new InetSocketAddress("127.0.0.1", port));
     } catch (IOException e) {
-      throw new ConfigException("Port " + port + " on 127.0.0.1 is in use (another server, or a sandbox still"
-          + " running): choose another with --port or llm.sandbox.port, or 0 for any free port");
+      throw new ConfigException(
+          "Port "
+              + port
+              + " on 127.0.0.1 is in use (another server, or a sandbox still"
+              + " running): choose another with --port or llm.sandbox.port, or 0 for any free port");
     }
   }
 
   /**
-   * The case tables to seed from: the configured folder when it exists, else the copy of it packaged in the jar
-   * ({@code fixtures/paper} and {@code fixtures/small}), so that {@code demo} and {@code sandbox} run from any
-   * folder and without the repository.
+   * The case tables to seed from: the configured folder when it exists, else the copy of it
+   * packaged in the jar ({@code fixtures/paper} and {@code fixtures/small}), so that {@code demo}
+   * and {@code sandbox} run from any folder and without the repository.
    *
    * @param folder where the seeder reads them
    * @param name what the progress line calls them
@@ -98,11 +117,15 @@ final class Sandboxes {
         return new Fixtures(folder, configured);
       }
       String packaged = PACKAGED.matcher(configured.replace('\\', '/')).replaceFirst("");
-      URL cases = Sandboxes.class.getClassLoader().getResource("fixtures/" + packaged + "/cases.csv");
+      URL cases =
+          Sandboxes.class.getClassLoader().getResource("fixtures/" + packaged + "/cases.csv");
       if (packaged.contains("/") || packaged.isEmpty() || cases == null) {
-        throw new ConfigException("Fixture folder " + configured + " does not exist, and the jar packages no such"
-            + " folder (it has fixtures/paper and fixtures/small): set llm.sandbox.fixtures (or --fixtures) to a"
-            + " folder of case tables (.csv) or FHIR Bundles (.json)");
+        throw new ConfigException(
+            "Fixture folder "
+                + configured
+                + " does not exist, and the jar packages no such"
+                + " folder (it has fixtures/paper and fixtures/small): set llm.sandbox.fixtures (or --fixtures) to a"
+                + " folder of case tables (.csv) or FHIR Bundles (.json)");
       }
       try (InputStream in = cases.openStream()) {
         Path copy = Files.createTempDirectory("llm-fixtures-");
@@ -112,11 +135,15 @@ final class Sandboxes {
         copy.toFile().deleteOnExit();
         return new Fixtures(copy, "fixtures/" + packaged + " (packaged)");
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot unpack the packaged fixtures/" + packaged + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "Cannot unpack the packaged fixtures/" + packaged + ": " + e.getMessage(), e);
       }
     }
 
-    /** "fixtures/paper", "./fixtures/paper", "../fixtures/paper" and "paper" all name the packaged paper. */
+    /**
+     * "fixtures/paper", "./fixtures/paper", "../fixtures/paper" and "paper" all name the packaged
+     * paper.
+     */
     private static final Pattern PACKAGED = Pattern.compile("^(?:\\.{1,2}/)*(?:fixtures/)?");
   }
 }

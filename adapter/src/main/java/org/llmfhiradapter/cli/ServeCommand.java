@@ -27,7 +27,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ServerOptions serverOptions;
 
-  @Option(names = "--port", paramLabel = "P", description = "Port of health and metrics (default: llm.serve.port).")
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "Port of health and metrics (default: llm.serve.port).")
   Integer port;
 
   @Mixin SettingsOptions settingsOptions;
@@ -41,8 +44,14 @@ final class ServeCommand implements Callable<Integer> {
     SyncServer server = SyncServer.start(FhirContext.forR4Cached(), settings);
     PrintWriter out = spec.commandLine().getOut();
     String base = "http://" + settings.get("llm.serve.host") + ":" + settings.get("llm.serve.port");
-    out.println("Serving: syncs on '" + settings.get("llm.sync.schedule") + "' (UTC); health " + base
-        + "/observe/health, metrics " + base + "/observe/metrics. Stop with Ctrl-C.");
+    out.println(
+        "Serving: syncs on '"
+            + settings.get("llm.sync.schedule")
+            + "' (UTC); health "
+            + base
+            + "/observe/health, metrics "
+            + base
+            + "/observe/metrics. Stop with Ctrl-C.");
     out.flush();
     server.await();
     return 0;

@@ -18,7 +18,8 @@ final class SettingsOptions {
   @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
-      description = "Override one setting, e.g. --set llm.source.page-size=100 (repeatable; wins over env and file).")
+      description =
+          "Override one setting, e.g. --set llm.source.page-size=100 (repeatable; wins over env and file).")
   Map<String, String> overrides = new LinkedHashMap<>();
 
   Settings load() {

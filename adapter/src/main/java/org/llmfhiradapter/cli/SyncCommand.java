@@ -28,7 +28,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Option(
       names = "--full",
-      description = "Fetch every candidate, whatever changed (finds resources deleted on the server).")
+      description =
+          "Fetch every candidate, whatever changed (finds resources deleted on the server).")
   boolean full;
 
   @Mixin ServerOptions serverOptions;
@@ -45,7 +46,13 @@ final class SyncCommand implements Callable<Integer> {
     SyncCounts c = result.counts();
     out.printf(
         "Sync run %d (%s): %d candidates; fetched %d (%d new, %d changed, %d unchanged); %d removed%n",
-        result.runId(), result.mode(), c.candidates(), c.fetched(), c.added(), c.changed(), c.unchanged(),
+        result.runId(),
+        result.mode(),
+        c.candidates(),
+        c.fetched(),
+        c.added(),
+        c.changed(),
+        c.unchanged(),
         c.removed());
     JobOutput.report(result.run(), jobOptions, out);
     return 0;

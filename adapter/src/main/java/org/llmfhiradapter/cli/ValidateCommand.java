@@ -43,10 +43,16 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders to validate.")
   List<Path> paths;
 
-  @Option(names = "--profile", paramLabel = "URL", description = "Validate every resource against this profile.")
+  @Option(
+      names = "--profile",
+      paramLabel = "URL",
+      description = "Validate every resource against this profile.")
   String profile;
 
-  @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: text).")
+  @Option(
+      names = "--format",
+      paramLabel = "text|json",
+      description = "Output format (default: text).")
   Format format = Format.text;
 
   enum Format {
@@ -88,15 +94,21 @@ final class ValidateCommand implements Callable<Integer> {
     Totals totals = new Totals();
     ResourceFiles files = new ResourceFiles(fhir);
     if (format == Format.json) {
-      try (JsonGenerator json = new ObjectMapper().getFactory().createGenerator(out)
-          .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false).useDefaultPrettyPrinter()) {
+      try (JsonGenerator json =
+          new ObjectMapper()
+              .getFactory()
+              .createGenerator(out)
+              .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false)
+              .useDefaultPrettyPrinter()) {
         json.writeStartObject();
         json.writeArrayFieldStart("results");
-        files.read(paths, input -> {
-          FileValidation.Result result = validation.validate(input, profile);
-          totals.add(result);
-          write(json, result);
-        });
+        files.read(
+            paths,
+            input -> {
+              FileValidation.Result result = validation.validate(input, profile);
+              totals.add(result);
+              write(json, result);
+            });
         json.writeEndArray();
         json.writeNumberField("resources", totals.resources);
         json.writeNumberField("errors", totals.errors);
@@ -106,14 +118,22 @@ final class ValidateCommand implements Callable<Integer> {
       }
       out.println();
     } else {
-      files.read(paths, input -> {
-        FileValidation.Result result = validation.validate(input, profile);
-        totals.add(result);
-        print(result, out, err);
-      });
-      out.printf("%d resources: %d errors, %d warnings; %d without a role in the cohort (not validated)%s%n",
-          totals.resources, totals.errors, totals.warnings, totals.unvalidated,
-          totals.unusable == 0 ? "" : "; " + totals.unusable + " inputs unusable (see the errors above)");
+      files.read(
+          paths,
+          input -> {
+            FileValidation.Result result = validation.validate(input, profile);
+            totals.add(result);
+            print(result, out, err);
+          });
+      out.printf(
+          "%d resources: %d errors, %d warnings; %d without a role in the cohort (not validated)%s%n",
+          totals.resources,
+          totals.errors,
+          totals.warnings,
+          totals.unvalidated,
+          totals.unusable == 0
+              ? ""
+              : "; " + totals.unusable + " inputs unusable (see the errors above)");
     }
     out.flush();
     err.flush();

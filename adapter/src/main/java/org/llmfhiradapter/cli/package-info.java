@@ -1,2 +1,5 @@
-/** The command line: {@code demo}, {@code run}, {@code sandbox}; parses options, prints, sets exit codes. */
+/**
+ * The command line: {@code demo}, {@code run}, {@code sandbox}; parses options, prints, sets exit
+ * codes.
+ */
 package org.llmfhiradapter.cli;

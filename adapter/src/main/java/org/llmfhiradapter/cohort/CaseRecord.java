@@ -3,18 +3,21 @@ package org.llmfhiradapter.cohort;
 import java.time.LocalDate;
 
 /**
- * One patient of the LLM cohort, every variable of the study (see docs/decisions.md for how each is read
- * from FHIR). Index date: the first hepatic resection for leiomyosarcoma liver metastases. A variable the
- * record cannot give is null (missing), never guessed. Intervals are whole days; months appear only for
- * display ({@link #DAYS_PER_MONTH}).
+ * One patient of the LLM cohort, every variable of the study (see docs/decisions.md for how each is
+ * read from FHIR). Index date: the first hepatic resection for leiomyosarcoma liver metastases. A
+ * variable the record cannot give is null (missing), never guessed. Intervals are whole days;
+ * months appear only for display ({@link #DAYS_PER_MONTH}).
  *
- * @param patientId the source server's Patient id (for the cohort Group; never logged, never in cohort.csv)
+ * @param patientId the source server's Patient id (for the cohort Group; never logged, never in
+ *     cohort.csv)
  * @param sex male or female
  * @param ageYears whole years of age at the index date
  * @param indexDate date of the first hepatic resection for LLM
- * @param primaryR0 R0 margin at the resection of the primary (R1/R2: false; RX or none recorded: missing)
+ * @param primaryR0 R0 margin at the resection of the primary (R1/R2: false; RX or none recorded:
+ *     missing)
  * @param dxToLlmDays days from the leiomyosarcoma diagnosis to the liver-metastasis diagnosis
- * @param primaryResectionToLlmDays days from the resection of the primary to the liver-metastasis diagnosis
+ * @param primaryResectionToLlmDays days from the resection of the primary to the liver-metastasis
+ *     diagnosis
  * @param largestLlmCm size of the largest liver metastasis, in cm
  * @param llmCount number of liver metastases
  * @param neoadjuvantChemo chemotherapy started between the LLM diagnosis and the index resection
@@ -53,7 +56,9 @@ public record CaseRecord(
   /** Six months, the abstract's cut between synchronous and metachronous metastases. */
   static final double SYNCHRONOUS_MONTHS = 6;
 
-  /** Twelve months, the abstract's cut for an early liver metastasis after the primary resection. */
+  /**
+   * Twelve months, the abstract's cut for an early liver metastasis after the primary resection.
+   */
   static final double EARLY_RECURRENCE_MONTHS = 12;
 
   /** Five centimetres, the abstract's cut for the largest liver metastasis. */
@@ -78,7 +83,9 @@ public record CaseRecord(
 
   /** Liver metastases diagnosed 12 months or more after the resection of the primary. */
   public Boolean primaryResectionToLlmGe12() {
-    return primaryResectionToLlmDays == null ? null : months(primaryResectionToLlmDays) >= EARLY_RECURRENCE_MONTHS;
+    return primaryResectionToLlmDays == null
+        ? null
+        : months(primaryResectionToLlmDays) >= EARLY_RECURRENCE_MONTHS;
   }
 
   /** More than one liver metastasis. */

@@ -17,9 +17,10 @@ import org.llmfhiradapter.conformance.ResourceRole;
 import org.llmfhiradapter.conformance.ReviewedRecord;
 
 /**
- * One patient's reviewed resources sorted into their roles, each with its clinical date: the usable ones, and
- * apart from them the unusable ones (a role, but an error against its profile). Resources set aside by their
- * status (entered in error, refuted, not done, ...) play no role and are no sign of life either.
+ * One patient's reviewed resources sorted into their roles, each with its clinical date: the usable
+ * ones, and apart from them the unusable ones (a role, but an error against its profile). Resources
+ * set aside by their status (entered in error, refuted, not done, ...) play no role and are no sign
+ * of life either.
  */
 final class ClassifiedChart {
 
@@ -52,17 +53,24 @@ final class ClassifiedChart {
     return chart;
   }
 
-  private void take(ReviewedRecord reviewed, Resource resource, LocalDate date, LocalDate alsoSeen) {
+  private void take(
+      ReviewedRecord reviewed, Resource resource, LocalDate date, LocalDate alsoSeen) {
     // What did not happen (or was never so) is no sign of life.
     if (reviewed.isSetAside(resource)) {
       return;
     }
     seen(date, resource);
     seen(alsoSeen, resource);
-    reviewed.role(resource).ifPresent(role -> {
-      Map<ResourceRole, List<Fact>> target = reviewed.errors(resource).isEmpty() ? usable : unusable;
-      target.computeIfAbsent(role, r -> new ArrayList<>()).add(new Fact(role, resource, date));
-    });
+    reviewed
+        .role(resource)
+        .ifPresent(
+            role -> {
+              Map<ResourceRole, List<Fact>> target =
+                  reviewed.errors(resource).isEmpty() ? usable : unusable;
+              target
+                  .computeIfAbsent(role, r -> new ArrayList<>())
+                  .add(new Fact(role, resource, date));
+            });
   }
 
   private void seen(LocalDate date, Resource resource) {

@@ -8,13 +8,14 @@ import java.util.TreeMap;
 import org.llmfhiradapter.conformance.ResourceFinding;
 
 /**
- * The cohort after mapping: who is in, who is out and why, and what the validator warned about. Counts
- * reconcile by construction: every candidate is included, excluded or unfetched, once; a candidate that is
- * half of a merged chart whose other half is also a candidate is one person, counted once
- * ({@code mergedCandidates} says how many candidates were so folded into another). {@code includedSources}
- * names the server (base URL) each included record was pulled from, in the order of {@code included}, or is
- * empty when that is not known. {@code exportErrors} counts, by issue code, the OperationOutcome issues a
- * server listed in the error files of its Bulk Data exports (no patient named).
+ * The cohort after mapping: who is in, who is out and why, and what the validator warned about.
+ * Counts reconcile by construction: every candidate is included, excluded or unfetched, once; a
+ * candidate that is half of a merged chart whose other half is also a candidate is one person,
+ * counted once ({@code mergedCandidates} says how many candidates were so folded into another).
+ * {@code includedSources} names the server (base URL) each included record was pulled from, in the
+ * order of {@code included}, or is empty when that is not known. {@code exportErrors} counts, by
+ * issue code, the OperationOutcome issues a server listed in the error files of its Bulk Data
+ * exports (no patient named).
  */
 public record Cohort(
     List<CaseRecord> included,
@@ -26,7 +27,8 @@ public record Cohort(
     Map<String, Integer> exportErrors) {
 
   /** A cohort where every candidate was fetched, none of them half of a merged chart. */
-  public Cohort(List<CaseRecord> included, List<Exclusion> excluded, List<ResourceFinding> warnings) {
+  public Cohort(
+      List<CaseRecord> included, List<Exclusion> excluded, List<ResourceFinding> warnings) {
     this(included, excluded, List.of(), warnings, 0, List.of(), Map.of());
   }
 
@@ -34,12 +36,13 @@ public record Cohort(
   public Cohort withExportErrors(Map<String, Integer> errors) {
     Map<String, Integer> all = new TreeMap<>(exportErrors);
     errors.forEach((code, n) -> all.merge(code, n, Integer::sum));
-    return new Cohort(included, excluded, unfetched, warnings, mergedCandidates, includedSources, all);
+    return new Cohort(
+        included, excluded, unfetched, warnings, mergedCandidates, includedSources, all);
   }
 
   /**
-   * The cohorts of several sources as one: each person is counted in the source they were pulled from (server
-   * record ids mean nothing across servers, so no one is matched across sources).
+   * The cohorts of several sources as one: each person is counted in the source they were pulled
+   * from (server record ids mean nothing across servers, so no one is matched across sources).
    */
   public static Cohort combine(List<Cohort> cohorts) {
     List<CaseRecord> included = new java.util.ArrayList<>();
@@ -55,13 +58,20 @@ public record Cohort(
       excluded.addAll(cohort.excluded());
       unfetched.addAll(cohort.unfetched());
       warnings.addAll(cohort.warnings());
-      sources.addAll(cohort.includedSources().isEmpty()
-          ? java.util.Collections.nCopies(cohort.included().size(), "")
-          : cohort.includedSources());
+      sources.addAll(
+          cohort.includedSources().isEmpty()
+              ? java.util.Collections.nCopies(cohort.included().size(), "")
+              : cohort.includedSources());
       merged += cohort.mergedCandidates();
     }
-    return new Cohort(included, excluded, unfetched, warnings, merged,
-        sources.stream().allMatch(String::isEmpty) ? List.of() : sources, errors);
+    return new Cohort(
+        included,
+        excluded,
+        unfetched,
+        warnings,
+        merged,
+        sources.stream().allMatch(String::isEmpty) ? List.of() : sources,
+        errors);
   }
 
   /** The base URL of the server an included record came from ({@code ""} when not known). */
@@ -74,7 +84,8 @@ public record Cohort(
    *
    * @param example one of the messages (they differ only in the values quoted)
    */
-  public record DataQualityNote(String profileId, String location, String rule, String example, int count) {}
+  public record DataQualityNote(
+      String profileId, String location, String rule, String example, int count) {}
 
   /** The {@code profile} of data-quality notes counting a Bulk Data export's error issues. */
   public static final String EXPORT_ERRORS = "bulk-export-errors";
@@ -87,7 +98,8 @@ public record Cohort(
     includedSources = List.copyOf(includedSources);
     exportErrors = java.util.Collections.unmodifiableMap(new TreeMap<>(exportErrors));
     if (!includedSources.isEmpty() && includedSources.size() != included.size()) {
-      throw new IllegalArgumentException("includedSources must name the source of every included record, or none");
+      throw new IllegalArgumentException(
+          "includedSources must name the source of every included record, or none");
     }
   }
 
@@ -105,24 +117,50 @@ public record Cohort(
     return counts;
   }
 
-  /** The warnings grouped by profile, element and rule, most frequent first. No patient is named. */
+  /**
+   * The warnings grouped by profile, element and rule, most frequent first. No patient is named.
+   */
   public List<DataQualityNote> dataQuality() {
     Map<String, DataQualityNote> notes = new LinkedHashMap<>();
     for (ResourceFinding finding : warnings) {
-      String key = finding.profileId() + "\u0000" + finding.issue().location() + "\u0000" + finding.issue().rule();
+      String key =
+          finding.profileId()
+              + "\u0000"
+              + finding.issue().location()
+              + "\u0000"
+              + finding.issue().rule();
       notes.merge(
           key,
           new DataQualityNote(
-              finding.profileId(), finding.issue().location(), finding.issue().rule(), finding.issue().message(), 1),
-          (a, b) -> new DataQualityNote(a.profileId(), a.location(), a.rule(), a.example(), a.count() + 1));
+              finding.profileId(),
+              finding.issue().location(),
+              finding.issue().rule(),
+              finding.issue().message(),
+              1),
+          (a, b) ->
+              new DataQualityNote(
+                  a.profileId(), a.location(), a.rule(), a.example(), a.count() + 1));
     }
-    List<DataQualityNote> sorted = new java.util.ArrayList<>(notes.values().stream()
-        .sorted(Comparator.comparingInt(DataQualityNote::count).reversed().thenComparing(DataQualityNote::profileId))
-        .toList());
-    // The server's own account of what it could not export: its diagnostics may name a patient, so only the
+    List<DataQualityNote> sorted =
+        new java.util.ArrayList<>(
+            notes.values().stream()
+                .sorted(
+                    Comparator.comparingInt(DataQualityNote::count)
+                        .reversed()
+                        .thenComparing(DataQualityNote::profileId))
+                .toList());
+    // The server's own account of what it could not export: its diagnostics may name a patient, so
+    // only the
     // issue codes are kept.
-    exportErrors.forEach((code, n) -> sorted.add(new DataQualityNote(EXPORT_ERRORS, "OperationOutcome.issue", code,
-        "issues of this code in the Bulk Data export's error files (diagnostics not kept)", n)));
+    exportErrors.forEach(
+        (code, n) ->
+            sorted.add(
+                new DataQualityNote(
+                    EXPORT_ERRORS,
+                    "OperationOutcome.issue",
+                    code,
+                    "issues of this code in the Bulk Data export's error files (diagnostics not kept)",
+                    n)));
     return List.copyOf(sorted);
   }
 }

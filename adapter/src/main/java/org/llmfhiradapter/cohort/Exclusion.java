@@ -8,4 +8,5 @@ package org.llmfhiradapter.cohort;
  * @param resource the resource at fault ({@code Type/id}), or the Patient when something is missing
  * @param message what is wrong and what would fix it
  */
-public record Exclusion(String patientId, ExclusionReason reason, String resource, String message) {}
+public record Exclusion(
+    String patientId, ExclusionReason reason, String resource, String message) {}

@@ -4,8 +4,8 @@ import java.util.List;
 import org.llmfhiradapter.conformance.ResourceFinding;
 
 /**
- * What mapping one patient gives: a case record or an exclusion, with the validator's warnings on the
- * patient's resources (the run's data-quality list).
+ * What mapping one patient gives: a case record or an exclusion, with the validator's warnings on
+ * the patient's resources (the run's data-quality list).
  */
 public sealed interface MappingOutcome {
 
@@ -25,8 +25,8 @@ public sealed interface MappingOutcome {
   }
 
   /**
-   * A candidate whose record could not be fetched even after the retries; only with --allow-partial, else the
-   * run fails.
+   * A candidate whose record could not be fetched even after the retries; only with
+   * --allow-partial, else the run fails.
    *
    * @param reason the last failure, without patient data
    */

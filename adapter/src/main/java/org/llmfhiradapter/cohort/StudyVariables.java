@@ -26,19 +26,27 @@ import org.llmfhiradapter.conformance.ResourceRole;
 import org.llmfhiradapter.conformance.RoleClassifier;
 
 /**
- * Reads the study's variables off one patient's classified chart, given the liver-metastasis diagnosis and the
- * index resection. Each method is one row of the cohort dictionary (design notes) and returns null when the
- * chart cannot give the variable. The windows and rules are recorded in docs/decisions.md.
+ * Reads the study's variables off one patient's classified chart, given the liver-metastasis
+ * diagnosis and the index resection. Each method is one row of the cohort dictionary (design notes)
+ * and returns null when the chart cannot give the variable. The windows and rules are recorded in
+ * docs/decisions.md.
  */
 final class StudyVariables {
 
-  /** Measurements and ablations this close to the index resection belong to it (pathology reports lag). */
+  /**
+   * Measurements and ablations this close to the index resection belong to it (pathology reports
+   * lag).
+   */
   static final int INDEX_WINDOW_DAYS = 30;
 
-  /** Recurrences diagnosed within this many days of the first one are the same episode (its pattern). */
+  /**
+   * Recurrences diagnosed within this many days of the first one are the same episode (its
+   * pattern).
+   */
   static final int RECURRENCE_EPISODE_DAYS = 90;
 
-  static final String EXTENT_EXTENSION = ProfilePackage.CANONICAL + "/StructureDefinition/llm-hepatectomy-extent";
+  static final String EXTENT_EXTENSION =
+      ProfilePackage.CANONICAL + "/StructureDefinition/llm-hepatectomy-extent";
   static final String SNOMED = "http://snomed.info/sct";
 
   private final ClassifiedChart chart;
@@ -68,13 +76,17 @@ final class StudyVariables {
   }
 
   private LocalDate earliestDate(ResourceRole role) {
-    return chart.facts(role).stream().map(Fact::date).filter(d -> d != null).findFirst().orElse(null);
+    return chart.facts(role).stream()
+        .map(Fact::date)
+        .filter(d -> d != null)
+        .findFirst()
+        .orElse(null);
   }
 
   /**
-   * The R results that stand for the primary: those of its last resection that has any (a re-excision after
-   * an R1 or R2 resection decides the final margin, as abstractors read it). RX says nothing and is dropped;
-   * resections on the same day count as one.
+   * The R results that stand for the primary: those of its last resection that has any (a
+   * re-excision after an R1 or R2 resection decides the final margin, as abstractors read it). RX
+   * says nothing and is dropped; resections on the same day count as one.
    */
   Set<String> marginValues() {
     Set<String> values = new TreeSet<>();
@@ -87,9 +99,13 @@ final class StudyVariables {
     return values;
   }
 
-  /** A margin observation of the deciding resection whose R result disagrees with another one of it. */
+  /**
+   * A margin observation of the deciding resection whose R result disagrees with another one of it.
+   */
   Optional<Fact> conflictingMargin() {
-    return marginValues().size() > 1 ? decidingMargins().stream().skip(1).findFirst() : Optional.empty();
+    return marginValues().size() > 1
+        ? decidingMargins().stream().skip(1).findFirst()
+        : Optional.empty();
   }
 
   /** R0 → true, R1 or R2 → false, RX or no result for the primary resection → missing. */
@@ -101,14 +117,18 @@ final class StudyVariables {
     return values.contains("R0");
   }
 
-  /** The margin observations of the last (dated) resection of the primary that has any; undated ones first. */
+  /**
+   * The margin observations of the last (dated) resection of the primary that has any; undated ones
+   * first.
+   */
   private List<Fact> decidingMargins() {
     List<Fact> resections = chart.facts(ResourceRole.PRIMARY_RESECTION);
     List<Fact> margins = chart.facts(ResourceRole.RESIDUAL_TUMOR);
     List<Fact> deciding = List.of();
     LocalDate decidingDate = null;
     // facts() puts undated resections last; an undated one cannot be placed after a dated one.
-    List<Fact> ordered = new ArrayList<>(resections.stream().filter(f -> f.date() == null).toList());
+    List<Fact> ordered =
+        new ArrayList<>(resections.stream().filter(f -> f.date() == null).toList());
     ordered.addAll(resections.stream().filter(f -> f.date() != null).toList());
     for (Fact resection : ordered) {
       List<Fact> on = margins.stream().filter(m -> focusesOn(m, resection)).toList();
@@ -129,9 +149,10 @@ final class StudyVariables {
 
   private static boolean focusesOn(Fact margin, Fact resection) {
     String target = resection.reference();
-    return ((Observation) margin.resource()).getFocus().stream()
-        .map(Reference::getReference)
-        .anyMatch(r -> r != null && r.endsWith(target));
+    return ((Observation) margin.resource())
+        .getFocus().stream()
+            .map(Reference::getReference)
+            .anyMatch(r -> r != null && r.endsWith(target));
   }
 
   private static boolean endsWithAny(String reference, Set<String> targets) {
@@ -141,7 +162,8 @@ final class StudyVariables {
   private static String residualCode(Fact margin) {
     if (((Observation) margin.resource()).getValue() instanceof CodeableConcept value) {
       for (Coding coding : value.getCoding()) {
-        if (coding.getSystem() != null && coding.getSystem().endsWith("/CodeSystem/llm-residual-tumor")) {
+        if (coding.getSystem() != null
+            && coding.getSystem().endsWith("/CodeSystem/llm-residual-tumor")) {
           return coding.getCode();
         }
       }
@@ -150,9 +172,9 @@ final class StudyVariables {
   }
 
   /**
-   * Largest liver metastasis in cm: the biggest tumor size measured on a liver metastasis (focus on a
-   * liver-metastasis Condition, or bodySite liver), or undirected, from the metastasis diagnosis to 30 days
-   * after the index resection.
+   * Largest liver metastasis in cm: the biggest tumor size measured on a liver metastasis (focus on
+   * a liver-metastasis Condition, or bodySite liver), or undirected, from the metastasis diagnosis
+   * to 30 days after the index resection.
    */
   Double largestLlmCm(LocalDate index) {
     Set<String> metastases = new LinkedHashSet<>();
@@ -161,13 +183,18 @@ final class StudyVariables {
     for (Fact fact : chart.facts(ResourceRole.TUMOR_SIZE)) {
       Observation observation = (Observation) fact.resource();
       boolean onLiver =
-          observation.getFocus().stream().map(Reference::getReference).anyMatch(r -> r != null && endsWithAny(r, metastases))
+          observation.getFocus().stream()
+                  .map(Reference::getReference)
+                  .anyMatch(r -> r != null && endsWithAny(r, metastases))
               || classifier.inValueSet("llm-liver-site-codes", observation.getBodySite());
       boolean undirected = !observation.hasFocus() && !observation.hasBodySite();
-      if (!onLiver && !(undirected && within(fact.date(), llm.date(), index.plusDays(INDEX_WINDOW_DAYS)))) {
+      if (!onLiver
+          && !(undirected && within(fact.date(), llm.date(), index.plusDays(INDEX_WINDOW_DAYS)))) {
         continue;
       }
-      if (onLiver && fact.date() != null && fact.date().isAfter(index.plusDays(INDEX_WINDOW_DAYS))) {
+      if (onLiver
+          && fact.date() != null
+          && fact.date().isAfter(index.plusDays(INDEX_WINDOW_DAYS))) {
         continue;
       }
       Double cm = centimetres(observation);
@@ -193,7 +220,9 @@ final class StudyVariables {
     return null;
   }
 
-  /** Number of liver metastases: the latest count recorded up to 30 days after the index resection. */
+  /**
+   * Number of liver metastases: the latest count recorded up to 30 days after the index resection.
+   */
   Integer llmCount(LocalDate index) {
     Integer count = null;
     for (Fact fact : chart.facts(ResourceRole.LESION_COUNT)) {
@@ -203,14 +232,17 @@ final class StudyVariables {
       Observation observation = (Observation) fact.resource();
       if (observation.getValue() instanceof IntegerType integer && integer.getValue() != null) {
         count = integer.getValue();
-      } else if (observation.getValue() instanceof Quantity quantity && quantity.getValue() != null) {
+      } else if (observation.getValue() instanceof Quantity quantity
+          && quantity.getValue() != null) {
         count = quantity.getValue().intValue();
       }
     }
     return count;
   }
 
-  /** Chemotherapy started on or after the liver-metastasis diagnosis and before the index resection. */
+  /**
+   * Chemotherapy started on or after the liver-metastasis diagnosis and before the index resection.
+   */
   Boolean neoadjuvantChemo(LocalDate index) {
     return neoadjuvantStart(index).isPresent();
   }
@@ -223,9 +255,9 @@ final class StudyVariables {
   }
 
   /**
-   * Response to neoadjuvant chemotherapy: the last disease status (LOINC 97509-4) that is responded, stable
-   * or progressed, dated from the start of chemotherapy to the index resection. Missing for patients
-   * without neoadjuvant chemotherapy, or without such an assessment.
+   * Response to neoadjuvant chemotherapy: the last disease status (LOINC 97509-4) that is
+   * responded, stable or progressed, dated from the start of chemotherapy to the index resection.
+   * Missing for patients without neoadjuvant chemotherapy, or without such an assessment.
    */
   String chemoResponse(LocalDate index) {
     Optional<LocalDate> start = neoadjuvantStart(index);
@@ -267,8 +299,8 @@ final class StudyVariables {
   }
 
   /**
-   * Extent of the index resection: the extent extension when present, else the code (CPT 47122/47125/47130
-   * major; 47120 and wedge resection minor); missing when neither tells.
+   * Extent of the index resection: the extent extension when present, else the code (CPT
+   * 47122/47125/47130 major; 47120 and wedge resection minor); missing when neither tells.
    */
   Boolean majorHepatectomy() {
     Procedure procedure = (Procedure) indexResection.resource();
@@ -289,15 +321,19 @@ final class StudyVariables {
   }
 
   /**
-   * The extent the extension gives: its valueCode as the profile defines it; a Coding or CodeableConcept of
-   * our extent CodeSystem is read too, since hand-built payloads send those.
+   * The extent the extension gives: its valueCode as the profile defines it; a Coding or
+   * CodeableConcept of our extent CodeSystem is read too, since hand-built payloads send those.
    */
   private static String extentCode(Extension extent) {
     if (extent == null || extent.getValue() == null) {
       return null;
     }
     if (extent.getValue() instanceof CodeableConcept concept) {
-      return concept.getCoding().stream().map(Coding::getCode).filter(c -> c != null).findFirst().orElse(null);
+      return concept.getCoding().stream()
+          .map(Coding::getCode)
+          .filter(c -> c != null)
+          .findFirst()
+          .orElse(null);
     }
     if (extent.getValue() instanceof Coding coding) {
       return coding.getCode();
@@ -309,22 +345,29 @@ final class StudyVariables {
   /** A liver RFA within 30 days of the index resection (before or after). */
   Boolean rfa(LocalDate index) {
     return chart.facts(ResourceRole.LIVER_RFA).stream()
-        .anyMatch(f -> within(f.date(), index.minusDays(INDEX_WINDOW_DAYS), index.plusDays(INDEX_WINDOW_DAYS)));
+        .anyMatch(
+            f ->
+                within(
+                    f.date(),
+                    index.minusDays(INDEX_WINDOW_DAYS),
+                    index.plusDays(INDEX_WINDOW_DAYS)));
   }
 
   /**
-   * The recurrences after the index resection: new disease, never the disease that resection treated nor a
-   * restatement of known disease (docs/decisions.md, "Recurrence"). Among the metastasis and recurrence
-   * Conditions dated after the index, a Condition is a recurrence when
+   * The recurrences after the index resection: new disease, never the disease that resection
+   * treated nor a restatement of known disease (docs/decisions.md, "Recurrence"). Among the
+   * metastasis and recurrence Conditions dated after the index, a Condition is a recurrence when
    *
    * <ol>
-   *   <li>the chart marks it so (clinicalStatus recurrence or relapse), unless it is the Condition that dates
-   *       the liver metastases themselves (EHRs date that one from the resection's pathology, days after it);
-   *   <li>otherwise, when it is dated more than 30 days after the index (within them, pathology reports and
-   *       discharge diagnoses restate the index disease), and it is not an encounter diagnosis repeating an
-   *       organ already documented: EHRs restate the chart's diagnoses at every visit (Epic writes one
-   *       encounter diagnosis per visit), so only a diagnosis entered as such (a problem-list entry), or the
-   *       first documentation of an organ, says that the disease is new.
+   *   <li>the chart marks it so (clinicalStatus recurrence or relapse), unless it is the Condition
+   *       that dates the liver metastases themselves (EHRs date that one from the resection's
+   *       pathology, days after it);
+   *   <li>otherwise, when it is dated more than 30 days after the index (within them, pathology
+   *       reports and discharge diagnoses restate the index disease), and it is not an encounter
+   *       diagnosis repeating an organ already documented: EHRs restate the chart's diagnoses at
+   *       every visit (Epic writes one encounter diagnosis per visit), so only a diagnosis entered
+   *       as such (a problem-list entry), or the first documentation of an organ, says that the
+   *       disease is new.
    * </ol>
    */
   private List<Fact> recurrences(LocalDate index) {
@@ -346,7 +389,8 @@ final class StudyVariables {
     return recurrences;
   }
 
-  private boolean isRecurrence(Fact fact, Condition condition, String organ, Set<String> documented, LocalDate index) {
+  private boolean isRecurrence(
+      Fact fact, Condition condition, String organ, Set<String> documented, LocalDate index) {
     if (RoleClassifier.isRecurrence(condition)) {
       return fact.resource() != llm.resource();
     }
@@ -357,8 +401,8 @@ final class StudyVariables {
   }
 
   /**
-   * An encounter diagnosis: category {@code encounter-diagnosis}, or tied to an encounter without being a
-   * problem-list entry (some EHRs send no category).
+   * An encounter diagnosis: category {@code encounter-diagnosis}, or tied to an encounter without
+   * being a problem-list entry (some EHRs send no category).
    */
   static boolean isEncounterDiagnosis(Condition condition) {
     boolean problemList = false;
@@ -374,8 +418,8 @@ final class StudyVariables {
   }
 
   /**
-   * The organ a metastasis is in, finer than the pattern's three: liver, lung, or the codes that name another
-   * organ (a repeated diagnosis carries the same ones).
+   * The organ a metastasis is in, finer than the pattern's three: liver, lung, or the codes that
+   * name another organ (a repeated diagnosis carries the same ones).
    */
   private String organ(Condition condition) {
     String site = site(condition);
@@ -384,7 +428,9 @@ final class StudyVariables {
     }
     Set<String> codes = new TreeSet<>();
     condition.getCode().getCoding().forEach(c -> codes.add(c.getSystem() + "|" + c.getCode()));
-    condition.getBodySite().forEach(b -> b.getCoding().forEach(c -> codes.add(c.getSystem() + "|" + c.getCode())));
+    condition
+        .getBodySite()
+        .forEach(b -> b.getCoding().forEach(c -> codes.add(c.getSystem() + "|" + c.getCode())));
     return "other " + codes;
   }
 
@@ -392,7 +438,10 @@ final class StudyVariables {
     return recurrences(index).stream().map(Fact::date).findFirst();
   }
 
-  /** The organs of the first recurrence episode (within 90 days of the first), as the abstract groups them. */
+  /**
+   * The organs of the first recurrence episode (within 90 days of the first), as the abstract
+   * groups them.
+   */
   String recurrencePattern(LocalDate index) {
     List<Fact> recurrences = recurrences(index);
     if (recurrences.isEmpty()) {
@@ -414,7 +463,10 @@ final class StudyVariables {
     return sites.contains("liver") ? "liver-and-other" : "other-without-liver";
   }
 
-  /** liver, lung or other: a code that names the organ wins, else the bodySite (profile rule llm-rec-1). */
+  /**
+   * liver, lung or other: a code that names the organ wins, else the bodySite (profile rule
+   * llm-rec-1).
+   */
   private String site(Condition condition) {
     if (classifier.inValueSet("llm-liver-metastasis-codes", condition.getCode())) {
       return "liver";

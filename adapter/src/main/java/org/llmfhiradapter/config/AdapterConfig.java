@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The typed view of {@link Settings}. Defaults and documentation of every value live in the packaged
- * {@code application.properties}; this class only parses and checks them.
+ * The typed view of {@link Settings}. Defaults and documentation of every value live in the
+ * packaged {@code application.properties}; this class only parses and checks them.
  *
  * @param source the FHIR server pulled from
  * @param pipeline how the pull → map → analyze → publish job runs
@@ -36,7 +36,8 @@ public record AdapterConfig(
    * One of the sources of a sync.
    *
    * @param name its name ({@value #DEFAULT_SOURCE} for {@code llm.source.*})
-   * @param prefix its settings, e.g. {@code llm.sources.epic} (its credentials are under {@code prefix.auth})
+   * @param prefix its settings, e.g. {@code llm.sources.epic} (its credentials are under {@code
+   *     prefix.auth})
    */
   public record NamedSource(String name, String prefix, Source server) {}
 
@@ -45,15 +46,17 @@ public record AdapterConfig(
    * @param vendor whose FHIR API it is: generic, epic or cerner
    * @param patients who the candidates are: empty (Condition search by code), {@code file:PATH} or
    *     {@code group:ID}
-   * @param candidateCodes Condition codes ({@code system|code}) whose subjects are the candidate patients
+   * @param candidateCodes Condition codes ({@code system|code}) whose subjects are the candidate
+   *     patients
    * @param pageSize {@code _count} asked for on every search
    * @param connectTimeout HTTP connect timeout
    * @param readTimeout HTTP read (socket) timeout
    * @param retry how transient failures are retried
-   * @param mode how patients are pulled: {@code search} (per-patient searches) or {@code bulk} (a Group-level
-   *     Bulk Data {@code $export})
+   * @param mode how patients are pulled: {@code search} (per-patient searches) or {@code bulk} (a
+   *     Group-level Bulk Data {@code $export})
    * @param bulkMaxWait bulk: how long the export may take before the pull gives up
-   * @param bulkMaxPoll bulk: the longest wait between two status polls, whatever the server's Retry-After says
+   * @param bulkMaxPoll bulk: the longest wait between two status polls, whatever the server's
+   *     Retry-After says
    * @param bulkParallelDownloads bulk: the export's files downloaded at the same time
    */
   public record Source(
@@ -73,15 +76,35 @@ public record AdapterConfig(
     /** A source with defaults for everything but the server (tests, benchmarks). */
     public static Source of(String baseUrl, int pageSize) {
       Source defaults = AdapterConfig.from(Settings.defaults()).source();
-      return new Source(baseUrl, "generic", "", defaults.candidateCodes(), pageSize, defaults.connectTimeout(),
-          defaults.readTimeout(), defaults.retry(), "search", defaults.bulkMaxWait(), defaults.bulkMaxPoll(),
+      return new Source(
+          baseUrl,
+          "generic",
+          "",
+          defaults.candidateCodes(),
+          pageSize,
+          defaults.connectTimeout(),
+          defaults.readTimeout(),
+          defaults.retry(),
+          "search",
+          defaults.bulkMaxWait(),
+          defaults.bulkMaxPoll(),
           defaults.bulkParallelDownloads());
     }
 
     public Source withBaseUrl(String url) {
       return new Source(
-          url, vendor, patients, candidateCodes, pageSize, connectTimeout, readTimeout, retry, mode, bulkMaxWait,
-          bulkMaxPoll, bulkParallelDownloads);
+          url,
+          vendor,
+          patients,
+          candidateCodes,
+          pageSize,
+          connectTimeout,
+          readTimeout,
+          retry,
+          mode,
+          bulkMaxWait,
+          bulkMaxPoll,
+          bulkParallelDownloads);
     }
 
     /** Whether patients are pulled by a Bulk Data export. */
@@ -106,7 +129,11 @@ public record AdapterConfig(
    * @param progressEvery how often the pull's progress is logged
    */
   public record Pipeline(
-      int concurrency, LocalDate dataCutoff, String routes, boolean allowPartial, Duration progressEvery) {}
+      int concurrency,
+      LocalDate dataCutoff,
+      String routes,
+      boolean allowPartial,
+      Duration progressEvery) {}
 
   /**
    * @param enabled write the results (Measure, Group, MeasureReport, Provenance)
@@ -114,10 +141,10 @@ public record AdapterConfig(
    * @param measureUrl canonical URL of the Measure the reports refer to
    * @param identifierSystem system of the report's stable identifier
    * @param cohortName cohort name, part of the report identifier
-   * @param studyStart start of the study period the report covers, a year ({@code 1999}) or a day; empty: the
-   *     year of the first resection (never its day, which is one patient's surgery)
-   * @param minCellSize small-cell suppression: counts of patients below it (and statistics of groups that
-   *     small) are withheld from every output; 0 for none
+   * @param studyStart start of the study period the report covers, a year ({@code 1999}) or a day;
+   *     empty: the year of the first resection (never its day, which is one patient's surgery)
+   * @param minCellSize small-cell suppression: counts of patients below it (and statistics of
+   *     groups that small) are withheld from every output; 0 for none
    */
   public record Publish(
       boolean enabled,
@@ -135,9 +162,11 @@ public record AdapterConfig(
   }
 
   /**
-   * @param url JDBC URL of the store (the embedded H2 file in {@code dataDir} when the setting is empty)
+   * @param url JDBC URL of the store (the embedded H2 file in {@code dataDir} when the setting is
+   *     empty)
    * @param user database user (empty: none)
-   * @param passwordFile file holding the database password (empty: env {@code LLM_STORE_PASSWORD} or none)
+   * @param passwordFile file holding the database password (empty: env {@code LLM_STORE_PASSWORD}
+   *     or none)
    */
   public record Store(String url, String user, String passwordFile) {}
 
@@ -153,18 +182,27 @@ public record AdapterConfig(
    * @param fixtures folder of fixture files it is seeded with
    * @param flavor how case tables are rendered to FHIR: mcode, epic or cerner
    * @param personality how its API behaves: none, epic or cerner
-   * @param databaseUrl where it keeps its data: empty for an in-memory H2 database, or a {@code jdbc:postgresql:}
-   *     URL (a schema of its own is made there and dropped when it stops)
+   * @param databaseUrl where it keeps its data: empty for an in-memory H2 database, or a {@code
+   *     jdbc:postgresql:} URL (a schema of its own is made there and dropped when it stops)
    * @param auth none, or smart: the FHIR endpoints require SMART Backend Services tokens
    * @param jwks smart: the registered client's public keys, a JWK Set file or http(s) URL
    * @param clientId smart: the registered client's id
    */
   public record Sandbox(
-      int port, String fixtures, String flavor, String personality, String databaseUrl, String auth, String jwks,
+      int port,
+      String fixtures,
+      String flavor,
+      String personality,
+      String databaseUrl,
+      String auth,
+      String jwks,
       String clientId) {
 
-    /** An open sandbox (no SMART) with the given port, fixtures, flavor, personality and database. */
-    public Sandbox(int port, String fixtures, String flavor, String personality, String databaseUrl) {
+    /**
+     * An open sandbox (no SMART) with the given port, fixtures, flavor, personality and database.
+     */
+    public Sandbox(
+        int port, String fixtures, String flavor, String personality, String databaseUrl) {
       this(port, fixtures, flavor, personality, databaseUrl, "none", "", "");
     }
 
@@ -197,55 +235,77 @@ public record AdapterConfig(
             minCellSize(s));
     int port = s.getInt("llm.sandbox.port");
     if (port < 0 || port > 65535) {
-      throw new ConfigException("Setting llm.sandbox.port must be between 0 and 65535, but is " + port);
+      throw new ConfigException(
+          "Setting llm.sandbox.port must be between 0 and 65535, but is " + port);
     }
     String flavor = s.get("llm.sandbox.flavor");
     if (!List.of("mcode", "epic", "cerner").contains(flavor)) {
-      throw new ConfigException("Setting llm.sandbox.flavor must be mcode, epic or cerner, but is '" + flavor + "'");
+      throw new ConfigException(
+          "Setting llm.sandbox.flavor must be mcode, epic or cerner, but is '" + flavor + "'");
     }
     String personality = s.get("llm.sandbox.personality");
     if (!List.of("none", "epic", "cerner").contains(personality)) {
       throw new ConfigException(
-          "Setting llm.sandbox.personality must be none, epic or cerner, but is '" + personality + "'");
+          "Setting llm.sandbox.personality must be none, epic or cerner, but is '"
+              + personality
+              + "'");
     }
     String database = s.get("llm.sandbox.database-url");
     if (!database.isEmpty() && !database.startsWith("jdbc:postgresql:")) {
       throw new ConfigException(
-          "Setting llm.sandbox.database-url must be empty (in memory) or a jdbc:postgresql: URL, but is '" + database
+          "Setting llm.sandbox.database-url must be empty (in memory) or a jdbc:postgresql: URL, but is '"
+              + database
               + "'");
     }
     String auth = s.get("llm.sandbox.auth");
     if (!List.of("none", "smart").contains(auth)) {
-      throw new ConfigException("Setting llm.sandbox.auth must be none or smart, but is '" + auth + "'");
+      throw new ConfigException(
+          "Setting llm.sandbox.auth must be none or smart, but is '" + auth + "'");
     }
-    if (auth.equals("smart") && (s.get("llm.sandbox.jwks").isEmpty() || s.get("llm.sandbox.client-id").isEmpty())) {
-      throw new ConfigException("llm.sandbox.auth=smart needs the client to register: its public keys"
-          + " (llm.sandbox.jwks or --jwks: a JWK Set file, as `jwks` prints it, or an http(s) URL) and its id"
-          + " (llm.sandbox.client-id or --client-id)");
+    if (auth.equals("smart")
+        && (s.get("llm.sandbox.jwks").isEmpty() || s.get("llm.sandbox.client-id").isEmpty())) {
+      throw new ConfigException(
+          "llm.sandbox.auth=smart needs the client to register: its public keys"
+              + " (llm.sandbox.jwks or --jwks: a JWK Set file, as `jwks` prints it, or an http(s) URL) and its id"
+              + " (llm.sandbox.client-id or --client-id)");
     }
-    Sandbox sandbox = new Sandbox(port, s.get("llm.sandbox.fixtures"), flavor, personality, database, auth,
-        s.get("llm.sandbox.jwks"), s.get("llm.sandbox.client-id"));
+    Sandbox sandbox =
+        new Sandbox(
+            port,
+            s.get("llm.sandbox.fixtures"),
+            flavor,
+            personality,
+            database,
+            auth,
+            s.get("llm.sandbox.jwks"),
+            s.get("llm.sandbox.client-id"));
     requireOwnDestination(source, publish, "llm.source");
     List<NamedSource> syncSources = syncSources(s, source, publish);
     Store store = new Store(storeUrl(s), s.get("llm.store.user"), s.get("llm.store.password-file"));
     int overlap = s.getInt("llm.sync.overlap-seconds");
     if (overlap < 0) {
-      throw new ConfigException("Setting llm.sync.overlap-seconds must be 0 or more, but is " + overlap);
+      throw new ConfigException(
+          "Setting llm.sync.overlap-seconds must be 0 or more, but is " + overlap);
     }
     String schedule = s.get("llm.sync.schedule");
     if (schedule.split("\\s+").length < 6) {
       throw new ConfigException(
           "Setting llm.sync.schedule must be a Quartz cron expression of 6 or 7 fields (seconds minutes hours"
-              + " day-of-month month day-of-week [year]), e.g. '0 0 2 * * ?', but is '" + schedule + "'");
+              + " day-of-month month day-of-week [year]), e.g. '0 0 2 * * ?', but is '"
+              + schedule
+              + "'");
     }
     Sync sync =
-        new Sync(schedule, Duration.ofSeconds(positive(s, "llm.sync.lock-seconds")), Duration.ofSeconds(overlap));
+        new Sync(
+            schedule,
+            Duration.ofSeconds(positive(s, "llm.sync.lock-seconds")),
+            Duration.ofSeconds(overlap));
     return new AdapterConfig(source, pipeline, publish, sandbox, store, sync, syncSources);
   }
 
   /**
-   * Epic and Cerner accept no MeasureReport writes: the results need a destination of their own, and one that
-   * is not the EHR itself under another spelling.
+   * Epic and Cerner accept no MeasureReport writes: the results need a destination of their own,
+   * and one that is not the EHR itself under another spelling.
    */
   private static void requireOwnDestination(Source source, Publish publish, String prefix) {
     if (!publish.enabled() || source.vendor().equals("generic")) {
@@ -253,15 +313,24 @@ public record AdapterConfig(
     }
     if (!publish.hasOwnDestination()) {
       throw new ConfigException(
-          prefix + ".vendor=" + source.vendor() + ": " + source.vendor() + " accepts no MeasureReport writes, so the"
+          prefix
+              + ".vendor="
+              + source.vendor()
+              + ": "
+              + source.vendor()
+              + " accepts no MeasureReport writes, so the"
               + " results need a destination: set llm.publish.base-url to a registry or quality-reporting FHIR"
               + " server (or llm.publish.enabled=false to compute only)");
     }
     String destination = publish.baseUrl().toLowerCase(java.util.Locale.ROOT);
-    if (!source.baseUrl().isEmpty() && destination.equals(source.baseUrl().replaceAll("/+$", "").toLowerCase(
-        java.util.Locale.ROOT))) {
+    if (!source.baseUrl().isEmpty()
+        && destination.equals(
+            source.baseUrl().replaceAll("/+$", "").toLowerCase(java.util.Locale.ROOT))) {
       throw new ConfigException(
-          "llm.publish.base-url is the source server itself, and " + prefix + ".vendor=" + source.vendor()
+          "llm.publish.base-url is the source server itself, and "
+              + prefix
+              + ".vendor="
+              + source.vendor()
               + " accepts no MeasureReport writes: set it to a registry or quality-reporting FHIR server");
     }
   }
@@ -273,17 +342,22 @@ public record AdapterConfig(
       if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
         throw new ConfigException(
             "Setting llm.store.url must be a jdbc:h2: or jdbc:postgresql: URL, but starts with '"
-                + url.substring(0, Math.min(url.length(), 16)) + "'");
+                + url.substring(0, Math.min(url.length(), 16))
+                + "'");
       }
       return url;
     }
-    java.nio.file.Path file = java.nio.file.Path.of(s.get("llm.store.data-dir"), "llm-store").toAbsolutePath();
-    // AUTO_SERVER: a second process (a sync started while `serve` runs one) reaches the same file over a
+    java.nio.file.Path file =
+        java.nio.file.Path.of(s.get("llm.store.data-dir"), "llm-store").toAbsolutePath();
+    // AUTO_SERVER: a second process (a sync started while `serve` runs one) reaches the same file
+    // over a
     // loopback socket and meets the lock in the store, instead of H2's "database in use".
     return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
   }
 
-  /** The source configured under {@code prefix} ({@code llm.source} or {@code llm.sources.<name>}). */
+  /**
+   * The source configured under {@code prefix} ({@code llm.source} or {@code llm.sources.<name>}).
+   */
   private static Source source(Settings s, String prefix) {
     String vendor = s.get(prefix + ".vendor");
     if (!List.of("generic", "epic", "cerner").contains(vendor)) {
@@ -293,12 +367,21 @@ public record AdapterConfig(
     String patients = s.get(prefix + ".patients");
     if (!patients.isEmpty() && !patients.startsWith("file:") && !patients.startsWith("group:")) {
       throw new ConfigException(
-          "Setting " + prefix + ".patients must be empty, file:PATH or group:ID, but is '" + patients + "'");
+          "Setting "
+              + prefix
+              + ".patients must be empty, file:PATH or group:ID, but is '"
+              + patients
+              + "'");
     }
     if (patients.isEmpty() && !vendor.equals("generic")) {
       throw new ConfigException(
-          prefix + ".vendor=" + vendor + " requires `patient` on every search, so the candidates cannot be found by"
-              + " a Condition search: set " + prefix + ".patients to file:PATH (Patient ids) or group:ID (a FHIR"
+          prefix
+              + ".vendor="
+              + vendor
+              + " requires `patient` on every search, so the candidates cannot be found by"
+              + " a Condition search: set "
+              + prefix
+              + ".patients to file:PATH (Patient ids) or group:ID (a FHIR"
               + " Group)");
     }
     Retry retry =
@@ -322,17 +405,24 @@ public record AdapterConfig(
             Duration.ofSeconds(positive(s, prefix + ".bulk.max-poll-interval-seconds")),
             positive(s, prefix + ".bulk.parallel-downloads"));
     if (!List.of("search", "bulk").contains(source.mode())) {
-      throw new ConfigException("Setting " + prefix + ".mode must be search or bulk, but is '" + source.mode() + "'");
+      throw new ConfigException(
+          "Setting " + prefix + ".mode must be search or bulk, but is '" + source.mode() + "'");
     }
     if (source.bulk() && vendor.equals("epic") && !patients.startsWith("group:")) {
       throw new ConfigException(
-          prefix + ".mode=bulk on Epic exports a Group's patients (Epic offers Group/[id]/$export only): set "
-              + prefix + ".patients to group:ID");
+          prefix
+              + ".mode=bulk on Epic exports a Group's patients (Epic offers Group/[id]/$export only): set "
+              + prefix
+              + ".patients to group:ID");
     }
     for (String code : source.candidateCodes()) {
       if (!code.contains("|") || code.startsWith("|") || code.endsWith("|")) {
         throw new ConfigException(
-            "Setting " + prefix + ".candidate-codes must list system|code pairs, but has '" + code + "'");
+            "Setting "
+                + prefix
+                + ".candidate-codes must list system|code pairs, but has '"
+                + code
+                + "'");
       }
     }
     return source;
@@ -348,7 +438,8 @@ public record AdapterConfig(
       String prefix = Settings.SOURCES + name;
       Source server = source(s, prefix);
       if (server.baseUrl().isEmpty()) {
-        throw new ConfigException("Setting " + prefix + ".base-url is required: every named source needs its server");
+        throw new ConfigException(
+            "Setting " + prefix + ".base-url is required: every named source needs its server");
       }
       requireOwnDestination(server, publish, prefix);
       named.add(new NamedSource(name, prefix, server));
@@ -362,8 +453,9 @@ public record AdapterConfig(
   }
 
   /**
-   * A FHIR base URL setting as given (empty when unset), refused at once when it cannot be one: a typo such as
-   * {@code http//host} would otherwise cost the retries of every request before failing.
+   * A FHIR base URL setting as given (empty when unset), refused at once when it cannot be one: a
+   * typo such as {@code http//host} would otherwise cost the retries of every request before
+   * failing.
    *
    * @param option the command-line option that sets it, named in the message; null for none
    */
@@ -377,18 +469,28 @@ public record AdapterConfig(
     try {
       uri = new java.net.URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException(given + " is not a URL ('" + value + "': " + e.getReason() + ")" + BASE_URL_EXAMPLE);
+      throw new ConfigException(
+          given + " is not a URL ('" + value + "': " + e.getReason() + ")" + BASE_URL_EXAMPLE);
     }
     if (uri.getRawUserInfo() != null) {
       // The value is not echoed: it holds a password.
-      throw new ConfigException(given + " holds a user name or password: give credentials by the auth settings"
-          + " (llm.source.auth.*, llm.publish.auth.*), never in the URL");
+      throw new ConfigException(
+          given
+              + " holds a user name or password: give credentials by the auth settings"
+              + " (llm.source.auth.*, llm.publish.auth.*), never in the URL");
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getRawQuery() != null
+    String scheme =
+        uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
         || uri.getRawFragment() != null) {
-      throw new ConfigException(given + " must be an http or https URL with a host and no query, but is '" + value
-          + "'" + BASE_URL_EXAMPLE);
+      throw new ConfigException(
+          given
+              + " must be an http or https URL with a host and no query, but is '"
+              + value
+              + "'"
+              + BASE_URL_EXAMPLE);
     }
     return value;
   }
@@ -403,8 +505,10 @@ public record AdapterConfig(
   private static int minCellSize(Settings s) {
     int size = s.getInt("llm.publish.min-cell-size");
     if (size < 0) {
-      throw new ConfigException("Setting llm.publish.min-cell-size must be 0 (off) or a count of patients, such as"
-          + " 11, but is " + size);
+      throw new ConfigException(
+          "Setting llm.publish.min-cell-size must be 0 (off) or a count of patients, such as"
+              + " 11, but is "
+              + size);
     }
     return size;
   }
@@ -429,7 +533,9 @@ public record AdapterConfig(
       return LocalDate.parse(start).toString();
     } catch (DateTimeParseException e) {
       throw new ConfigException(
-          "Setting llm.publish.study-start must be a year like 1999 or a date like 1999-01-01, but is '" + value + "'");
+          "Setting llm.publish.study-start must be a year like 1999 or a date like 1999-01-01, but is '"
+              + value
+              + "'");
     }
   }
 
@@ -441,7 +547,8 @@ public record AdapterConfig(
     try {
       return LocalDate.parse(value);
     } catch (DateTimeParseException e) {
-      throw new ConfigException("Setting " + key + " must be a date like 2026-01-31, but is '" + value + "'");
+      throw new ConfigException(
+          "Setting " + key + " must be a date like 2026-01-31, but is '" + value + "'");
     }
   }
 }

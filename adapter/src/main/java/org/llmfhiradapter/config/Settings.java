@@ -16,18 +16,23 @@ import java.util.TreeMap;
 
 /**
  * The adapter's configuration as plain key/values, layered: the documented defaults in the packaged
- * {@code application.properties}, then an optional file, then environment variables, then {@code --set}
- * overrides. Only keys that the defaults declare may be overridden, so a typo fails loudly instead of being
- * ignored.
+ * {@code application.properties}, then an optional file, then environment variables, then {@code
+ * --set} overrides. Only keys that the defaults declare may be overridden, so a typo fails loudly
+ * instead of being ignored.
  */
 public final class Settings {
 
-  /** Prefix of the settings of one of several named sources: {@code llm.sources.<name>.<key of llm.source>}. */
+  /**
+   * Prefix of the settings of one of several named sources: {@code llm.sources.<name>.<key of
+   * llm.source>}.
+   */
   public static final String SOURCES = "llm.sources.";
+
   /** Settings of Camel itself, passed through to camel-main. */
   static final String CAMEL = "camel.";
 
-  private static final java.util.regex.Pattern SOURCE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+  private static final java.util.regex.Pattern SOURCE_NAME =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
   /** Environment variable naming an optional configuration file. */
   public static final String CONFIG_FILE_ENV = "LLM_CONFIG";
@@ -51,7 +56,8 @@ public final class Settings {
    * @param overrides {@code --set} values, applied last
    * @throws ConfigException naming the file or key that is wrong
    */
-  public static Settings load(Path configFile, Map<String, String> env, Map<String, String> overrides) {
+  public static Settings load(
+      Path configFile, Map<String, String> env, Map<String, String> overrides) {
     Map<String, String> values = loadDefaults();
     Path file = configFile;
     if (file == null && env.get(CONFIG_FILE_ENV) != null && !env.get(CONFIG_FILE_ENV).isBlank()) {
@@ -78,15 +84,17 @@ public final class Settings {
   }
 
   /**
-   * Completes every named source ({@code llm.sources.<name>.*}) with the {@code llm.source.*} values it does not
-   * set itself, so each has every key (a value common to all sources, such as the retries, is set once).
+   * Completes every named source ({@code llm.sources.<name>.*}) with the {@code llm.source.*}
+   * values it does not set itself, so each has every key (a value common to all sources, such as
+   * the retries, is set once).
    */
   private static Map<String, String> withNamedSources(Map<String, String> values) {
     Map<String, String> complete = new LinkedHashMap<>(values);
     for (String name : sourceNames(values)) {
       for (Map.Entry<String, String> e : values.entrySet()) {
         if (e.getKey().startsWith("llm.source.")) {
-          complete.putIfAbsent(SOURCES + name + "." + e.getKey().substring("llm.source.".length()), e.getValue());
+          complete.putIfAbsent(
+              SOURCES + name + "." + e.getKey().substring("llm.source.".length()), e.getValue());
         }
       }
     }
@@ -103,12 +111,18 @@ public final class Settings {
     return names;
   }
 
-  /** Names of the sources configured as {@code llm.sources.<name>.*}, sorted; empty when only llm.source is. */
+  /**
+   * Names of the sources configured as {@code llm.sources.<name>.*}, sorted; empty when only
+   * llm.source is.
+   */
   public java.util.SortedSet<String> sourceNames() {
     return sourceNames(values);
   }
 
-  /** The environment variable that overrides {@code key}: {@code llm.source.base-url} → {@code LLM_SOURCE_BASE_URL}. */
+  /**
+   * The environment variable that overrides {@code key}: {@code llm.source.base-url} → {@code
+   * LLM_SOURCE_BASE_URL}.
+   */
   public static String envName(String key) {
     return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
@@ -135,14 +149,21 @@ public final class Settings {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new ConfigException(
-          "Setting " + key + " must be a whole number, but is '" + value + "' (env " + envName(key) + ")");
+          "Setting "
+              + key
+              + " must be a whole number, but is '"
+              + value
+              + "' (env "
+              + envName(key)
+              + ")");
     }
   }
 
   public boolean getBoolean(String key) {
     String value = get(key).toLowerCase(Locale.ROOT);
     if (!value.equals("true") && !value.equals("false")) {
-      throw new ConfigException("Setting " + key + " must be true or false, but is '" + value + "'");
+      throw new ConfigException(
+          "Setting " + key + " must be true or false, but is '" + value + "'");
     }
     return Boolean.parseBoolean(value);
   }
@@ -160,7 +181,8 @@ public final class Settings {
 
   private static void requireKnown(Map<String, String> known, String key, String where) {
     if (key.startsWith(CAMEL)) {
-      // Camel's own settings (camel.main.*, camel.component.*, ...) go to camel-main as given; it checks them.
+      // Camel's own settings (camel.main.*, camel.component.*, ...) go to camel-main as given; it
+      // checks them.
       return;
     }
     if (key.startsWith(SOURCES)) {
@@ -169,19 +191,33 @@ public final class Settings {
       String name = dot < 0 ? rest : rest.substring(0, dot);
       if (dot < 0 || !SOURCE_NAME.matcher(name).matches()) {
         throw new ConfigException(
-            "Setting '" + key + "' " + where + ": a source is configured as llm.sources.<name>.<key of llm.source>,"
+            "Setting '"
+                + key
+                + "' "
+                + where
+                + ": a source is configured as llm.sources.<name>.<key of llm.source>,"
                 + " with a name of lower-case letters, digits and '-'");
       }
       if (!known.containsKey("llm.source." + rest.substring(dot + 1))) {
         throw new ConfigException(
-            "Unknown setting '" + key + "' " + where + ": llm.source." + rest.substring(dot + 1) + " is no setting;"
+            "Unknown setting '"
+                + key
+                + "' "
+                + where
+                + ": llm.source."
+                + rest.substring(dot + 1)
+                + " is no setting;"
                 + " the settings are listed in application.properties");
       }
       return;
     }
     if (!known.containsKey(key)) {
       throw new ConfigException(
-          "Unknown setting '" + key + "' " + where + "; the settings are listed in application.properties");
+          "Unknown setting '"
+              + key
+              + "' "
+              + where
+              + "; the settings are listed in application.properties");
     }
   }
 
@@ -194,7 +230,8 @@ public final class Settings {
       properties.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
       return toMap(properties);
     } catch (IOException e) {
-      throw new ConfigException("Cannot read the packaged application.properties: " + e.getMessage());
+      throw new ConfigException(
+          "Cannot read the packaged application.properties: " + e.getMessage());
     }
   }
 
@@ -210,25 +247,39 @@ public final class Settings {
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
     }
-    values.forEach((key, value) -> {
-      if (INLINE_COMMENT.matcher(value).find()) {
-        throw new ConfigException("In " + file + lineOf(file, key) + ", " + key + " = '" + value + "' ends in what"
-            + " looks like a comment, but a properties file has no comments after a value: move it to a line of"
-            + " its own starting with #");
-      }
-    });
+    values.forEach(
+        (key, value) -> {
+          if (INLINE_COMMENT.matcher(value).find()) {
+            throw new ConfigException(
+                "In "
+                    + file
+                    + lineOf(file, key)
+                    + ", "
+                    + key
+                    + " = '"
+                    + value
+                    + "' ends in what"
+                    + " looks like a comment, but a properties file has no comments after a value: move it to a line of"
+                    + " its own starting with #");
+          }
+        });
     return values;
   }
 
-  /** Blank then {@code #} inside a value: a comment meant to end the line, which properties files do not have. */
-  private static final java.util.regex.Pattern INLINE_COMMENT = java.util.regex.Pattern.compile("\\s#");
+  /**
+   * Blank then {@code #} inside a value: a comment meant to end the line, which properties files do
+   * not have.
+   */
+  private static final java.util.regex.Pattern INLINE_COMMENT =
+      java.util.regex.Pattern.compile("\\s#");
 
   /** " line N" for the line that sets {@code key}, or nothing when it cannot be told. */
   private static String lineOf(Path file, String key) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       java.util.regex.Pattern setsKey =
-          java.util.regex.Pattern.compile("^\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:\\s]");
+          java.util.regex.Pattern.compile(
+              "^\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:\\s]");
       for (int i = 0; i < lines.size(); i++) {
         if (setsKey.matcher(lines.get(i)).find()) {
           return " line " + (i + 1);

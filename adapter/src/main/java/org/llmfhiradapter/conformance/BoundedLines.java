@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.Reader;
 
 /**
- * Reads text line by line without ever holding more than a bounded line: a line longer than the limit is
- * skipped to its end (and reported as too long), however long it is, so one 200 MB line costs no more memory
- * than one short one.
+ * Reads text line by line without ever holding more than a bounded line: a line longer than the
+ * limit is skipped to its end (and reported as too long), however long it is, so one 200 MB line
+ * costs no more memory than one short one.
  */
 final class BoundedLines implements AutoCloseable {
 
@@ -21,7 +21,9 @@ final class BoundedLines implements AutoCloseable {
     this.maxChars = maxChars;
   }
 
-  /** The next line (without its end; empty when it was too long), or null at the end of the text. */
+  /**
+   * The next line (without its end; empty when it was too long), or null at the end of the text.
+   */
   String next() throws IOException {
     line.setLength(0);
     tooLong = false;

@@ -14,15 +14,17 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Lists the files directly inside a folder of the classpath, whether the classes run from a directory (tests,
- * IDE) or from the jar. The folder is found through a marker file known to be in it.
+ * Lists the files directly inside a folder of the classpath, whether the classes run from a
+ * directory (tests, IDE) or from the jar. The folder is found through a marker file known to be in
+ * it.
  */
 final class ClasspathFolder {
 
   private ClasspathFolder() {}
 
   /**
-   * Resource names (e.g. {@code profiles/ValueSet-x.json}) of the files in the marker's folder, sorted.
+   * Resource names (e.g. {@code profiles/ValueSet-x.json}) of the files in the marker's folder,
+   * sorted.
    *
    * @param marker a file in the folder, e.g. {@code profiles/package.json}
    */
@@ -40,7 +42,9 @@ final class ClasspathFolder {
         Enumeration<JarEntry> entries = jar.entries();
         while (entries.hasMoreElements()) {
           String name = entries.nextElement().getName();
-          if (name.startsWith(folder) && name.length() > folder.length() && name.indexOf('/', folder.length()) < 0) {
+          if (name.startsWith(folder)
+              && name.length() > folder.length()
+              && name.indexOf('/', folder.length()) < 0) {
             names.add(name);
           }
         }

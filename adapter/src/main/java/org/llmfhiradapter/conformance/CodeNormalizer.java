@@ -5,9 +5,10 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 
 /**
- * Rewrites vendor spellings of standard code systems to their canonical URIs, in place: Epic sends ICD-10-CM
- * and SNOMED CT as OIDs in Conditions ({@code urn:oid:2.16.840.1.113883.6.90} / {@code .6.96}) and CPT as OID
- * {@code .6.12}. Codings of other systems (IMO, Cerner codeSets) are left as they are.
+ * Rewrites vendor spellings of standard code systems to their canonical URIs, in place: Epic sends
+ * ICD-10-CM and SNOMED CT as OIDs in Conditions ({@code urn:oid:2.16.840.1.113883.6.90} / {@code
+ * .6.96}) and CPT as OID {@code .6.12}. Codings of other systems (IMO, Cerner codeSets) are left as
+ * they are.
  */
 public final class CodeNormalizer {
 

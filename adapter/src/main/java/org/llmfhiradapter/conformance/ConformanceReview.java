@@ -12,10 +12,11 @@ import org.hl7.fhir.r4.model.Resource;
 import org.llmfhiradapter.source.PatientRecord;
 
 /**
- * The conformance stage, per patient: normalize vendor codings, give each resource its role by ValueSet
- * membership, set aside what its own status says does not count ({@link StatusScreen}), and validate the
- * Patient and every other resource with a role against that role's profile. Resources without a role are
- * neither validated nor used; routine warnings ({@link RoutineWarnings}) are left out.
+ * The conformance stage, per patient: normalize vendor codings, give each resource its role by
+ * ValueSet membership, set aside what its own status says does not count ({@link StatusScreen}),
+ * and validate the Patient and every other resource with a role against that role's profile.
+ * Resources without a role are neither validated nor used; routine warnings ({@link
+ * RoutineWarnings}) are left out.
  */
 public final class ConformanceReview {
 
@@ -49,7 +50,8 @@ public final class ConformanceReview {
 
     List<ResourceFinding> findings = new ArrayList<>();
     check(record.patient(), "llm-patient", findings);
-    // In the record's order, so that the first error named in an exclusion is the same on every run.
+    // In the record's order, so that the first error named in an exclusion is the same on every
+    // run.
     for (Resource resource : record.clinicalResources()) {
       ResourceRole role = roles.get(resource);
       String status = setAside.get(resource);
@@ -62,13 +64,20 @@ public final class ConformanceReview {
     return new ReviewedRecord(record, roles, setAside, findings);
   }
 
-  private void classify(Resource resource, CodeableConcept code, Map<Resource, ResourceRole> roles) {
+  private void classify(
+      Resource resource, CodeableConcept code, Map<Resource, ResourceRole> roles) {
     classifier.classify(resource, code).ifPresent(role -> roles.put(resource, role));
   }
 
-  /** A data-quality note (never an error): the resource would have had a role but its status says it does not count. */
+  /**
+   * A data-quality note (never an error): the resource would have had a role but its status says it
+   * does not count.
+   */
   private static ResourceFinding setAsideNote(Resource resource, ResourceRole role, String status) {
-    String element = resource instanceof Condition ? "Condition.verificationStatus" : resource.fhirType() + ".status";
+    String element =
+        resource instanceof Condition
+            ? "Condition.verificationStatus"
+            : resource.fhirType() + ".status";
     return new ResourceFinding(
         ResourceFinding.reference(resource),
         role.profileId(),
@@ -82,8 +91,10 @@ public final class ConformanceReview {
   private void check(Resource resource, String profileId, List<ResourceFinding> findings) {
     String reference = ResourceFinding.reference(resource);
     Resource view = ValidationView.of(resource, classifier.knownSystems());
-    for (ValidationIssue issue : validator.validate(view, ProfilePackage.CANONICAL + "/StructureDefinition/" + profileId)) {
-      if (issue.severity() != ValidationIssue.Severity.INFORMATION && !RoutineWarnings.isRoutine(issue)) {
+    for (ValidationIssue issue :
+        validator.validate(view, ProfilePackage.CANONICAL + "/StructureDefinition/" + profileId)) {
+      if (issue.severity() != ValidationIssue.Severity.INFORMATION
+          && !RoutineWarnings.isRoutine(issue)) {
         findings.add(new ResourceFinding(reference, profileId, issue));
       }
     }

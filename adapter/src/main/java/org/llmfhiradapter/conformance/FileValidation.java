@@ -13,10 +13,10 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Validates resources read from files, each against the profile of its role: the one given, else the one of
- * ours its {@code meta.profile} claims, else the one its code gives it (after the same normalization the pull
- * applies). A Condition, Procedure or Observation that plays no role is checked against base R4; any other
- * resource without a role of ours is reported as not validated.
+ * Validates resources read from files, each against the profile of its role: the one given, else
+ * the one of ours its {@code meta.profile} claims, else the one its code gives it (after the same
+ * normalization the pull applies). A Condition, Procedure or Observation that plays no role is
+ * checked against base R4; any other resource without a role of ours is reported as not validated.
  */
 public final class FileValidation {
 
@@ -50,11 +50,18 @@ public final class FileValidation {
 
   /** Checks that a profile given by the user exists, before any work is done. */
   public void requireKnownProfile(String profileUrl) {
-    boolean ours = validator.profiles().resources().stream()
-        .anyMatch(r -> r instanceof org.hl7.fhir.r4.model.StructureDefinition sd && profileUrl.equals(sd.getUrl()));
+    boolean ours =
+        validator.profiles().resources().stream()
+            .anyMatch(
+                r ->
+                    r instanceof org.hl7.fhir.r4.model.StructureDefinition sd
+                        && profileUrl.equals(sd.getUrl()));
     if (!ours && !profileUrl.startsWith("http://hl7.org/fhir/StructureDefinition/")) {
       throw new UnusableInputException(
-          "Unknown profile " + profileUrl + "; use one of ours (" + ProfilePackage.CANONICAL
+          "Unknown profile "
+              + profileUrl
+              + "; use one of ours ("
+              + ProfilePackage.CANONICAL
               + "/StructureDefinition/<id>) or a base R4 one");
     }
   }
@@ -69,8 +76,10 @@ public final class FileValidation {
     if (profile == null) {
       return new Result(input, null, issues);
     }
-    for (ValidationIssue issue : validator.validate(ValidationView.of(resource, classifier.knownSystems()), profile)) {
-      if (issue.severity() != ValidationIssue.Severity.INFORMATION && !RoutineWarnings.isRoutine(issue)) {
+    for (ValidationIssue issue :
+        validator.validate(ValidationView.of(resource, classifier.knownSystems()), profile)) {
+      if (issue.severity() != ValidationIssue.Severity.INFORMATION
+          && !RoutineWarnings.isRoutine(issue)) {
         issues.add(issue);
       }
     }
@@ -79,7 +88,8 @@ public final class FileValidation {
 
   private Optional<String> inferProfile(Resource resource) {
     for (CanonicalType claimed : resource.getMeta().getProfile()) {
-      if (claimed.getValue() != null && claimed.getValue().startsWith(ProfilePackage.CANONICAL + "/")) {
+      if (claimed.getValue() != null
+          && claimed.getValue().startsWith(ProfilePackage.CANONICAL + "/")) {
         return Optional.of(claimed.getValue());
       }
     }
@@ -87,7 +97,8 @@ public final class FileValidation {
       return Optional.of(ProfilePackage.CANONICAL + "/StructureDefinition/llm-patient");
     }
     if (resource instanceof MeasureReport) {
-      return Optional.of(ProfilePackage.CANONICAL + "/StructureDefinition/llm-survival-measurereport");
+      return Optional.of(
+          ProfilePackage.CANONICAL + "/StructureDefinition/llm-survival-measurereport");
     }
     CodeableConcept code = null;
     if (resource instanceof Condition condition) {
@@ -104,9 +115,11 @@ public final class FileValidation {
       return Optional.empty();
     }
     CodeNormalizer.normalize(code);
-    // A Condition, Procedure or Observation that plays no role is still held to base R4 (an Observation
+    // A Condition, Procedure or Observation that plays no role is still held to base R4 (an
+    // Observation
     // without a code is an error there, not just "no role").
-    return classifier.roleByCode(resource, code)
+    return classifier
+        .roleByCode(resource, code)
         .map(ResourceRole::profileUrl)
         .or(() -> Optional.of("http://hl7.org/fhir/StructureDefinition/" + resource.fhirType()));
   }

@@ -8,9 +8,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Measure;
 
 /**
- * Serves our package's Measure to the validator, which then checks each MeasureReport against it (every
- * group, population and stratifier of the Measure present). HAPI's pre-populated support serves only
- * StructureDefinitions, ValueSets and CodeSystems.
+ * Serves our package's Measure to the validator, which then checks each MeasureReport against it
+ * (every group, population and stratifier of the Measure present). HAPI's pre-populated support
+ * serves only StructureDefinitions, ValueSets and CodeSystems.
  */
 final class PackageResourceSupport implements IValidationSupport {
 

@@ -13,9 +13,9 @@ import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
 
 /**
- * The conformance resources of our FHIR package ({@code profiles/} in the repository, packaged into the jar
- * under {@code profiles/}): StructureDefinitions, ValueSets, CodeSystems, the Measure. Examples in
- * sub-folders are not part of it.
+ * The conformance resources of our FHIR package ({@code profiles/} in the repository, packaged into
+ * the jar under {@code profiles/}): StructureDefinitions, ValueSets, CodeSystems, the Measure.
+ * Examples in sub-folders are not part of it.
  */
 public final class ProfilePackage {
 
@@ -36,7 +36,8 @@ public final class ProfilePackage {
     try {
       names = ClasspathFolder.list(MARKER);
     } catch (IOException e) {
-      throw new ConformanceException("The profiles package is missing from the classpath: " + e.getMessage());
+      throw new ConformanceException(
+          "The profiles package is missing from the classpath: " + e.getMessage());
     }
     List<Resource> resources = new ArrayList<>();
     for (String name : names) {

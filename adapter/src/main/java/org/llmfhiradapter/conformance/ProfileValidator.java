@@ -28,16 +28,19 @@ import org.hl7.fhir.r4.model.ValueSet;
 
 /**
  * The HAPI FHIR Validator set up once, offline, with our profiles: base R4 definitions, our package
- * (StructureDefinitions with snapshots generated at load, ValueSets, CodeSystems), in-memory terminology for
- * our explicit ValueSets, and the common code systems. SNOMED CT, LOINC, ICD-10-CM and CPT cannot be looked
- * up offline: an unknown code system is a warning, while membership in our ValueSets is still checked.
+ * (StructureDefinitions with snapshots generated at load, ValueSets, CodeSystems), in-memory
+ * terminology for our explicit ValueSets, and the common code systems. SNOMED CT, LOINC, ICD-10-CM
+ * and CPT cannot be looked up offline: an unknown code system is a warning, while membership in our
+ * ValueSets is still checked.
  *
- * <p>Building the chain costs seconds; {@link #shared} keeps one per process. Validation is thread-safe.
+ * <p>Building the chain costs seconds; {@link #shared} keeps one per process. Validation is
+ * thread-safe.
  */
 public final class ProfileValidator {
 
   private static final Map<FhirContext, ProfileValidator> SHARED = new ConcurrentHashMap<>();
-  private static final Pattern CONSTRAINT = Pattern.compile("Constraint failed: ([A-Za-z0-9.\\-]+):");
+  private static final Pattern CONSTRAINT =
+      Pattern.compile("Constraint failed: ([A-Za-z0-9.\\-]+):");
 
   private final FhirValidator validator;
   private final ReusedInstanceValidator reused;
@@ -55,7 +58,8 @@ public final class ProfileValidator {
         ours.addCodeSystem(codeSystem);
       }
     }
-    UnknownCodeSystemWarningValidationSupport unknownSystems = new UnknownCodeSystemWarningValidationSupport(fhirContext);
+    UnknownCodeSystemWarningValidationSupport unknownSystems =
+        new UnknownCodeSystemWarningValidationSupport(fhirContext);
     unknownSystems.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
     ValidationSupportChain chain =
         new ValidationSupportChain(
@@ -72,18 +76,22 @@ public final class ProfileValidator {
     this.validator = fhirContext.newValidator().registerValidatorModule(module);
     // One validation through HAPI creates the worker context the reused core validator runs on.
     org.hl7.fhir.r4.model.Patient probe = new org.hl7.fhir.r4.model.Patient();
-    validator.validateWithResult(probe, new ValidationOptions().addProfile(ProfilePackage.CANONICAL + "/StructureDefinition/llm-patient"));
+    validator.validateWithResult(
+        probe,
+        new ValidationOptions()
+            .addProfile(ProfilePackage.CANONICAL + "/StructureDefinition/llm-patient"));
     this.reused = new ReusedInstanceValidator(fhirContext, module);
   }
 
   /** The process-wide validator for this context (built on first use). */
   public static ProfileValidator shared(FhirContext fhirContext) {
-    return SHARED.computeIfAbsent(fhirContext, ctx -> new ProfileValidator(ctx, ProfilePackage.load(ctx)));
+    return SHARED.computeIfAbsent(
+        fhirContext, ctx -> new ProfileValidator(ctx, ProfilePackage.load(ctx)));
   }
 
   /**
-   * Pays the validator's first-use cost (snapshot generation, FHIRPath and terminology set-up, several
-   * seconds) now, e.g. in the background while the embedded server starts.
+   * Pays the validator's first-use cost (snapshot generation, FHIRPath and terminology set-up,
+   * several seconds) now, e.g. in the background while the embedded server starts.
    */
   public void warmUp() {
     org.hl7.fhir.r4.model.Patient patient = new org.hl7.fhir.r4.model.Patient();
@@ -96,41 +104,63 @@ public final class ProfileValidator {
     return profiles;
   }
 
-  /** Validates a resource against one profile (by canonical URL), whatever its meta.profile says. */
+  /**
+   * Validates a resource against one profile (by canonical URL), whatever its meta.profile says.
+   */
   public List<ValidationIssue> validate(IBaseResource resource, String profileUrl) {
     try {
       return issues(reused.validate(resource, profileUrl));
     } catch (RuntimeException e) {
-      // HAPI's encoder fails on some values the lenient parser kept (an extension's integer "abc"): the
+      // HAPI's encoder fails on some values the lenient parser kept (an extension's integer "abc"):
+      // the
       // resource is unusable, which is an error of that resource, not of the run.
-      return List.of(new ValidationIssue(ValidationIssue.Severity.ERROR, resource.fhirType(),
-          "a value does not fit its element's type, so the resource cannot be read for validation ("
-              + e.getClass().getSimpleName() + ")", "unreadable-value"));
+      return List.of(
+          new ValidationIssue(
+              ValidationIssue.Severity.ERROR,
+              resource.fhirType(),
+              "a value does not fit its element's type, so the resource cannot be read for validation ("
+                  + e.getClass().getSimpleName()
+                  + ")",
+              "unreadable-value"));
     }
   }
 
-  /** Validates raw JSON (so that elements a parser would drop are reported too) against one profile. */
+  /**
+   * Validates raw JSON (so that elements a parser would drop are reported too) against one profile.
+   */
   public List<ValidationIssue> validate(String json, String profileUrl) {
     return issues(reused.validate(json, profileUrl));
   }
 
-  /** The same validation through HAPI's own module, one new core validator per call (the reference path). */
+  /**
+   * The same validation through HAPI's own module, one new core validator per call (the reference
+   * path).
+   */
   List<ValidationIssue> validateThroughHapi(IBaseResource resource, String profileUrl) {
     List<ValidationIssue> issues = new ArrayList<>();
     for (SingleValidationMessage message :
-        validator.validateWithResult(resource, new ValidationOptions().addProfile(profileUrl)).getMessages()) {
-      issues.add(new ValidationIssue(severity(message.getSeverity()), message.getLocationString(), message.getMessage(),
-          rule(message.getMessage(), message.getMessageId())));
+        validator
+            .validateWithResult(resource, new ValidationOptions().addProfile(profileUrl))
+            .getMessages()) {
+      issues.add(
+          new ValidationIssue(
+              severity(message.getSeverity()),
+              message.getLocationString(),
+              message.getMessage(),
+              rule(message.getMessage(), message.getMessageId())));
     }
     return issues;
   }
 
-  private static List<ValidationIssue> issues(List<org.hl7.fhir.utilities.validation.ValidationMessage> messages) {
+  private static List<ValidationIssue> issues(
+      List<org.hl7.fhir.utilities.validation.ValidationMessage> messages) {
     List<ValidationIssue> issues = new ArrayList<>();
     for (org.hl7.fhir.utilities.validation.ValidationMessage message : messages) {
       issues.add(
           new ValidationIssue(
-              severity(message.getLevel()), message.getLocation(), message.getMessage(),
+              severity(message.getLevel()),
+              message.getLocation(),
+              message.getMessage(),
               rule(message.getMessage(), message.getMessageId())));
     }
     return issues;
@@ -144,7 +174,8 @@ public final class ProfileValidator {
     };
   }
 
-  private static ValidationIssue.Severity severity(org.hl7.fhir.utilities.validation.ValidationMessage.IssueSeverity level) {
+  private static ValidationIssue.Severity severity(
+      org.hl7.fhir.utilities.validation.ValidationMessage.IssueSeverity level) {
     return switch (level) {
       case FATAL, ERROR -> ValidationIssue.Severity.ERROR;
       case WARNING -> ValidationIssue.Severity.WARNING;

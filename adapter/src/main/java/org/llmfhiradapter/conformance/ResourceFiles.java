@@ -28,14 +28,15 @@ import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Reads resources to validate from files: a JSON resource, a JSON Bundle (each entry's resource), or NDJSON
- * (one resource per line); a folder means its {@code .json} and {@code .ndjson} files. Resources are handed on
- * one at a time and not kept, so NDJSON of any size is read in bounded memory. What cannot be read as a FHIR
- * resource (a missing file, text that is not UTF-8 or not JSON, duplicate keys, no or an unknown
- * resourceType, a Bundle whose entry is not a list, a document or line over {@link #MAX_JSON_BYTES}, more
- * JSON values than {@link #MAX_VALUES_PER_DOCUMENT} or {@link #MAX_VALUES_PER_RESOURCE}) is handed on as
- * unusable input naming the source, and the rest is still read. Elements the FHIR parser does not know, and
- * values it cannot read (a date 2015-02-30), are kept as errors of that resource, so nothing is silently
+ * Reads resources to validate from files: a JSON resource, a JSON Bundle (each entry's resource),
+ * or NDJSON (one resource per line); a folder means its {@code .json} and {@code .ndjson} files.
+ * Resources are handed on one at a time and not kept, so NDJSON of any size is read in bounded
+ * memory. What cannot be read as a FHIR resource (a missing file, text that is not UTF-8 or not
+ * JSON, duplicate keys, no or an unknown resourceType, a Bundle whose entry is not a list, a
+ * document or line over {@link #MAX_JSON_BYTES}, more JSON values than {@link
+ * #MAX_VALUES_PER_DOCUMENT} or {@link #MAX_VALUES_PER_RESOURCE}) is handed on as unusable input
+ * naming the source, and the rest is still read. Elements the FHIR parser does not know, and values
+ * it cannot read (a date 2015-02-30), are kept as errors of that resource, so nothing is silently
  * dropped.
  */
 public final class ResourceFiles {
@@ -43,7 +44,10 @@ public final class ResourceFiles {
   /** A single JSON document, or one NDJSON line, larger than this is refused. */
   public static final long MAX_JSON_BYTES = 16L * 1024 * 1024;
 
-  /** JSON values (objects, arrays, strings, numbers, ...) one document may hold: bounds the memory of a parse. */
+  /**
+   * JSON values (objects, arrays, strings, numbers, ...) one document may hold: bounds the memory
+   * of a parse.
+   */
   public static final int MAX_VALUES_PER_DOCUMENT = 2_000_000;
 
   /** JSON values one resource may hold: more is not a chart (a Patient with 100,000 names). */
@@ -94,7 +98,8 @@ public final class ResourceFiles {
         }
         return files;
       } catch (IOException e) {
-        throw new UnusableInputException(path + ": cannot list the folder (" + e.getMessage() + ")");
+        throw new UnusableInputException(
+            path + ": cannot list the folder (" + e.getMessage() + ")");
       }
     }
     if (!Files.exists(path)) {
@@ -113,8 +118,10 @@ public final class ResourceFiles {
       long size = Files.size(file);
       if (size > MAX_JSON_BYTES) {
         throw new UnusableInputException(
-            String.format("%s: %.1f MB is larger than the %d MB a single JSON document may be; give the resources"
-                + " as NDJSON (one per line) instead", file, size / 1048576.0, MAX_JSON_BYTES / 1048576));
+            String.format(
+                "%s: %.1f MB is larger than the %d MB a single JSON document may be; give the resources"
+                    + " as NDJSON (one per line) instead",
+                file, size / 1048576.0, MAX_JSON_BYTES / 1048576));
       }
       readJson(source, Files.readString(file, StandardCharsets.UTF_8), each);
     } catch (UnusableInputException e) {
@@ -124,18 +131,25 @@ public final class ResourceFiles {
     } catch (NoSuchFileException e) {
       each.accept(InputResource.unusable(source, file + ": no such file"));
     } catch (IOException e) {
-      each.accept(InputResource.unusable(source, file + ": cannot be read (" + e.getMessage() + ")"));
+      each.accept(
+          InputResource.unusable(source, file + ": cannot be read (" + e.getMessage() + ")"));
     }
   }
 
   private void readNdjson(Path file, Consumer<InputResource> each) throws IOException {
-    try (BoundedLines lines = new BoundedLines(Files.newBufferedReader(file, StandardCharsets.UTF_8), MAX_JSON_BYTES)) {
+    try (BoundedLines lines =
+        new BoundedLines(Files.newBufferedReader(file, StandardCharsets.UTF_8), MAX_JSON_BYTES)) {
       String line;
       while ((line = lines.next()) != null) {
         String source = file + " line " + lines.number();
         if (lines.tooLong()) {
-          each.accept(InputResource.unusable(source, source + ": longer than the " + MAX_JSON_BYTES / 1048576
-              + " MB one resource may be; refused"));
+          each.accept(
+              InputResource.unusable(
+                  source,
+                  source
+                      + ": longer than the "
+                      + MAX_JSON_BYTES / 1048576
+                      + " MB one resource may be; refused"));
         } else if (!line.isBlank()) {
           each.accept(readOne(source, line));
         }
@@ -162,14 +176,18 @@ public final class ResourceFiles {
     if ("Bundle".equals(root.path("resourceType").asText()) && root.has("entry")) {
       JsonNode entries = root.get("entry");
       if (!entries.isArray()) {
-        throw new UnusableInputException(source + ": Bundle.entry is " + entries.getNodeType().name().toLowerCase(Locale.ROOT)
-            + ", not a list of entries");
+        throw new UnusableInputException(
+            source
+                + ": Bundle.entry is "
+                + entries.getNodeType().name().toLowerCase(Locale.ROOT)
+                + ", not a list of entries");
       }
       int index = 0;
       for (JsonNode entry : entries) {
         String where = source + " entry " + index++;
         if (!entry.isObject()) {
-          each.accept(InputResource.unusable(where, where + ": not a Bundle entry (a JSON object)"));
+          each.accept(
+              InputResource.unusable(where, where + ": not a Bundle entry (a JSON object)"));
           continue;
         }
         JsonNode resource = entry.get("resource");
@@ -199,10 +217,15 @@ public final class ResourceFiles {
       int values = 0;
       JsonToken token;
       while ((token = parser.nextToken()) != null) {
-        if (token != JsonToken.FIELD_NAME && token != JsonToken.END_OBJECT && token != JsonToken.END_ARRAY
+        if (token != JsonToken.FIELD_NAME
+            && token != JsonToken.END_OBJECT
+            && token != JsonToken.END_ARRAY
             && ++values > MAX_VALUES_PER_DOCUMENT) {
           throw new UnusableInputException(
-              source + ": more than " + MAX_VALUES_PER_DOCUMENT + " JSON values in one document; refused (split it,"
+              source
+                  + ": more than "
+                  + MAX_VALUES_PER_DOCUMENT
+                  + " JSON values in one document; refused (split it,"
                   + " or give one resource per NDJSON line)");
         }
       }
@@ -225,10 +248,21 @@ public final class ResourceFiles {
     } catch (StreamConstraintsException e) {
       throw new UnusableInputException(source + ": " + firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
-          ? "a key appears twice in one object, so the JSON is ambiguous" + where + ": " + firstLine(e.getOriginalMessage())
-          : "not valid JSON" + where + ": " + firstLine(e.getOriginalMessage());
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
+      String what =
+          e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+              ? "a key appears twice in one object, so the JSON is ambiguous"
+                  + where
+                  + ": "
+                  + firstLine(e.getOriginalMessage())
+              : "not valid JSON" + where + ": " + firstLine(e.getOriginalMessage());
       throw new UnusableInputException(source + ": " + what);
     }
   }
@@ -236,20 +270,28 @@ public final class ResourceFiles {
   private InputResource parse(String source, JsonNode node, String json) {
     JsonNode type = node.get("resourceType");
     if (type == null || !type.isTextual()) {
-      throw new UnusableInputException(source + ": JSON without a \"resourceType\", so not a FHIR resource");
+      throw new UnusableInputException(
+          source + ": JSON without a \"resourceType\", so not a FHIR resource");
     }
     if (type.asText().isBlank()) {
-      throw new UnusableInputException(source + ": \"resourceType\" is empty, so not a FHIR resource");
+      throw new UnusableInputException(
+          source + ": \"resourceType\" is empty, so not a FHIR resource");
     }
     try {
       fhirContext.getResourceDefinition(type.asText());
     } catch (DataFormatException e) {
-      throw new UnusableInputException(source + ": \"" + type.asText() + "\" is not a FHIR R4 resource type");
+      throw new UnusableInputException(
+          source + ": \"" + type.asText() + "\" is not a FHIR R4 resource type");
     }
     int values = count(node, 0);
     if (values > MAX_VALUES_PER_RESOURCE) {
       throw new UnusableInputException(
-          source + ": a " + type.asText() + " with more than " + MAX_VALUES_PER_RESOURCE + " JSON values; no chart"
+          source
+              + ": a "
+              + type.asText()
+              + " with more than "
+              + MAX_VALUES_PER_RESOURCE
+              + " JSON values; no chart"
               + " holds one so large, refused");
     }
     CollectingErrorHandler handler = new CollectingErrorHandler();
@@ -258,7 +300,8 @@ public final class ResourceFiles {
       Resource resource = (Resource) parser.parseResource(json);
       return new InputResource(source, resource, handler.issues);
     } catch (DataFormatException | IllegalArgumentException e) {
-      throw new UnusableInputException(source + ": not readable as FHIR " + type.asText() + ": " + firstLine(e.getMessage()));
+      throw new UnusableInputException(
+          source + ": not readable as FHIR " + type.asText() + ": " + firstLine(e.getMessage()));
     }
   }
 
@@ -284,18 +327,26 @@ public final class ResourceFiles {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  /** Keeps what the lenient parser would only log: unknown elements and bad values become errors. */
+  /**
+   * Keeps what the lenient parser would only log: unknown elements and bad values become errors.
+   */
   private static final class CollectingErrorHandler implements IParserErrorHandler {
     final List<ValidationIssue> issues = new ArrayList<>();
 
     private void add(IParseLocation location, String message, String rule) {
-      String path = location == null || location.getParentElementName() == null ? "" : location.getParentElementName();
+      String path =
+          location == null || location.getParentElementName() == null
+              ? ""
+              : location.getParentElementName();
       issues.add(new ValidationIssue(ValidationIssue.Severity.ERROR, path, message, rule));
     }
 
     @Override
     public void unknownElement(IParseLocation location, String elementName) {
-      add(location, "Unknown element '" + elementName + "' (not in FHIR R4; it would be dropped)", "unknown-element");
+      add(
+          location,
+          "Unknown element '" + elementName + "' (not in FHIR R4; it would be dropped)",
+          "unknown-element");
     }
 
     @Override
@@ -305,12 +356,18 @@ public final class ResourceFiles {
 
     @Override
     public void unexpectedRepeatingElement(IParseLocation location, String elementName) {
-      add(location, "Element '" + elementName + "' repeats but may occur only once", "unexpected-repeat");
+      add(
+          location,
+          "Element '" + elementName + "' repeats but may occur only once",
+          "unexpected-repeat");
     }
 
     @Override
     public void invalidInternalReference(IParseLocation location, String reference) {
-      add(location, "Reference '" + reference + "' points to no contained resource", "invalid-internal-reference");
+      add(
+          location,
+          "Reference '" + reference + "' points to no contained resource",
+          "invalid-internal-reference");
     }
 
     @Override
@@ -325,9 +382,20 @@ public final class ResourceFiles {
 
     @Override
     public void incorrectJsonType(
-        IParseLocation location, String elementName, ValueType expected, ScalarType expectedScalar,
-        ValueType found, ScalarType foundScalar) {
-      add(location, "Element '" + elementName + "' has the wrong JSON type: " + found + " instead of " + expected,
+        IParseLocation location,
+        String elementName,
+        ValueType expected,
+        ScalarType expectedScalar,
+        ValueType found,
+        ScalarType foundScalar) {
+      add(
+          location,
+          "Element '"
+              + elementName
+              + "' has the wrong JSON type: "
+              + found
+              + " instead of "
+              + expected,
           "json-type");
     }
 
@@ -343,7 +411,10 @@ public final class ResourceFiles {
 
     @Override
     public void extensionContainsValueAndNestedExtensions(IParseLocation location) {
-      add(location, "Extension has both a value and nested extensions", "extension-value-and-nested");
+      add(
+          location,
+          "Extension has both a value and nested extensions",
+          "extension-value-and-nested");
     }
   }
 }

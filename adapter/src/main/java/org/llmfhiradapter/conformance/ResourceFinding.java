@@ -18,7 +18,13 @@ public record ResourceFinding(String resource, String profileId, ValidationIssue
 
   /** One line for an exclusion reason: resource, profile, location, message and rule. */
   public String describe() {
-    return resource + " fails profile " + profileId + ": " + issue.location() + ": " + issue.message()
+    return resource
+        + " fails profile "
+        + profileId
+        + ": "
+        + issue.location()
+        + ": "
+        + issue.message()
         + (issue.rule() == null ? "" : " [" + issue.rule() + "]");
   }
 }

@@ -1,9 +1,9 @@
 package org.llmfhiradapter.conformance;
 
 /**
- * The part a resource plays in an LLM cohort record. Each role has a profile in {@code profiles/}; the codes
- * that give a resource the role are the ones that profile's {@code code} element allows (its required
- * ValueSet, or its fixed pattern).
+ * The part a resource plays in an LLM cohort record. Each role has a profile in {@code profiles/};
+ * the codes that give a resource the role are the ones that profile's {@code code} element allows
+ * (its required ValueSet, or its fixed pattern).
  */
 public enum ResourceRole {
   LIVER_METASTASIS("Condition", "llm-liver-metastasis"),

@@ -22,32 +22,36 @@ import org.hl7.fhir.validation.ValidatorSettings;
 import org.hl7.fhir.validation.instance.InstanceValidator;
 
 /**
- * Runs the FHIR core {@link InstanceValidator} on HAPI's worker context, keeping one instance per thread.
+ * Runs the FHIR core {@link InstanceValidator} on HAPI's worker context, keeping one instance per
+ * thread.
  *
- * <p>Why: HAPI's {@code FhirInstanceValidator} builds a new core validator for every resource, and the
- * constructor alone (it re-reads the OID registry from a CSV file each time) took 60% of the time of a
- * validation in {@code bench validate}. Reusing the instance gives the same messages (the profile examples and
- * their expected errors are the test) at a fraction of the cost. The settings mirror HAPI's
- * {@code ValidatorWrapper} with our module's options.
+ * <p>Why: HAPI's {@code FhirInstanceValidator} builds a new core validator for every resource, and
+ * the constructor alone (it re-reads the OID registry from a CSV file each time) took 60% of the
+ * time of a validation in {@code bench validate}. Reusing the instance gives the same messages (the
+ * profile examples and their expected errors are the test) at a fraction of the cost. The settings
+ * mirror HAPI's {@code ValidatorWrapper} with our module's options.
  *
- * <p>An instance is replaced after {@link #VALIDATIONS_PER_INSTANCE} validations: the core validator keeps
- * per-resource bookkeeping (a tracker keyed by each parsed element, messages to revisit) that it never
- * clears, since it expects to be thrown away. Kept for a whole pull, it held every resource ever validated
- * and a 10,000-patient pull ran out of memory; renewed every few hundred, it holds a bounded number and the
- * constructor's cost is spread thin.
+ * <p>An instance is replaced after {@link #VALIDATIONS_PER_INSTANCE} validations: the core
+ * validator keeps per-resource bookkeeping (a tracker keyed by each parsed element, messages to
+ * revisit) that it never clears, since it expects to be thrown away. Kept for a whole pull, it held
+ * every resource ever validated and a 10,000-patient pull ran out of memory; renewed every few
+ * hundred, it holds a bounded number and the constructor's cost is spread thin.
  */
 final class ReusedInstanceValidator {
 
   private final FhirContext fhirContext;
   private final FhirInstanceValidator module;
   private final IWorkerContext worker;
+
   /** Validations one core validator does before it is replaced (see the class comment). */
   static final int VALIDATIONS_PER_INSTANCE = 250;
 
   private final ThreadLocal<Renewed> perThread;
   private final Map<String, StructureDefinition> profiles = new ConcurrentHashMap<>();
 
-  /** @param module a HAPI module that has validated once (so that its worker context exists) */
+  /**
+   * @param module a HAPI module that has validated once (so that its worker context exists)
+   */
   ReusedInstanceValidator(FhirContext fhirContext, FhirInstanceValidator module) {
     this.fhirContext = fhirContext;
     this.module = module;
@@ -99,7 +103,9 @@ final class ReusedInstanceValidator {
   }
 
   List<ValidationMessage> validate(String json, String profileUrl) {
-    StructureDefinition profile = profiles.computeIfAbsent(profileUrl, url -> worker.fetchResource(StructureDefinition.class, url));
+    StructureDefinition profile =
+        profiles.computeIfAbsent(
+            profileUrl, url -> worker.fetchResource(StructureDefinition.class, url));
     List<ValidationMessage> messages = new ArrayList<>();
     if (profile == null) {
       ValidationMessage unknown = new ValidationMessage();
@@ -109,17 +115,23 @@ final class ReusedInstanceValidator {
       messages.add(unknown);
       return messages;
     }
-    perThread.get().next().validate(
-        null,
-        messages,
-        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-        Manager.FhirFormat.JSON,
-        List.of(profile));
-    // As HAPI's wrapper does: notes about bindings without a ValueSet, and the mime-type ValueSet, are noise.
+    perThread
+        .get()
+        .next()
+        .validate(
+            null,
+            messages,
+            new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+            Manager.FhirFormat.JSON,
+            List.of(profile));
+    // As HAPI's wrapper does: notes about bindings without a ValueSet, and the mime-type ValueSet,
+    // are noise.
     messages.removeIf(
-        m -> I18nConstants.TERMINOLOGY_TX_BINDING_NOSOURCE.equals(m.getMessageId())
-            || (I18nConstants.TERMINOLOGY_TX_VALUESET_NOTFOUND.equals(m.getMessageId())
-                && m.getMessage() != null && m.getMessage().contains("http://hl7.org/fhir/ValueSet/mimetypes")));
+        m ->
+            I18nConstants.TERMINOLOGY_TX_BINDING_NOSOURCE.equals(m.getMessageId())
+                || (I18nConstants.TERMINOLOGY_TX_VALUESET_NOTFOUND.equals(m.getMessageId())
+                    && m.getMessage() != null
+                    && m.getMessage().contains("http://hl7.org/fhir/ValueSet/mimetypes")));
     return messages;
   }
 }

@@ -8,10 +8,11 @@ import org.hl7.fhir.r4.model.Resource;
 import org.llmfhiradapter.source.PatientRecord;
 
 /**
- * One patient's record after normalization, classification, the status screen and validation: each resource
- * that plays a part has its role, the resources whose status says they do not count are set aside (not
- * validated, not used), and every issue the validator found is listed. A resource with a role and an error is
- * unusable; whether the patient can do without it is the mapper's decision.
+ * One patient's record after normalization, classification, the status screen and validation: each
+ * resource that plays a part has its role, the resources whose status says they do not count are
+ * set aside (not validated, not used), and every issue the validator found is listed. A resource
+ * with a role and an error is unusable; whether the patient can do without it is the mapper's
+ * decision.
  */
 public final class ReviewedRecord {
 
@@ -21,7 +22,10 @@ public final class ReviewedRecord {
   private final List<ResourceFinding> findings;
 
   ReviewedRecord(
-      PatientRecord record, Map<Resource, ResourceRole> roles, Map<Resource, String> setAside, List<ResourceFinding> findings) {
+      PatientRecord record,
+      Map<Resource, ResourceRole> roles,
+      Map<Resource, String> setAside,
+      List<ResourceFinding> findings) {
     this.record = record;
     this.roles = new IdentityHashMap<>(roles);
     this.setAside = new IdentityHashMap<>(setAside);
@@ -65,10 +69,15 @@ public final class ReviewedRecord {
 
   /** The resource's role, or empty when it plays none or was set aside. */
   public Optional<ResourceRole> role(Resource resource) {
-    return setAside.containsKey(resource) ? Optional.empty() : Optional.ofNullable(roles.get(resource));
+    return setAside.containsKey(resource)
+        ? Optional.empty()
+        : Optional.ofNullable(roles.get(resource));
   }
 
-  /** Whether the resource's status says it does not count (entered in error, refuted, not done, ...). */
+  /**
+   * Whether the resource's status says it does not count (entered in error, refuted, not done,
+   * ...).
+   */
   public boolean isSetAside(Resource resource) {
     return setAside.containsKey(resource);
   }
@@ -80,7 +89,9 @@ public final class ReviewedRecord {
 
   /** The role a set-aside resource would have had, for messages. */
   public Optional<ResourceRole> roleSetAside(Resource resource) {
-    return setAside.containsKey(resource) ? Optional.ofNullable(roles.get(resource)) : Optional.empty();
+    return setAside.containsKey(resource)
+        ? Optional.ofNullable(roles.get(resource))
+        : Optional.empty();
   }
 
   public List<ResourceFinding> findings() {
@@ -94,10 +105,14 @@ public final class ReviewedRecord {
   /** The errors the validator found on one resource (none: it is usable). */
   public List<ResourceFinding> errors(Resource resource) {
     String reference = ResourceFinding.reference(resource);
-    return findings.stream().filter(f -> f.issue().isError() && f.resource().equals(reference)).toList();
+    return findings.stream()
+        .filter(f -> f.issue().isError() && f.resource().equals(reference))
+        .toList();
   }
 
-  /** Warnings, and the notes on resources set aside by their status: the run's data-quality list. */
+  /**
+   * Warnings, and the notes on resources set aside by their status: the run's data-quality list.
+   */
   public List<ResourceFinding> warnings() {
     return findings.stream().filter(f -> !f.issue().isError()).toList();
   }

@@ -16,36 +16,45 @@ import org.hl7.fhir.r4.model.Resource;
 import org.llmfhiradapter.source.PatientRecord;
 
 /**
- * Finds the resources whose own status says they do not count, before anything is validated: a Condition
- * entered in error or refuted, a Procedure that was not done (entered-in-error, not-done, preparation,
- * on-hold, unknown), an Observation entered in error or cancelled, and a preliminary Observation once a final
- * one of the same role, about the same thing, exists. Charts keep such records beside the good ones (a
- * duplicate surgery entered in error, a suspected metastasis later refuted); they are set aside and counted,
- * never a reason to drop the patient (docs/decisions.md).
+ * Finds the resources whose own status says they do not count, before anything is validated: a
+ * Condition entered in error or refuted, a Procedure that was not done (entered-in-error, not-done,
+ * preparation, on-hold, unknown), an Observation entered in error or cancelled, and a preliminary
+ * Observation once a final one of the same role, about the same thing, exists. Charts keep such
+ * records beside the good ones (a duplicate surgery entered in error, a suspected metastasis later
+ * refuted); they are set aside and counted, never a reason to drop the patient (docs/decisions.md).
  */
 final class StatusScreen {
 
-  /** A preliminary and a final result this many days apart are the same report (pathology sign-out lag). */
+  /**
+   * A preliminary and a final result this many days apart are the same report (pathology sign-out
+   * lag).
+   */
   static final int SUPERSEDED_WITHIN_DAYS = 30;
 
   private static final Set<String> VOID_VERIFICATION = Set.of("entered-in-error", "refuted");
   private static final Set<Procedure.ProcedureStatus> DONE =
-      Set.of(Procedure.ProcedureStatus.COMPLETED, Procedure.ProcedureStatus.INPROGRESS, Procedure.ProcedureStatus.STOPPED);
+      Set.of(
+          Procedure.ProcedureStatus.COMPLETED,
+          Procedure.ProcedureStatus.INPROGRESS,
+          Procedure.ProcedureStatus.STOPPED);
   private static final Set<Observation.ObservationStatus> VOID_OBSERVATION =
       Set.of(Observation.ObservationStatus.ENTEREDINERROR, Observation.ObservationStatus.CANCELLED);
   private static final Set<Observation.ObservationStatus> PRELIMINARY =
       Set.of(Observation.ObservationStatus.PRELIMINARY, Observation.ObservationStatus.REGISTERED);
   private static final Set<Observation.ObservationStatus> FINAL =
-      Set.of(Observation.ObservationStatus.FINAL, Observation.ObservationStatus.AMENDED, Observation.ObservationStatus.CORRECTED);
+      Set.of(
+          Observation.ObservationStatus.FINAL,
+          Observation.ObservationStatus.AMENDED,
+          Observation.ObservationStatus.CORRECTED);
 
   private StatusScreen() {}
 
   /**
-   * The resources of the record that do not count, each with the status that says so (e.g.
-   * {@code entered-in-error}, {@code superseded preliminary}).
+   * The resources of the record that do not count, each with the status that says so (e.g. {@code
+   * entered-in-error}, {@code superseded preliminary}).
    *
-   * @param roles the role of each resource that has one (a preliminary result is superseded only by a final
-   *     one in the same role)
+   * @param roles the role of each resource that has one (a preliminary result is superseded only by
+   *     a final one in the same role)
    */
   static Map<Resource, String> setAside(PatientRecord record, Map<Resource, ResourceRole> roles) {
     Map<Resource, String> setAside = new IdentityHashMap<>();
@@ -58,21 +67,26 @@ final class StatusScreen {
     }
     for (Procedure procedure : record.procedures()) {
       if (procedure.getStatus() == null || !DONE.contains(procedure.getStatus())) {
-        setAside.put(procedure, procedure.getStatus() == null ? "no status" : procedure.getStatus().toCode());
+        setAside.put(
+            procedure,
+            procedure.getStatus() == null ? "no status" : procedure.getStatus().toCode());
       }
     }
     for (Observation observation : record.observations()) {
       Observation.ObservationStatus status = observation.getStatus();
       if (status != null && VOID_OBSERVATION.contains(status)) {
         setAside.put(observation, status.toCode());
-      } else if (status != null && PRELIMINARY.contains(status) && hasFinal(observation, record.observations(), roles)) {
+      } else if (status != null
+          && PRELIMINARY.contains(status)
+          && hasFinal(observation, record.observations(), roles)) {
         setAside.put(observation, "superseded " + observation.getStatus().toCode());
       }
     }
     return setAside;
   }
 
-  private static boolean hasFinal(Observation preliminary, List<Observation> all, Map<Resource, ResourceRole> roles) {
+  private static boolean hasFinal(
+      Observation preliminary, List<Observation> all, Map<Resource, ResourceRole> roles) {
     ResourceRole role = roles.get(preliminary);
     if (role == null) {
       return false;
@@ -80,8 +94,11 @@ final class StatusScreen {
     LocalDate date = ClinicalDates.of(preliminary);
     for (Observation other : all) {
       boolean isFinal = other.getStatus() != null && FINAL.contains(other.getStatus());
-      if (other != preliminary && isFinal && roles.get(other) == role
-          && focus(other).equals(focus(preliminary)) && near(ClinicalDates.of(other), date)) {
+      if (other != preliminary
+          && isFinal
+          && roles.get(other) == role
+          && focus(other).equals(focus(preliminary))
+          && near(ClinicalDates.of(other), date)) {
         return true;
       }
     }
@@ -99,6 +116,8 @@ final class StatusScreen {
   }
 
   private static boolean near(LocalDate a, LocalDate b) {
-    return a == null || b == null || Math.abs(ChronoUnit.DAYS.between(a, b)) <= SUPERSEDED_WITHIN_DAYS;
+    return a == null
+        || b == null
+        || Math.abs(ChronoUnit.DAYS.between(a, b)) <= SUPERSEDED_WITHIN_DAYS;
   }
 }

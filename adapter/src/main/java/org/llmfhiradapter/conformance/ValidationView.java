@@ -13,23 +13,26 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * The copy of a resource that is validated: vendor codings (IMO, Cerner codeSets, Epic instance OIDs) beside
- * a standard one are left out of the coded elements our profiles bind. The data keeps them; but HAPI's offline
- * terminology check fails a required binding as soon as one coding's system is unknown, even when another
- * coding is in the ValueSet (docs/decisions.md). A concept with only vendor codings is left as it is, so it
- * still fails.
+ * The copy of a resource that is validated: vendor codings (IMO, Cerner codeSets, Epic instance
+ * OIDs) beside a standard one are left out of the coded elements our profiles bind. The data keeps
+ * them; but HAPI's offline terminology check fails a required binding as soon as one coding's
+ * system is unknown, even when another coding is in the ValueSet (docs/decisions.md). A concept
+ * with only vendor codings is left as it is, so it still fails.
  */
 final class ValidationView {
 
   private ValidationView() {}
 
   static Resource of(Resource resource, Set<String> knownSystems) {
-    if (!(resource instanceof Condition || resource instanceof Procedure || resource instanceof Observation)) {
+    if (!(resource instanceof Condition
+        || resource instanceof Procedure
+        || resource instanceof Observation)) {
       return resource;
     }
     Resource copy = copy(resource);
     if (copy == null) {
-      // Not even its JSON can be read back: the validator gets it as it is, and reports what it can.
+      // Not even its JSON can be read back: the validator gets it as it is, and reports what it
+      // can.
       return resource;
     }
     if (copy instanceof Condition condition) {
@@ -46,17 +49,20 @@ final class ValidationView {
   }
 
   /**
-   * A deep copy. HAPI's {@code copy()} re-parses every primitive and fails on a value the lenient pull parser
-   * kept as written (a date 2001-02-30); such a resource is copied through its JSON instead, value kept, so
-   * that the validator can report it; null when even that fails.
+   * A deep copy. HAPI's {@code copy()} re-parses every primitive and fails on a value the lenient
+   * pull parser kept as written (a date 2001-02-30); such a resource is copied through its JSON
+   * instead, value kept, so that the validator can report it; null when even that fails.
    */
   private static Resource copy(Resource resource) {
     try {
       return resource.copy();
     } catch (DataFormatException e) {
       try {
-        IParser parser = FhirContext.forR4Cached().newJsonParser()
-            .setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
+        IParser parser =
+            FhirContext.forR4Cached()
+                .newJsonParser()
+                .setParserErrorHandler(
+                    new LenientErrorHandler(false).setErrorOnInvalidValue(false));
         return (Resource) parser.parseResource(parser.encodeResourceToString(resource));
       } catch (RuntimeException unreadable) {
         return null;

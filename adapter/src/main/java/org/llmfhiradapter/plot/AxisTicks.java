@@ -1,8 +1,8 @@
 package org.llmfhiradapter.plot;
 
 /**
- * Tick marks for the time axis: multiples of 12 when the unit is months (so that years fall on ticks), else
- * a "nice" step of 1, 2 or 5 times a power of ten; about six ticks either way.
+ * Tick marks for the time axis: multiples of 12 when the unit is months (so that years fall on
+ * ticks), else a "nice" step of 1, 2 or 5 times a power of ten; about six ticks either way.
  */
 record AxisTicks(double step, double max) {
 
@@ -22,7 +22,10 @@ record AxisTicks(double step, double max) {
     return new AxisTicks(step, Math.ceil(maxTime / step - 1e-9) * step);
   }
 
-  /** Ticks every {@code step}, far enough to cover {@code maxTime} (at most 50 of them, else automatic). */
+  /**
+   * Ticks every {@code step}, far enough to cover {@code maxTime} (at most 50 of them, else
+   * automatic).
+   */
   static AxisTicks every(double step, double maxTime) {
     if (!(maxTime > 0) || !Double.isFinite(maxTime) || maxTime / step > 50) {
       return covering(maxTime, false);

@@ -4,25 +4,27 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A forest plot of hazard ratios: one row per model term, its estimate as a square and its 95% CI as a line on
- * a log scale, a dashed line at 1 (no effect). Limits beyond the axis (a possibly infinite coefficient) are
- * drawn to its edge with an arrow head. SVG, as the Kaplan-Meier plots.
+ * A forest plot of hazard ratios: one row per model term, its estimate as a square and its 95% CI
+ * as a line on a log scale, a dashed line at 1 (no effect). Limits beyond the axis (a possibly
+ * infinite coefficient) are drawn to its edge with an arrow head. SVG, as the Kaplan-Meier plots.
  *
  * @param rows the terms, top to bottom
  */
 public record ForestPlot(String title, List<Row> rows) {
 
   /**
-   * One term: its name, what it compares (a second, smaller line, so that long names never run into the plot),
-   * its hazard ratio and CI.
+   * One term: its name, what it compares (a second, smaller line, so that long names never run into
+   * the plot), its hazard ratio and CI.
    */
   public record Row(String label, String comparison, double hr, double lower, double upper) {}
 
   private static final double WIDTH = 760;
   private static final double LABEL_WIDTH = 340;
   private static final double ROW = 38;
+
   /** Characters of a label that fit its column at 12 px; a longer one is cut with an ellipsis. */
   private static final int LABEL_CHARS = 52;
+
   private static final double TOP = 44;
 
   public ForestPlot {
@@ -45,7 +47,8 @@ public record ForestPlot(String title, List<Row> rows) {
       svg.line("axis", x, bottom, x, bottom + 5);
       svg.text(x, bottom + 20, "tick", "middle", number(tick));
     }
-    svg.text((left + right) / 2, bottom + 42, "label", "middle", "Hazard ratio (95% CI, log scale)");
+    svg.text(
+        (left + right) / 2, bottom + 42, "label", "middle", "Hazard ratio (95% CI, log scale)");
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
       double y = TOP + ROW * i + ROW / 2;
@@ -63,7 +66,10 @@ public record ForestPlot(String title, List<Row> rows) {
     return svg.close();
   }
 
-  /** From a quarter of the smallest limit to four times the largest, in powers of 2, at least 0.25 to 4. */
+  /**
+   * From a quarter of the smallest limit to four times the largest, in powers of 2, at least 0.25
+   * to 4.
+   */
   private double[] range() {
     double low = 0.25;
     double high = 4;

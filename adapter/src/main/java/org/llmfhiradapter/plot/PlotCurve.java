@@ -10,8 +10,8 @@ import org.llmfhiradapter.survival.KmStep;
  * @param note what the legend adds after the label (e.g. the median and its CI); empty for nothing
  * @param n patients at time 0 (the at-risk count before the first step)
  * @param steps the Kaplan-Meier table, times in the fit's unit (days for the study)
- * @param median the median survival time (the estimator's, in the fit's unit), where a drop line is drawn; NaN
- *     when not reached
+ * @param median the median survival time (the estimator's, in the fit's unit), where a drop line is
+ *     drawn; NaN when not reached
  */
 public record PlotCurve(String label, String note, int n, List<KmStep> steps, double median) {
 

@@ -8,15 +8,17 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A plot written in the format its file name asks for: {@code .svg} as drawn, {@code .png} (300 dpi, for a
- * document or a slide) and {@code .pdf} (vector, for a manuscript) rendered from that same SVG by Apache Batik, so
- * that every format shows the same picture.
+ * A plot written in the format its file name asks for: {@code .svg} as drawn, {@code .png} (300
+ * dpi, for a document or a slide) and {@code .pdf} (vector, for a manuscript) rendered from that
+ * same SVG by Apache Batik, so that every format shows the same picture.
  */
 public final class PlotFile {
 
   /** The formats a plot can be written in, by file extension. */
   public enum Format {
-    SVG, PNG, PDF;
+    SVG,
+    PNG,
+    PDF;
 
     /** The extension, with its dot. */
     public String extension() {
@@ -45,8 +47,13 @@ public final class PlotFile {
    */
   public static void write(String svg, Path file) throws IOException {
     Format format =
-        Format.of(file).orElseThrow(() -> new IllegalArgumentException(
-            "A plot is written as .svg, .png or .pdf, by its file name; '" + file.getFileName() + "' ends in none"));
+        Format.of(file)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "A plot is written as .svg, .png or .pdf, by its file name; '"
+                            + file.getFileName()
+                            + "' ends in none"));
     byte[] bytes =
         switch (format) {
           case SVG -> svg.getBytes(StandardCharsets.UTF_8);

@@ -6,24 +6,34 @@ import java.util.Locale;
 import org.llmfhiradapter.survival.KmStep;
 
 /**
- * A Kaplan-Meier plot as a standalone SVG document, drawn the way survival papers draw them: step curves from
- * 100% at time 0, a tick where a patient is censored, the 95% confidence band when there is a single curve (or on
- * every curve when asked), a legend, and the number at risk under the time axis. SVG because any browser shows it,
- * it scales for a slide or a paper, and it is checkable as text; {@link PlotFile} renders it as PNG or PDF.
+ * A Kaplan-Meier plot as a standalone SVG document, drawn the way survival papers draw them: step
+ * curves from 100% at time 0, a tick where a patient is censored, the 95% confidence band when
+ * there is a single curve (or on every curve when asked), a legend, and the number at risk under
+ * the time axis. SVG because any browser shows it, it scales for a slide or a paper, and it is
+ * checkable as text; {@link PlotFile} renders it as PNG or PDF.
  *
  * @param title the heading (e.g. {@code Overall survival by primary margin})
  * @param timeLabel the time axis title, with its unit
- * @param timeDivisor what a curve's times are divided by for the axis (e.g. days per month); 1 for none
+ * @param timeDivisor what a curve's times are divided by for the axis (e.g. days per month); 1 for
+ *     none
  * @param months whether the axis unit is months (ticks then fall on whole years)
  * @param caption a line under the title (e.g. the log-rank p); empty for none
  * @param curves the curves, drawn and listed in this order
  * @param minCellSize counts below it read "&lt;k" (0: all shown)
  * @param breakEvery the interval between time ticks; 0 chooses it
- * @param bandOnEveryCurve whether each of several curves gets its confidence band (one curve always has it)
+ * @param bandOnEveryCurve whether each of several curves gets its confidence band (one curve always
+ *     has it)
  */
 public record SurvivalPlot(
-    String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves,
-    int minCellSize, double breakEvery, boolean bandOnEveryCurve) {
+    String title,
+    String timeLabel,
+    double timeDivisor,
+    boolean months,
+    String caption,
+    List<PlotCurve> curves,
+    int minCellSize,
+    double breakEvery,
+    boolean bandOnEveryCurve) {
 
   /** Okabe-Ito colours: told apart by readers with any common colour-vision deficiency. */
   private static final String[] COLORS = {
@@ -35,43 +45,87 @@ public record SurvivalPlot(
   static final double PLOT_HEIGHT = 300;
   static final double RIGHT_MARGIN = 24;
   private static final double ROW = 18;
+
   /** Width of a character of the 12 px legend, generous (Helvetica averages about 6.5 px). */
   private static final double CHAR_WIDTH = 7;
+
   /**
-   * Width of a character of the risk table's 12-13 px row names in the widest common sans (DejaVu Sans, what a
-   * Linux server renders PNG and PDF with), so that "censored" clears the first column there too.
+   * Width of a character of the risk table's 12-13 px row names in the widest common sans (DejaVu
+   * Sans, what a Linux server renders PNG and PDF with), so that "censored" clears the first column
+   * there too.
    */
   private static final double ROW_NAME_CHAR_WIDTH = 8;
-  /** The risk table's row names start this far from the left edge, and end this far before its first column. */
+
+  /**
+   * The risk table's row names start this far from the left edge, and end this far before its first
+   * column.
+   */
   private static final double ROW_NAME_INSET = 8;
+
   private static final double ROW_NAME_GAP = 20;
-  /** The widest the risk table's row names may make the left margin; longer names end in an ellipsis. */
+
+  /**
+   * The widest the risk table's row names may make the left margin; longer names end in an
+   * ellipsis.
+   */
   private static final double MAX_LEFT = 200;
+
   /** The longest name of a risk-table row that is not a curve's. */
   private static final String RISK_ROW_NAME = "censored";
 
   /** A plot with every count shown. */
   public SurvivalPlot(
-      String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves) {
+      String title,
+      String timeLabel,
+      double timeDivisor,
+      boolean months,
+      String caption,
+      List<PlotCurve> curves) {
     this(title, timeLabel, timeDivisor, months, caption, curves, 0, 0, false);
   }
 
   /** A plot whose at-risk counts below {@code minCellSize} read "<k". */
   public SurvivalPlot(
-      String title, String timeLabel, double timeDivisor, boolean months, String caption, List<PlotCurve> curves,
+      String title,
+      String timeLabel,
+      double timeDivisor,
+      boolean months,
+      String caption,
+      List<PlotCurve> curves,
       int minCellSize) {
     this(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, 0, false);
   }
 
-  /** The same plot with ticks (and at-risk counts) every {@code every} time units; 0 chooses them. */
+  /**
+   * The same plot with ticks (and at-risk counts) every {@code every} time units; 0 chooses them.
+   */
   public SurvivalPlot withBreaks(double every) {
-    return new SurvivalPlot(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, every,
+    return new SurvivalPlot(
+        title,
+        timeLabel,
+        timeDivisor,
+        months,
+        caption,
+        curves,
+        minCellSize,
+        every,
         bandOnEveryCurve);
   }
 
-  /** The same plot with a confidence band on every curve (true) or only when there is one curve (false). */
+  /**
+   * The same plot with a confidence band on every curve (true) or only when there is one curve
+   * (false).
+   */
   public SurvivalPlot withBands(boolean onEveryCurve) {
-    return new SurvivalPlot(title, timeLabel, timeDivisor, months, caption, curves, minCellSize, breakEvery,
+    return new SurvivalPlot(
+        title,
+        timeLabel,
+        timeDivisor,
+        months,
+        caption,
+        curves,
+        minCellSize,
+        breakEvery,
         onEveryCurve);
   }
 
@@ -89,7 +143,8 @@ public record SurvivalPlot(
   /** The SVG document (UTF-8 text). */
   public String toSvg() {
     Frame frame = frame();
-    // The legend (a curve's entry may wrap), the table's heading, and per curve three rows: at risk, censored,
+    // The legend (a curve's entry may wrap), the table's heading, and per curve three rows: at
+    // risk, censored,
     // events.
     double height = legendTop(frame) + ROW * (legendRows(frame) + 3 * curves.size() + 1) + 20;
     Svg svg = new Svg(WIDTH, height);
@@ -123,13 +178,24 @@ public record SurvivalPlot(
         maxTime = Math.max(maxTime, step.time() / timeDivisor);
       }
     }
-    // The risk table's row names (a curve's label, "censored", "events") end before its first column.
-    int longestLabel = Math.max(RISK_ROW_NAME.length(),
-        curves.stream().mapToInt(c -> c.label().length()).max().orElse(0));
+    // The risk table's row names (a curve's label, "censored", "events") end before its first
+    // column.
+    int longestLabel =
+        Math.max(
+            RISK_ROW_NAME.length(),
+            curves.stream().mapToInt(c -> c.label().length()).max().orElse(0));
     double left =
-        Math.min(MAX_LEFT, Math.max(72, ROW_NAME_INSET + ROW_NAME_GAP + ROW_NAME_CHAR_WIDTH * longestLabel));
-    return new Frame(left, WIDTH - RIGHT_MARGIN, TOP, TOP + PLOT_HEIGHT, breakEvery > 0
-        ? AxisTicks.every(breakEvery, maxTime) : AxisTicks.covering(maxTime, months));
+        Math.min(
+            MAX_LEFT,
+            Math.max(72, ROW_NAME_INSET + ROW_NAME_GAP + ROW_NAME_CHAR_WIDTH * longestLabel));
+    return new Frame(
+        left,
+        WIDTH - RIGHT_MARGIN,
+        TOP,
+        TOP + PLOT_HEIGHT,
+        breakEvery > 0
+            ? AxisTicks.every(breakEvery, maxTime)
+            : AxisTicks.covering(maxTime, months));
   }
 
   /** The plot area and its scales. */
@@ -150,7 +216,8 @@ public record SurvivalPlot(
       svg.text(f.left() - 8, f.y(s) + 4, "tick", "end", (i * 25) + "%");
     }
     svg.line("median", f.left(), f.y(0.5), f.right(), f.y(0.5));
-    // Median drop lines: from the 50% line down to each reached median, so that it reads off the time axis.
+    // Median drop lines: from the 50% line down to each reached median, so that it reads off the
+    // time axis.
     for (PlotCurve curve : curves) {
       double median = curve.median() / timeDivisor;
       if (Double.isFinite(median) && median >= 0 && median <= f.ticks().max()) {
@@ -191,7 +258,11 @@ public record SurvivalPlot(
       if (step.nCensor() > 0) {
         double x = f.x(step.time() / timeDivisor);
         double y = f.y(step.surv());
-        d.append(d.isEmpty() ? "" : " ").append("M").append(xy(x, y - 5)).append(" V").append(fmt(y + 5));
+        d.append(d.isEmpty() ? "" : " ")
+            .append("M")
+            .append(xy(x, y - 5))
+            .append(" V")
+            .append(fmt(y + 5));
       }
     }
     return d.toString();
@@ -248,7 +319,11 @@ public record SurvivalPlot(
   /** A curve's legend entry, wrapped at spaces to the width right of its key. */
   private List<String> legendLines(Frame f, PlotCurve curve) {
     String text =
-        curve.label() + "  (n = " + count(curve.n()) + (curve.note().isEmpty() ? "" : "; " + curve.note()) + ")";
+        curve.label()
+            + "  (n = "
+            + count(curve.n())
+            + (curve.note().isEmpty() ? "" : "; " + curve.note())
+            + ")";
     return TextFit.wrap(text, (int) ((WIDTH - RIGHT_MARGIN - f.left() - 32) / CHAR_WIDTH));
   }
 
@@ -266,8 +341,8 @@ public record SurvivalPlot(
   }
 
   /**
-   * Under the axis, per curve and tick, as lifelines' {@code add_at_risk_counts}: those at risk at the tick, and
-   * those censored and those who had the event before it (the three add up to n).
+   * Under the axis, per curve and tick, as lifelines' {@code add_at_risk_counts}: those at risk at
+   * the tick, and those censored and those who had the event before it (the three add up to n).
    */
   private void riskTable(Svg svg, Frame f) {
     double y = legendTop(f) + ROW * (legendRows(f) + 1) + 8;
@@ -275,7 +350,8 @@ public record SurvivalPlot(
     svg.text(8, y - ROW, "label", "start", "Number at risk (censored, events before each time)");
     for (int i = 0; i < curves.size(); i++) {
       PlotCurve curve = curves.get(i);
-      svg.coloredText(ROW_NAME_INSET, y, COLORS[i % COLORS.length], TextFit.shorten(curve.label(), nameChars));
+      svg.coloredText(
+          ROW_NAME_INSET, y, COLORS[i % COLORS.length], TextFit.shorten(curve.label(), nameChars));
       svg.text(ROW_NAME_INSET, y + ROW, "label", "start", RISK_ROW_NAME);
       svg.text(ROW_NAME_INSET, y + 2 * ROW, "label", "start", "events");
       for (int k = 0; k < f.ticks().count(); k++) {
@@ -289,9 +365,10 @@ public record SurvivalPlot(
     }
   }
 
-
   private static String number(double value) {
-    return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.3g", value);
+    return value == Math.rint(value)
+        ? Long.toString((long) value)
+        : String.format(Locale.ROOT, "%.3g", value);
   }
 
   private static String xy(double x, double y) {

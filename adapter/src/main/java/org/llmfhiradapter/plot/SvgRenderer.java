@@ -40,18 +40,21 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 
 /**
- * Renders a plot's SVG with Apache Batik: onto an image for PNG, and onto PDFBox's Graphics2D for a vector PDF.
- * The SVG is the adapter's own, but the renderer still loads nothing from outside it (no scripts, no external
- * resources), as a renderer on a server should.
+ * Renders a plot's SVG with Apache Batik: onto an image for PNG, and onto PDFBox's Graphics2D for a
+ * vector PDF. The SVG is the adapter's own, but the renderer still loads nothing from outside it
+ * (no scripts, no external resources), as a renderer on a server should.
  */
 final class SvgRenderer {
 
   /** PNG resolution: print quality for a figure, and sharp on a slide. */
   static final int DPI = 300;
+
   /** SVG and CSS measure in px of 1/96 inch. */
   private static final double PX_PER_INCH = 96;
+
   /** PDF measures in points of 1/72 inch. */
   private static final float POINTS_PER_PX = 72f / 96f;
+
   private static final double METERS_PER_INCH = 0.0254;
 
   private SvgRenderer() {}
@@ -61,13 +64,16 @@ final class SvgRenderer {
     try {
       Drawing drawing = Drawing.of(svg);
       double scale = DPI / PX_PER_INCH;
-      BufferedImage image = new BufferedImage(
-          (int) Math.ceil(drawing.width() * scale), (int) Math.ceil(drawing.height() * scale),
-          BufferedImage.TYPE_INT_RGB);
+      BufferedImage image =
+          new BufferedImage(
+              (int) Math.ceil(drawing.width() * scale),
+              (int) Math.ceil(drawing.height() * scale),
+              BufferedImage.TYPE_INT_RGB);
       Graphics2D g = image.createGraphics();
       try {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+            RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
         // Batik draws filters and opacity through this image; without the hint it warns on stderr.
@@ -105,7 +111,9 @@ final class SvgRenderer {
       try (PDPageContentStream content = new PDPageContentStream(document, page)) {
         content.drawForm(g.getXFormObject());
       }
-      document.getDocumentInformation().setProducer("llm-fhir-adapter (Apache Batik, Apache PDFBox)");
+      document
+          .getDocumentInformation()
+          .setProducer("llm-fhir-adapter (Apache Batik, Apache PDFBox)");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       document.save(out);
       return out.toByteArray();
@@ -124,7 +132,11 @@ final class SvgRenderer {
     }
     // A JDK on a server with no fonts at all fails at the first text it lays out.
     return new PlotRenderingException(
-        "Cannot render the plot as " + format + ": " + e + ". A server without fonts needs fontconfig and one font"
+        "Cannot render the plot as "
+            + format
+            + ": "
+            + e
+            + ". A server without fonts needs fontconfig and one font"
             + " (Debian/Ubuntu: apt-get install fontconfig fonts-dejavu-core); an .svg plot needs neither",
         e);
   }
@@ -135,7 +147,8 @@ final class SvgRenderer {
       ImageWriteParam param = writer.getDefaultWriteParam();
       IIOMetadata metadata =
           writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
-      // The resolution, so that a word processor places the image at its size in inches, not at 72 dpi.
+      // The resolution, so that a word processor places the image at its size in inches, not at 72
+      // dpi.
       IIOMetadataNode physical = new IIOMetadataNode("pHYs");
       String pixelsPerMeter = Long.toString(Math.round(DPI / METERS_PER_INCH));
       physical.setAttribute("pixelsPerUnitXAxis", pixelsPerMeter);
@@ -164,7 +177,8 @@ final class SvgRenderer {
 
     static Drawing of(String svg) {
       try {
-        SAXSVGDocumentFactory factory = new SAXSVGDocumentFactory(XMLResourceDescriptor.getXMLParserClassName());
+        SAXSVGDocumentFactory factory =
+            new SAXSVGDocumentFactory(XMLResourceDescriptor.getXMLParserClassName());
         var document = factory.createSVGDocument("file:///plot.svg", new StringReader(svg));
         UserAgent agent = new LoadsNothing();
         BridgeContext context = new BridgeContext(agent, new DocumentLoader(agent));
@@ -178,16 +192,21 @@ final class SvgRenderer {
     }
   }
 
-  /** A user agent that runs no script and fetches no external resource, and fails instead of printing. */
+  /**
+   * A user agent that runs no script and fetches no external resource, and fails instead of
+   * printing.
+   */
   private static final class LoadsNothing extends UserAgentAdapter {
 
     @Override
-    public ScriptSecurity getScriptSecurity(String scriptType, ParsedURL scriptUrl, ParsedURL documentUrl) {
+    public ScriptSecurity getScriptSecurity(
+        String scriptType, ParsedURL scriptUrl, ParsedURL documentUrl) {
       return new NoLoadScriptSecurity(scriptType);
     }
 
     @Override
-    public ExternalResourceSecurity getExternalResourceSecurity(ParsedURL resourceUrl, ParsedURL documentUrl) {
+    public ExternalResourceSecurity getExternalResourceSecurity(
+        ParsedURL resourceUrl, ParsedURL documentUrl) {
       return new NoLoadExternalResourceSecurity();
     }
 

@@ -4,15 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fits a label into a width counted in characters, so that it never runs into the next column or off the page:
- * SVG text does not wrap, and the plots are read where no font metrics are at hand (the adapter draws them on
- * headless servers).
+ * Fits a label into a width counted in characters, so that it never runs into the next column or
+ * off the page: SVG text does not wrap, and the plots are read where no font metrics are at hand
+ * (the adapter draws them on headless servers).
  */
 final class TextFit {
 
   private TextFit() {}
 
-  /** Lines of at most {@code maxChars}, broken at spaces; a word longer than a line is broken inside. */
+  /**
+   * Lines of at most {@code maxChars}, broken at spaces; a word longer than a line is broken
+   * inside.
+   */
   static List<String> wrap(String text, int maxChars) {
     int width = Math.max(1, maxChars);
     List<String> lines = new ArrayList<>();
@@ -37,7 +40,10 @@ final class TextFit {
     return lines;
   }
 
-  /** The text itself when it fits in {@code maxChars}, else its start and an ellipsis, {@code maxChars} long. */
+  /**
+   * The text itself when it fits in {@code maxChars}, else its start and an ellipsis, {@code
+   * maxChars} long.
+   */
   static String shorten(String text, int maxChars) {
     if (text.length() <= maxChars) {
       return text;

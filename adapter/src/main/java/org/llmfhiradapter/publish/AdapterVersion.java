@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * The adapter's version, as the build wrote it into {@code llm-fhir-adapter-version.properties} (the same
- * whether the classes run from the jar or from a folder, unlike the jar manifest's).
+ * The adapter's version, as the build wrote it into {@code llm-fhir-adapter-version.properties}
+ * (the same whether the classes run from the jar or from a folder, unlike the jar manifest's).
  */
 public final class AdapterVersion {
 
@@ -22,7 +22,8 @@ public final class AdapterVersion {
   }
 
   private static String read() {
-    try (InputStream in = AdapterVersion.class.getResourceAsStream("/llm-fhir-adapter-version.properties")) {
+    try (InputStream in =
+        AdapterVersion.class.getResourceAsStream("/llm-fhir-adapter-version.properties")) {
       if (in == null) {
         return DEVELOPMENT;
       }

@@ -1,14 +1,16 @@
 package org.llmfhiradapter.publish;
 
 /**
- * Small-cell suppression of published aggregates ({@code llm.publish.min-cell-size}): a count of patients from
- * 1 to {@code minCellSize - 1} is not shown, and neither is any statistic of a group that small (its median,
- * CI, survival at landmarks, events), in results.json, the text summary, the plots, the MeasureReport and the
- * cohort Group alike. Zero is shown: it identifies no one. Off (0) by default; registries often use 11.
+ * Small-cell suppression of published aggregates ({@code llm.publish.min-cell-size}): a count of
+ * patients from 1 to {@code minCellSize - 1} is not shown, and neither is any statistic of a group
+ * that small (its median, CI, survival at landmarks, events), in results.json, the text summary,
+ * the plots, the MeasureReport and the cohort Group alike. Zero is shown: it identifies no one. Off
+ * (0) by default; registries often use 11.
  *
- * <p>Primary suppression only: a total minus the other shown cells can still reveal a hidden one where both
- * a total and all but one of its parts are printed (the exclusions by reason against pulled and included);
- * a registry that needs complementary suppression should publish the coarser table.
+ * <p>Primary suppression only: a total minus the other shown cells can still reveal a hidden one
+ * where both a total and all but one of its parts are printed (the exclusions by reason against
+ * pulled and included); a registry that needs complementary suppression should publish the coarser
+ * table.
  */
 public record CellSuppression(int minCellSize) {
 

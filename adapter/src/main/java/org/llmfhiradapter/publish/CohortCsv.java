@@ -7,10 +7,10 @@ import org.apache.commons.csv.CSVPrinter;
 import org.llmfhiradapter.cohort.CaseRecord;
 
 /**
- * cohort.csv: the de-identified case table, one row per included patient, for researchers' own analyses (it
- * reads straight into {@code analyze} or R). No names, identifiers or dates: times are months from the index
- * resection, ages are capped at 90 (HIPAA Safe Harbor), rows are numbered, not named. Yes/no variables are
- * 1/0 so that they can be covariates; an empty cell is missing.
+ * cohort.csv: the de-identified case table, one row per included patient, for researchers' own
+ * analyses (it reads straight into {@code analyze} or R). No names, identifiers or dates: times are
+ * months from the index resection, ages are capped at 90 (HIPAA Safe Harbor), rows are numbered,
+ * not named. Yes/no variables are 1/0 so that they can be covariates; an empty cell is missing.
  */
 public final class CohortCsv {
 

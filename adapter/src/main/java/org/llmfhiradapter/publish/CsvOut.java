@@ -7,12 +7,14 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * The CSV files the adapter writes: RFC 4180 (a value with a comma, quote or line break quoted, by Apache
- * Commons CSV), UTF-8, rows ending in a line feed as R's {@code write.csv} and most tools write them.
+ * The CSV files the adapter writes: RFC 4180 (a value with a comma, quote or line break quoted, by
+ * Apache Commons CSV), UTF-8, rows ending in a line feed as R's {@code write.csv} and most tools
+ * write them.
  */
 final class CsvOut {
 
-  private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
+  private static final CSVFormat FORMAT =
+      CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
 
   private CsvOut() {}
 

@@ -32,11 +32,12 @@ import org.llmfhiradapter.conformance.ProfilePackage;
 import org.llmfhiradapter.survival.SurvivalAt;
 
 /**
- * Builds the survival MeasureReport of a run (profile llm-survival-measurereport; the representation is
- * explained in docs/decisions.md). One group per endpoint: populations, measureScore = Kaplan-Meier median in
- * months (UCUM {@code mo}; a median not reached is {@code >} the longest follow-up), its 95% CI, events and
- * censored, survival at 12/36/60 months; on overall survival one stratifier per factor with the log-rank
- * test, a stratum per level, and the Cox model's terms.
+ * Builds the survival MeasureReport of a run (profile llm-survival-measurereport; the
+ * representation is explained in docs/decisions.md). One group per endpoint: populations,
+ * measureScore = Kaplan-Meier median in months (UCUM {@code mo}; a median not reached is {@code >}
+ * the longest follow-up), its 95% CI, events and censored, survival at 12/36/60 months; on overall
+ * survival one stratifier per factor with the log-rank test, a stratum per level, and the Cox
+ * model's terms.
  */
 public final class MeasureReportFactory {
 
@@ -48,16 +49,20 @@ public final class MeasureReportFactory {
   static final String EXT_SURVIVAL_AT = BASE + "llm-survival-at";
   static final String EXT_LOGRANK = BASE + "llm-logrank-p";
   static final String EXT_COX_TERM = BASE + "llm-cox-term";
-  public static final String ENDPOINT_SYSTEM = ProfilePackage.CANONICAL + "/CodeSystem/llm-survival-endpoint";
+  public static final String ENDPOINT_SYSTEM =
+      ProfilePackage.CANONICAL + "/CodeSystem/llm-survival-endpoint";
   static final String FACTOR_SYSTEM = ProfilePackage.CANONICAL + "/CodeSystem/llm-cohort-factor";
-  static final String POPULATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/measure-population";
+  static final String POPULATION_SYSTEM =
+      "http://terminology.hl7.org/CodeSystem/measure-population";
   static final String UCUM = "http://unitsofmeasure.org";
+
   /** On a value withheld by small-cell suppression: data-absent-reason "masked" (never a zero). */
-  static final String DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
+  static final String DATA_ABSENT_REASON =
+      "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
   /**
-   * Significant digits kept in the report's decimals: far beyond any clinical meaning, and unlike a fixed
-   * number of decimals it keeps a tiny hazard ratio (separation) positive.
+   * Significant digits kept in the report's decimals: far beyond any clinical meaning, and unlike a
+   * fixed number of decimals it keeps a tiny hazard ratio (separation) positive.
    */
   static final int DIGITS = 10;
 
@@ -92,9 +97,11 @@ public final class MeasureReportFactory {
     report.setStatus(MeasureReport.MeasureReportStatus.COMPLETE);
     report.setType(MeasureReport.MeasureReportType.SUMMARY);
     report.setMeasure(config.measureUrl() + (measureVersion == null ? "" : "|" + measureVersion));
-    // To the millisecond: it tells this run's report from another's when an answer is lost (publisher).
+    // To the millisecond: it tells this run's report from another's when an answer is lost
+    // (publisher).
     report.setDateElement(new DateTimeType(new Date(), TemporalPrecisionEnum.MILLI));
-    // The period is the study's: its configured start, else the year of the first resection. The day of
+    // The period is the study's: its configured start, else the year of the first resection. The
+    // day of
     // the first resection would be one patient's surgery date in a published aggregate.
     report.getPeriod().setEndElement(new DateTimeType(result.dataCutoff().toString()));
     if (!config.studyStart().isEmpty()) {
@@ -103,25 +110,37 @@ public final class MeasureReportFactory {
       result.cohort().included().stream()
           .map(CaseRecord::indexDate)
           .min(Comparator.naturalOrder())
-          .ifPresent(first -> report.getPeriod().setStartElement(new DateTimeType(String.valueOf(first.getYear()))));
+          .ifPresent(
+              first ->
+                  report
+                      .getPeriod()
+                      .setStartElement(new DateTimeType(String.valueOf(first.getYear()))));
     }
     if (cohortGroup != null) {
       report.addEvaluatedResource(new Reference(cohortGroup));
     }
     MeasureReportGroupComponent os =
-        group(report, "overall-survival", "Overall survival from the hepatic resection", result.overallSurvival());
+        group(
+            report,
+            "overall-survival",
+            "Overall survival from the hepatic resection",
+            result.overallSurvival());
     for (FactorResult factor : result.factors()) {
       stratifier(os, factor);
     }
     if (result.cox() != null && !hide.hides(result.cox().n())) {
       for (CoxResult.Term term : result.cox().terms()) {
-        // A hazard ratio of exactly 0 or infinity (separation) cannot be written; the CI shows it instead.
+        // A hazard ratio of exactly 0 or infinity (separation) cannot be written; the CI shows it
+        // instead.
         if (positive(term.hr())) {
           os.addExtension(coxTerm(term));
         }
       }
     }
-    group(report, "recurrence-free-survival", "Recurrence-free survival from the hepatic resection",
+    group(
+        report,
+        "recurrence-free-survival",
+        "Recurrence-free survival from the hepatic resection",
         result.recurrenceFreeSurvival());
     return report;
   }
@@ -138,7 +157,8 @@ public final class MeasureReportFactory {
     curveExtensions(summary).forEach(group::addExtension);
     if (!hide.hides(summary.n())) {
       for (int i = 0; i < summary.landmarks().size(); i++) {
-        group.addExtension(survivalAt(StudyAnalysis.LANDMARK_MONTHS.get(i), summary.landmarks().get(i)));
+        group.addExtension(
+            survivalAt(StudyAnalysis.LANDMARK_MONTHS.get(i), summary.landmarks().get(i)));
       }
     }
     return group;
@@ -158,10 +178,18 @@ public final class MeasureReportFactory {
     }
     for (FactorResult.Level level : factor.levels()) {
       StratifierGroupComponent stratum = stratifier.addStratum();
-      stratum.setValue(new CodeableConcept(new Coding(FACTOR_SYSTEM, factor.factor() + ":" + level.level(), null)));
+      stratum.setValue(
+          new CodeableConcept(
+              new Coding(FACTOR_SYSTEM, factor.factor() + ":" + level.level(), null)));
       SurvivalSummary s = level.survival();
-      stratum.addPopulation().setCode(populationCode("initial-population")).setCountElement(count(s.n()));
-      stratum.addPopulation().setCode(populationCode("measure-population")).setCountElement(count(s.n()));
+      stratum
+          .addPopulation()
+          .setCode(populationCode("initial-population"))
+          .setCountElement(count(s.n()));
+      stratum
+          .addPopulation()
+          .setCode(populationCode("measure-population"))
+          .setCountElement(count(s.n()));
       stratum.setMeasureScore(score(s));
       curveExtensions(s).forEach(stratum::addExtension);
     }
@@ -228,10 +256,14 @@ public final class MeasureReportFactory {
 
   private static Extension coxTerm(CoxResult.Term term) {
     Extension extension = new Extension(EXT_COX_TERM);
-    extension.addExtension("factor", new CodeableConcept(new Coding(FACTOR_SYSTEM, term.factor(), null)));
-    extension.addExtension("level", new CodeableConcept(new Coding(FACTOR_SYSTEM, term.factor() + ":" + term.level(), null)));
+    extension.addExtension(
+        "factor", new CodeableConcept(new Coding(FACTOR_SYSTEM, term.factor(), null)));
+    extension.addExtension(
+        "level",
+        new CodeableConcept(new Coding(FACTOR_SYSTEM, term.factor() + ":" + term.level(), null)));
     extension.addExtension("hazard-ratio", decimal(term.hr()));
-    // Limits that underflow to 0 or overflow to infinity (a possibly infinite coefficient) are left out.
+    // Limits that underflow to 0 or overflow to infinity (a possibly infinite coefficient) are left
+    // out.
     if (positive(term.hrLower())) {
       extension.addExtension("ci-lower", decimal(term.hrLower()));
     }
@@ -250,8 +282,9 @@ public final class MeasureReportFactory {
   }
 
   /**
-   * The median in months; when not reached, "more than" the longest follow-up (profile rules llm-mr-2/4); of a
-   * group too small to show, a value masked (the unit stays, as the profile asks).
+   * The median in months; when not reached, "more than" the longest follow-up (profile rules
+   * llm-mr-2/4); of a group too small to show, a value masked (the unit stays, as the profile
+   * asks).
    */
   private Quantity score(SurvivalSummary summary) {
     if (hide.hides(summary.n())) {
@@ -268,7 +301,9 @@ public final class MeasureReportFactory {
   }
 
   private MeasureReportGroupPopulationComponent population(String code, int count) {
-    return new MeasureReportGroupPopulationComponent().setCode(populationCode(code)).setCountElement(count(count));
+    return new MeasureReportGroupPopulationComponent()
+        .setCode(populationCode(code))
+        .setCountElement(count(count));
   }
 
   private static CodeableConcept populationCode(String code) {
@@ -283,8 +318,12 @@ public final class MeasureReportFactory {
     return new DecimalType(round(value));
   }
 
-  /** Rounded to {@link #DIGITS} significant digits: the report is for reading, results.json keeps all. */
+  /**
+   * Rounded to {@link #DIGITS} significant digits: the report is for reading, results.json keeps
+   * all.
+   */
   static BigDecimal round(double value) {
-    return new BigDecimal(value, new java.math.MathContext(DIGITS, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    return new BigDecimal(value, new java.math.MathContext(DIGITS, RoundingMode.HALF_EVEN))
+        .stripTrailingZeros();
   }
 }

@@ -21,12 +21,13 @@ import org.llmfhiradapter.source.SourceException;
 import org.llmfhiradapter.source.WriteOutcomeUnknownException;
 
 /**
- * Publishes a run's results to the destination FHIR server in one transaction: the Measure and the adapter's
- * Device (each created once, if absent), the cohort Group and the MeasureReport (each a conditional update on
- * its stable identifier, so a rerun for the same cohort and data cut-off replaces them instead of adding more)
- * and their Provenance (an update on an id derived from the report identifier, for the same reason). The
- * report is validated against its profile before anything is sent; a refused transaction leaves the server as
- * it was. The report is then read back from the server.
+ * Publishes a run's results to the destination FHIR server in one transaction: the Measure and the
+ * adapter's Device (each created once, if absent), the cohort Group and the MeasureReport (each a
+ * conditional update on its stable identifier, so a rerun for the same cohort and data cut-off
+ * replaces them instead of adding more) and their Provenance (an update on an id derived from the
+ * report identifier, for the same reason). The report is validated against its profile before
+ * anything is sent; a refused transaction leaves the server as it was. The report is then read back
+ * from the server.
  */
 public final class MeasureReportPublisher {
 
@@ -41,7 +42,10 @@ public final class MeasureReportPublisher {
    * @param destination the server written to, with its own retries and credentials
    */
   public MeasureReportPublisher(
-      FhirConnection destination, MeasureReportFactory factory, Measure measure, ProfileValidator validator) {
+      FhirConnection destination,
+      MeasureReportFactory factory,
+      Measure measure,
+      ProfileValidator validator) {
     this.destination = destination.baseUrl();
     this.client = destination.client();
     this.requests = destination.requests();
@@ -51,9 +55,10 @@ public final class MeasureReportPublisher {
   }
 
   /**
-   * Writes the results, retried as the pull retries (the transaction is safe to repeat: conditional updates on
-   * stable identifiers), once more after a 409 from a concurrent run; an attempt that got no answer is first
-   * checked by reading the report back (this run's report is known by its generation time).
+   * Writes the results, retried as the pull retries (the transaction is safe to repeat: conditional
+   * updates on stable identifiers), once more after a 409 from a concurrent run; an attempt that
+   * got no answer is first checked by reading the report back (this run's report is known by its
+   * generation time).
    *
    * @throws PublishException saying what is known: nothing was written, or the outcome is unknown
    */
@@ -71,19 +76,40 @@ public final class MeasureReportPublisher {
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     add(transaction, measure, "urn:uuid:" + UUID.randomUUID(), Bundle.HTTPVerb.POST, "Measure")
         .getRequest()
-        .setIfNoneExist("url=" + encode(measure.getUrl()) + "&version=" + encode(measure.getVersion()));
-    add(transaction, group, groupUrn, Bundle.HTTPVerb.PUT,
-        "Group?identifier=" + encode(CohortGroupFactory.IDENTIFIER_SYSTEM + "|" + CohortGroupFactory.identifierValue(result)));
+        .setIfNoneExist(
+            "url=" + encode(measure.getUrl()) + "&version=" + encode(measure.getVersion()));
+    add(
+        transaction,
+        group,
+        groupUrn,
+        Bundle.HTTPVerb.PUT,
+        "Group?identifier="
+            + encode(
+                CohortGroupFactory.IDENTIFIER_SYSTEM
+                    + "|"
+                    + CohortGroupFactory.identifierValue(result)));
     add(transaction, report, reportUrn, Bundle.HTTPVerb.PUT, reportMatch);
     String deviceIdentifier = ProvenanceFactory.deviceIdentifier(lineage.adapterVersion());
-    add(transaction, ProvenanceFactory.device(lineage.adapterVersion()), deviceUrn, Bundle.HTTPVerb.POST, "Device")
+    add(
+            transaction,
+            ProvenanceFactory.device(lineage.adapterVersion()),
+            deviceUrn,
+            Bundle.HTTPVerb.POST,
+            "Device")
         .getRequest()
-        .setIfNoneExist("identifier=" + encode(ProvenanceFactory.DEVICE_SYSTEM + "|" + deviceIdentifier));
+        .setIfNoneExist(
+            "identifier=" + encode(ProvenanceFactory.DEVICE_SYSTEM + "|" + deviceIdentifier));
     String provenanceId = ProvenanceFactory.id(system, value);
     Provenance provenance =
-        ProvenanceFactory.build(lineage, result.dataCutoff(), report.getDate(), reportUrn, groupUrn, deviceUrn);
+        ProvenanceFactory.build(
+            lineage, result.dataCutoff(), report.getDate(), reportUrn, groupUrn, deviceUrn);
     provenance.setId(provenanceId);
-    add(transaction, provenance, "urn:uuid:" + UUID.randomUUID(), Bundle.HTTPVerb.PUT, "Provenance/" + provenanceId);
+    add(
+        transaction,
+        provenance,
+        "urn:uuid:" + UUID.randomUUID(),
+        Bundle.HTTPVerb.PUT,
+        "Provenance/" + provenanceId);
     String generated = report.getDateElement().getValueAsString();
 
     try {
@@ -91,12 +117,20 @@ public final class MeasureReportPublisher {
           requests.write(
               "Results transaction (Measure, Group, MeasureReport, Provenance)",
               () -> client.transaction().withBundle(transaction).execute(),
-              () -> reports(reportMatch).stream().anyMatch(r -> generated.equals(r.getDateElement().getValueAsString())));
-      List<MeasureReport> reports = requests.call("MeasureReport read-back", () -> reports(reportMatch));
+              () ->
+                  reports(reportMatch).stream()
+                      .anyMatch(r -> generated.equals(r.getDateElement().getValueAsString())));
+      List<MeasureReport> reports =
+          requests.call("MeasureReport read-back", () -> reports(reportMatch));
       if (reports.size() != 1) {
         throw new PublishException(
-            "After writing, the server holds " + reports.size() + " MeasureReports with identifier "
-                + system + "|" + value + "; expected exactly one");
+            "After writing, the server holds "
+                + reports.size()
+                + " MeasureReports with identifier "
+                + system
+                + "|"
+                + value
+                + "; expected exactly one");
       }
       MeasureReport readBack = reports.get(0);
       boolean created =
@@ -107,15 +141,24 @@ public final class MeasureReportPublisher {
       return new Publication(readBack.getIdElement().getValue(), created, readBack);
     } catch (WriteOutcomeUnknownException e) {
       throw new PublishException(
-          "Publishing the results: " + e.getMessage() + "; whether the server applied the transaction is unknown."
-              + " Rerun to make sure: a rerun replaces the report, it never adds a second one", e);
+          "Publishing the results: "
+              + e.getMessage()
+              + "; whether the server applied the transaction is unknown."
+              + " Rerun to make sure: a rerun replaces the report, it never adds a second one",
+          e);
     } catch (SourceException e) {
       throw new PublishException(
-          "Publishing the results: " + e.getMessage() + "; nothing was written, earlier reports are unchanged", e);
+          "Publishing the results: "
+              + e.getMessage()
+              + "; nothing was written, earlier reports are unchanged",
+          e);
     }
   }
 
-  /** The MeasureReports the server holds for the identifier search (a server may add OperationOutcomes: Epic does). */
+  /**
+   * The MeasureReports the server holds for the identifier search (a server may add
+   * OperationOutcomes: Epic does).
+   */
   private List<MeasureReport> reports(String reportMatch) {
     Bundle found = client.search().byUrl(reportMatch).returnBundle(Bundle.class).execute();
     return found.getEntry().stream()
@@ -127,11 +170,16 @@ public final class MeasureReportPublisher {
 
   private void requireValid(MeasureReport report) {
     List<ValidationIssue> errors =
-        validator.validate(report, MeasureReportFactory.PROFILE).stream().filter(ValidationIssue::isError).toList();
+        validator.validate(report, MeasureReportFactory.PROFILE).stream()
+            .filter(ValidationIssue::isError)
+            .toList();
     if (!errors.isEmpty()) {
       throw new PublishException(
-          "The MeasureReport fails profile llm-survival-measurereport (" + errors.size() + " errors, first: "
-              + errors.get(0).describe() + "); nothing was written");
+          "The MeasureReport fails profile llm-survival-measurereport ("
+              + errors.size()
+              + " errors, first: "
+              + errors.get(0).describe()
+              + "); nothing was written");
     }
   }
 

@@ -2,14 +2,17 @@ package org.llmfhiradapter.publish;
 
 import org.llmfhiradapter.analysis.StudyResult;
 
-/** The publish stage as the routes call it: write the results to the destination, or skip writing. */
+/**
+ * The publish stage as the routes call it: write the results to the destination, or skip writing.
+ */
 public final class PublishStage {
 
   private final RunLineage lineage;
   private final MeasureReportPublisher publisher;
   private final CellSuppression suppression;
 
-  public PublishStage(RunLineage lineage, MeasureReportPublisher publisher, CellSuppression suppression) {
+  public PublishStage(
+      RunLineage lineage, MeasureReportPublisher publisher, CellSuppression suppression) {
     this.lineage = lineage;
     this.publisher = publisher;
     this.suppression = suppression;

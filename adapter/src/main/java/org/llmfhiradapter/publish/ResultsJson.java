@@ -21,9 +21,9 @@ import org.llmfhiradapter.cohort.Cohort;
 import org.llmfhiradapter.survival.SurvivalAt;
 
 /**
- * results.json: the run's numbers for programs. Keys are snake_case; times are months; numbers that are
- * not finite are written as the strings "NA" (not reached, not estimable) or "Inf". No patient data: only
- * counts and estimates.
+ * results.json: the run's numbers for programs. Keys are snake_case; times are months; numbers that
+ * are not finite are written as the strings "NA" (not reached, not estimable) or "Inf". No patient
+ * data: only counts and estimates.
  */
 public final class ResultsJson {
 
@@ -34,7 +34,10 @@ public final class ResultsJson {
       if (uri.getScheme() == null || uri.getHost() == null) {
         return baseUrl;
       }
-      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+      return uri.getScheme()
+          + "://"
+          + uri.getHost()
+          + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     } catch (IllegalArgumentException e) {
       return baseUrl;
     }
@@ -42,8 +45,10 @@ public final class ResultsJson {
 
   private ResultsJson() {}
 
-  // --- the document ------------------------------------------------------------------------------------------------
-  // A count or a statistic that suppression may withhold is an Object: the number, or CellSuppression.HIDDEN.
+  // --- the document
+  // ------------------------------------------------------------------------------------------------
+  // A count or a statistic that suppression may withhold is an Object: the number, or
+  // CellSuppression.HIDDEN.
 
   /** results.json. */
   public record Results(
@@ -64,9 +69,10 @@ public final class ResultsJson {
   public record Source(String name, String origin, String baseUrl, String vendor) {}
 
   /**
-   * @param mergedCandidates candidates that were the other half of a merged chart: one person, counted once (in
-   *     pulled); left out when there are none
-   * @param unfetched only with --allow-partial: the patients to fetch again, named so that they can be
+   * @param mergedCandidates candidates that were the other half of a merged chart: one person,
+   *     counted once (in pulled); left out when there are none
+   * @param unfetched only with --allow-partial: the patients to fetch again, named so that they can
+   *     be
    */
   public record Counts(
       Object pulled,
@@ -88,13 +94,22 @@ public final class ResultsJson {
       @JsonInclude(NON_NULL) Object q3,
       @JsonInclude(NON_NULL) Map<String, Object> levels) {}
 
-  public record Endpoint(Object n, Object events, Object median, Object lower, Object upper, List<Landmark> landmarks) {}
+  public record Endpoint(
+      Object n,
+      Object events,
+      Object median,
+      Object lower,
+      Object upper,
+      List<Landmark> landmarks) {}
 
   public record Landmark(int months, Object surv, Object lower, Object upper, Object nRisk) {}
 
   public record Level(Object n, Object events, Object median, Object lower, Object upper) {}
 
-  /** A factor's curves and log-rank test; the test's details are left out when fewer than two levels have patients. */
+  /**
+   * A factor's curves and log-rank test; the test's details are left out when fewer than two levels
+   * have patients.
+   */
   public record Factor(
       Map<String, Level> levels,
       Object nMissing,
@@ -103,7 +118,10 @@ public final class ResultsJson {
       @JsonInclude(NON_NULL) Integer logrankDf,
       @JsonInclude(NON_NULL) List<String> logrankLevels) {}
 
-  /** The Cox model; when it is not estimable or suppressed, only the terms (none), n if suppressed, and a note. */
+  /**
+   * The Cox model; when it is not estimable or suppressed, only the terms (none), n if suppressed,
+   * and a note.
+   */
   @JsonInclude(NON_NULL)
   public record Cox(
       List<Term> terms,
@@ -116,15 +134,24 @@ public final class ResultsJson {
       ProportionalHazards proportionalHazards,
       String note) {}
 
-  public record Term(String name, String level, String reference, double hr, double hrLower, double hrUpper, double p) {}
+  public record Term(
+      String name,
+      String level,
+      String reference,
+      double hr,
+      double hrLower,
+      double hrUpper,
+      double p) {}
 
   public record ProportionalHazards(String method, List<SurvivalJson.ZphRow> table) {}
 
-  public record QualityNote(String profile, String location, String rule, Object count, String example) {}
+  public record QualityNote(
+      String profile, String location, String rule, Object count, String example) {}
 
   public record Published(String measureReport, boolean created) {}
 
-  // --- from a run ---------------------------------------------------------------------------------------------------
+  // --- from a run
+  // ---------------------------------------------------------------------------------------------------
 
   public static Results of(StudyRun run) {
     StudyResult result = run.result();
@@ -132,7 +159,10 @@ public final class ResultsJson {
     CellSuppression hide = run.suppression();
     List<Source> sources =
         run.lineage().sources().stream()
-            .map(source -> new Source(source.name(), origin(source.baseUrl()), source.baseUrl(), source.vendor()))
+            .map(
+                source ->
+                    new Source(
+                        source.name(), origin(source.baseUrl()), source.baseUrl(), source.vendor()))
             .toList();
     Map<String, Object> excluded = new LinkedHashMap<>();
     cohort.exclusionCounts().forEach((reason, n) -> excluded.put(reason, hide.json(n)));
@@ -144,14 +174,20 @@ public final class ResultsJson {
             cohort.mergedCandidates() > 0 ? hide.json(cohort.mergedCandidates()) : null,
             cohort.unfetched().isEmpty()
                 ? null
-                : cohort.unfetched().stream().map(m -> new Unfetched("Patient/" + m.patientId(), m.reason())).toList());
+                : cohort.unfetched().stream()
+                    .map(m -> new Unfetched("Patient/" + m.patientId(), m.reason()))
+                    .toList());
     Suppression suppression =
         hide.active()
-            ? new Suppression(hide.minCellSize(), CellSuppression.HIDDEN,
+            ? new Suppression(
+                hide.minCellSize(),
+                CellSuppression.HIDDEN,
                 "counts of 1 to min_cell_size - 1 patients, and statistics of groups that small, are withheld")
             : null;
     Published publication =
-        run.publication() == null ? null : new Published(run.publication().reportUrl(), run.publication().created());
+        run.publication() == null
+            ? null
+            : new Published(run.publication().reportUrl(), run.publication().created());
     return new Results(
         result.cohortName(),
         result.dataCutoff().toString(),
@@ -246,21 +282,48 @@ public final class ResultsJson {
 
   static Cox cox(CoxResult cox, CellSuppression hide) {
     if (cox == null) {
-      return new Cox(List.of(), null, null, null, null, null, null, null,
+      return new Cox(
+          List.of(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
           "not estimable: no patient with all four factors known, or no deaths among them");
     }
     if (hide.hides(cox.n())) {
-      return new Cox(List.of(), CellSuppression.HIDDEN, null, null, null, null, null, null,
+      return new Cox(
+          List.of(),
+          CellSuppression.HIDDEN,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
           "suppressed: fewer than " + hide.minCellSize() + " patients with all four factors known");
     }
     List<Term> terms =
         cox.terms().stream()
-            .map(t -> new Term(t.factor(), t.level(), t.reference(), t.hr(), t.hrLower(), t.hrUpper(), t.p()))
+            .map(
+                t ->
+                    new Term(
+                        t.factor(),
+                        t.level(),
+                        t.reference(),
+                        t.hr(),
+                        t.hrLower(),
+                        t.hrUpper(),
+                        t.p()))
             .toList();
     ProportionalHazards zph =
         cox.proportionalHazards() == null
             ? null
-            : new ProportionalHazards("cox.zph, transform km", SurvivalJson.proportionalHazards(cox.proportionalHazards()));
+            : new ProportionalHazards(
+                "cox.zph, transform km",
+                SurvivalJson.proportionalHazards(cox.proportionalHazards()));
     return new Cox(
         terms,
         cox.n(),
@@ -276,13 +339,18 @@ public final class ResultsJson {
   /** Validator warnings on the pulled resources, grouped by kind and counted; no patient named. */
   static List<QualityNote> dataQuality(Cohort cohort, CellSuppression hide) {
     return cohort.dataQuality().stream()
-        .map(note -> new QualityNote(
-            note.profileId(),
-            note.location(),
-            note.rule(),
-            hide.json(note.count()),
-            // Messages quote element values; on the Patient those could be identifying, so none is shown.
-            "llm-patient".equals(note.profileId()) ? "(not shown for Patient)" : note.example()))
+        .map(
+            note ->
+                new QualityNote(
+                    note.profileId(),
+                    note.location(),
+                    note.rule(),
+                    hide.json(note.count()),
+                    // Messages quote element values; on the Patient those could be identifying, so
+                    // none is shown.
+                    "llm-patient".equals(note.profileId())
+                        ? "(not shown for Patient)"
+                        : note.example()))
         .toList();
   }
 

@@ -3,8 +3,8 @@ package org.llmfhiradapter.publish;
 import java.util.List;
 
 /**
- * Where a run's results come from: the adapter that made them and the servers it pulled from. Published as
- * the Provenance of the report and in results.json; holds no patient data.
+ * Where a run's results come from: the adapter that made them and the servers it pulled from.
+ * Published as the Provenance of the report and in results.json; holds no patient data.
  *
  * @param adapterVersion the adapter's version ({@link AdapterVersion#current()})
  * @param sources the servers pulled from, in configuration order

@@ -10,7 +10,8 @@ import org.llmfhiradapter.analysis.StudyResult;
  * @param publication where the MeasureReport landed; null when publishing is off
  * @param suppression which small counts the outputs withhold
  */
-public record StudyRun(RunLineage lineage, StudyResult result, Publication publication, CellSuppression suppression) {
+public record StudyRun(
+    RunLineage lineage, StudyResult result, Publication publication, CellSuppression suppression) {
 
   /** The base URLs pulled from, comma separated (one server in most runs). */
   public String sourceUrl() {

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gathers the split's per-patient outcomes into one {@link Cohort}. Patients finish in any order when
- * fetched in parallel; the cohort lists them in the order the server returned the candidates.
+ * Gathers the split's per-patient outcomes into one {@link Cohort}. Patients finish in any order
+ * when fetched in parallel; the cohort lists them in the order the server returned the candidates.
  */
 public final class CohortAggregation implements AggregationStrategy {
 
@@ -29,7 +29,8 @@ public final class CohortAggregation implements AggregationStrategy {
    * @param sourceUrl base URL of the server the patients are pulled from
    * @param exportErrors the error issues of its Bulk Data exports by code, once the pull is done
    */
-  public CohortAggregation(String sourceUrl, java.util.function.Supplier<java.util.Map<String, Integer>> exportErrors) {
+  public CohortAggregation(
+      String sourceUrl, java.util.function.Supplier<java.util.Map<String, Integer>> exportErrors) {
     this.sourceUrl = sourceUrl;
     this.exportErrors = exportErrors;
   }
@@ -61,18 +62,21 @@ public final class CohortAggregation implements AggregationStrategy {
   }
 
   /**
-   * The outcome for a candidate whose fetch failed after its retries (the route calls this only with
-   * llm.pipeline.allow-partial): the message names the request and the failure, never the patient.
+   * The outcome for a candidate whose fetch failed after its retries (the route calls this only
+   * with llm.pipeline.allow-partial): the message names the request and the failure, never the
+   * patient.
    */
   public MappingOutcome unfetched(
-      String patientId, @org.apache.camel.ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-    return new MappingOutcome.Unfetched(patientId, failure == null ? "unknown failure" : failure.getMessage());
+      String patientId,
+      @org.apache.camel.ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+    return new MappingOutcome.Unfetched(
+        patientId, failure == null ? "unknown failure" : failure.getMessage());
   }
 
   /**
-   * The cohort from the gathered outcomes (an empty cohort when there were no candidates). Two candidates that
-   * are halves of one merged chart come back as the same surviving record: the person is counted once, and
-   * the warnings of the duplicate are not counted again.
+   * The cohort from the gathered outcomes (an empty cohort when there were no candidates). Two
+   * candidates that are halves of one merged chart come back as the same surviving record: the
+   * person is counted once, and the warnings of the duplicate are not counted again.
    */
   public Cohort toCohort(Object body) {
     if (body instanceof Outcomes outcomes) {
@@ -87,8 +91,8 @@ public final class CohortAggregation implements AggregationStrategy {
   }
 
   /**
-   * The cohort of one source from outcomes in the order given (merged halves folded into the first of their
-   * person).
+   * The cohort of one source from outcomes in the order given (merged halves folded into the first
+   * of their person).
    */
   public static Cohort assemble(String sourceUrl, List<MappingOutcome> outcomes) {
     List<CaseRecord> included = new ArrayList<>();
@@ -112,10 +116,17 @@ public final class CohortAggregation implements AggregationStrategy {
       }
     }
     if (merged > 0) {
-      log.info("{} candidates were halves of merged charts already pulled; each person is counted once", merged);
+      log.info(
+          "{} candidates were halves of merged charts already pulled; each person is counted once",
+          merged);
     }
     return new Cohort(
-        included, excluded, unfetched, warnings, merged, java.util.Collections.nCopies(included.size(), sourceUrl),
+        included,
+        excluded,
+        unfetched,
+        warnings,
+        merged,
+        java.util.Collections.nCopies(included.size(), sourceUrl),
         java.util.Map.of());
   }
 

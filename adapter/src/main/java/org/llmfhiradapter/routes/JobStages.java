@@ -31,21 +31,24 @@ import org.llmfhiradapter.source.FhirSource;
 import org.llmfhiradapter.source.auth.AuthConfig;
 
 /**
- * The beans the routes call, built from the settings once per job: the sources with their own credentials,
- * the review and mapping, the analysis, and the publisher with the destination's own connection and
- * credentials.
+ * The beans the routes call, built from the settings once per job: the sources with their own
+ * credentials, the review and mapping, the analysis, and the publisher with the destination's own
+ * connection and credentials.
  */
 final class JobStages {
 
   final AdapterConfig config;
   final ProfileValidator validator;
   final RoleClassifier classifier;
+
   /** The sources by name, in configuration order; the one-shot job has one. */
   final Map<String, FhirSource> sources;
+
   final RunLineage lineage;
   final PublishStage publisher;
 
-  private JobStages(FhirContext fhirContext, Settings settings, List<AdapterConfig.NamedSource> named) {
+  private JobStages(
+      FhirContext fhirContext, Settings settings, List<AdapterConfig.NamedSource> named) {
     this.config = AdapterConfig.from(settings);
     this.validator = ProfileValidator.shared(fhirContext);
     this.classifier = RoleClassifier.from(validator.profiles());
@@ -53,18 +56,27 @@ final class JobStages {
     Map<String, FhirSource> byName = new LinkedHashMap<>();
     List<SourceServer> servers = new ArrayList<>();
     for (AdapterConfig.NamedSource source : named) {
-      // Each source's credentials come from its own settings (llm.source.auth or llm.sources.<name>.auth).
+      // Each source's credentials come from its own settings (llm.source.auth or
+      // llm.sources.<name>.auth).
       AuthConfig auth = AuthConfig.from(settings, System.getenv(), source.prefix() + ".auth");
       byName.put(
           source.name(),
-          new FhirSource(fhirContext, source.server(), observationCodes, config.pipeline().dataCutoff(),
+          new FhirSource(
+              fhirContext,
+              source.server(),
+              observationCodes,
+              config.pipeline().dataCutoff(),
               Authentication.of(auth, source.server())));
-      servers.add(new SourceServer(source.name(), source.server().baseUrl(), source.server().vendor()));
+      servers.add(
+          new SourceServer(source.name(), source.server().baseUrl(), source.server().vendor()));
     }
     this.sources = byName;
     this.lineage = RunLineage.of(servers);
-    this.publisher = new PublishStage(lineage, publisher(fhirContext, settings),
-        new CellSuppression(config.publish().minCellSize()));
+    this.publisher =
+        new PublishStage(
+            lineage,
+            publisher(fhirContext, settings),
+            new CellSuppression(config.publish().minCellSize()));
   }
 
   /** The stages of the one-shot job: the source of {@code llm.source.*}. */
@@ -76,11 +88,15 @@ final class JobStages {
     }
     if (config.source().baseUrl().isEmpty()) {
       // Before anything slow starts: there is nothing to pull from.
-      throw new ConfigException("No FHIR server given: use run --base-url URL or set llm.source.base-url");
+      throw new ConfigException(
+          "No FHIR server given: use run --base-url URL or set llm.source.base-url");
     }
     return new JobStages(
-        fhirContext, settings, List.of(new AdapterConfig.NamedSource(AdapterConfig.DEFAULT_SOURCE, "llm.source",
-            config.source())));
+        fhirContext,
+        settings,
+        List.of(
+            new AdapterConfig.NamedSource(
+                AdapterConfig.DEFAULT_SOURCE, "llm.source", config.source())));
   }
 
   /** The stages of a sync: every configured source. */
@@ -94,8 +110,9 @@ final class JobStages {
   }
 
   /**
-   * The publisher, writing to the destination with the destination's credentials, or to the source with the
-   * source's when no destination is set. The destination's connection is only opened when publishing is on.
+   * The publisher, writing to the destination with the destination's credentials, or to the source
+   * with the source's when no destination is set. The destination's connection is only opened when
+   * publishing is on.
    */
   private MeasureReportPublisher publisher(FhirContext fhirContext, Settings settings) {
     FhirConnection destination = firstSource().connection();
@@ -107,7 +124,10 @@ final class JobStages {
     }
     Measure measure = validator.profiles().measure();
     return new MeasureReportPublisher(
-        destination, new MeasureReportFactory(config.publish(), measure.getVersion()), measure, validator);
+        destination,
+        new MeasureReportFactory(config.publish(), measure.getVersion()),
+        measure,
+        validator);
   }
 
   /** Binds the stage beans under the names the routes use. */
@@ -115,8 +135,11 @@ final class JobStages {
     camel.bind("source", firstSource());
     camel.bind("conformance", new ConformanceReview(classifier, validator));
     camel.bind("cohortMapper", new CohortMapper(classifier, config.pipeline().dataCutoff()));
-    camel.bind("cohort", new CohortAggregation(firstSource().baseUrl(), firstSource()::exportErrors));
-    camel.bind("analysis", new StudyAnalysis(config.publish().cohortName(), config.pipeline().dataCutoff()));
+    camel.bind(
+        "cohort", new CohortAggregation(firstSource().baseUrl(), firstSource()::exportErrors));
+    camel.bind(
+        "analysis",
+        new StudyAnalysis(config.publish().cohortName(), config.pipeline().dataCutoff()));
     camel.bind("publisher", publisher);
     camel.bind("pullThreads", pullThreads);
     camel.bind("progress", new PullProgress(config.pipeline().progressEvery()));

@@ -13,9 +13,9 @@ import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.publish.StudyRun;
 
 /**
- * Runs the cohort job once: starts Camel (camel-main) with the YAML routes and the stage beans, sends one
- * request to {@code direct:cohort-job}, and returns what the routes produced. The sync ({@link SyncRunner})
- * starts Camel the same way, with its own routes beside these.
+ * Runs the cohort job once: starts Camel (camel-main) with the YAML routes and the stage beans,
+ * sends one request to {@code direct:cohort-job}, and returns what the routes produced. The sync
+ * ({@link SyncRunner}) starts Camel the same way, with its own routes beside these.
  */
 public final class PipelineRunner {
 
@@ -31,11 +31,16 @@ public final class PipelineRunner {
   /**
    * Runs pull → map → analyze → publish against {@code settings}' source server.
    *
-   * @throws RuntimeException the stage's own exception (source, publish, config) with a user-facing message
+   * @throws RuntimeException the stage's own exception (source, publish, config) with a user-facing
+   *     message
    */
   public StudyRun run(Settings settings) {
     JobStages stages = JobStages.forRun(fhirContext, settings);
-    return runJob(settings, stages, routesPattern(stages.config.pipeline().routes(), JOB_ROUTES), beans -> {},
+    return runJob(
+        settings,
+        stages,
+        routesPattern(stages.config.pipeline().routes(), JOB_ROUTES),
+        beans -> {},
         producer -> producer.requestBody(JOB_ENDPOINT, null, StudyRun.class));
   }
 
@@ -43,8 +48,8 @@ public final class PipelineRunner {
   static final String JOB_ROUTES = "cohort-job.camel.yaml";
 
   /**
-   * Starts Camel with the given route files and the stage beans (and any more {@code extra} binds), lets
-   * {@code requests} send what the job needs, and returns its answer.
+   * Starts Camel with the given route files and the stage beans (and any more {@code extra} binds),
+   * lets {@code requests} send what the job needs, and returns its answer.
    */
   static <T> T runJob(
       Settings settings,
@@ -55,7 +60,8 @@ public final class PipelineRunner {
     ExecutorService pullThreads = stages.pullThreads();
     Main camel = new Main();
     try {
-      // Override, not initial: camel-main also reads the packaged application.properties, which would win.
+      // Override, not initial: camel-main also reads the packaged application.properties, which
+      // would win.
       camel.setOverrideProperties(settings.asProperties());
       camel.configure().withRoutesIncludePattern(routes);
       stages.bindTo(camel, pullThreads);
@@ -74,13 +80,17 @@ public final class PipelineRunner {
     }
   }
 
-  /** Routes from the folder when it exists (editable without recompiling), else the packaged copies. */
+  /**
+   * Routes from the folder when it exists (editable without recompiling), else the packaged copies.
+   */
   static String routesPattern(String folder, String... files) {
     Path dir = Path.of(folder);
     List<String> patterns = new ArrayList<>();
     for (String file : files) {
       patterns.add(
-          Files.isDirectory(dir) ? "file:" + dir.toAbsolutePath() + "/" + file : "classpath:routes/" + file);
+          Files.isDirectory(dir)
+              ? "file:" + dir.toAbsolutePath() + "/" + file
+              : "classpath:routes/" + file);
     }
     return String.join(",", patterns);
   }
@@ -88,11 +98,13 @@ public final class PipelineRunner {
   /** The stage's own exception under Camel's wrappers (execution, exchange, split failures). */
   static RuntimeException unwrap(CamelExecutionException e) {
     Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause
+    while (cause.getCause() != null
+        && cause.getCause() != cause
         && cause.getClass().getName().startsWith("org.apache.camel.")) {
       cause = cause.getCause();
     }
-    return cause instanceof RuntimeException runtime && !cause.getClass().getName().startsWith("org.apache.camel.")
+    return cause instanceof RuntimeException runtime
+            && !cause.getClass().getName().startsWith("org.apache.camel.")
         ? runtime
         : e;
   }

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Progress of a long pull on the log: patients done of the total, the rate, and an estimate of the time
- * left, at most every {@code llm.pipeline.progress-seconds}. Counts only, never a patient.
+ * Progress of a long pull on the log: patients done of the total, the rate, and an estimate of the
+ * time left, at most every {@code llm.pipeline.progress-seconds}. Counts only, never a patient.
  */
 public final class PullProgress {
 
@@ -55,8 +55,12 @@ public final class PullProgress {
   private String line(int count, long now) {
     double seconds = Math.max(1e-9, (now - started) / 1e9);
     double rate = count / seconds;
-    String left = rate > 0 && count < total ? String.format(", about %.0f s left", (total - count) / rate) : "";
-    return String.format("%d of %d patients (%.0f%%), %.1f patients/s%s",
+    String left =
+        rate > 0 && count < total
+            ? String.format(", about %.0f s left", (total - count) / rate)
+            : "";
+    return String.format(
+        "%d of %d patients (%.0f%%), %.1f patients/s%s",
         count, total, total == 0 ? 100.0 : 100.0 * count / total, rate, left);
   }
 }

@@ -7,9 +7,9 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * The sync service's health for {@code /observe/health}: the last sync's status and age and the next run. A
- * readiness check only: a failed sync (an EHR down for the night) is a reason to look, not to restart the
- * process, and the next trigger tries again. DOWN when the last sync failed.
+ * The sync service's health for {@code /observe/health}: the last sync's status and age and the
+ * next run. A readiness check only: a failed sync (an EHR down for the night) is a reason to look,
+ * not to restart the process, and the next trigger tries again. DOWN when the last sync failed.
  */
 final class SyncHealthCheck extends AbstractHealthCheck {
 
@@ -30,8 +30,11 @@ final class SyncHealthCheck extends AbstractHealthCheck {
     Instant now = Instant.now();
     builder.detail("running", service.isRunning());
     service.nextRun().ifPresent(next -> builder.detail("next_run", next.toString()));
-    service.lastSuccess().ifPresent(
-        at -> builder.detail("last_success_age_seconds", Duration.between(at, now).toSeconds()));
+    service
+        .lastSuccess()
+        .ifPresent(
+            at ->
+                builder.detail("last_success_age_seconds", Duration.between(at, now).toSeconds()));
     if (service.last().isEmpty()) {
       builder.detail("last_status", "none yet");
       builder.up();

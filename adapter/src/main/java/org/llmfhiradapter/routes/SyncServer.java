@@ -9,9 +9,9 @@ import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;
 
 /**
- * {@code serve}: a Camel application that runs a sync on {@code llm.sync.schedule} (Quartz, UTC) and serves
- * health and Prometheus metrics on Camel's management HTTP server ({@code llm.serve.host}:{@code port}):
- * {@code /observe/health} and {@code /observe/metrics}.
+ * {@code serve}: a Camel application that runs a sync on {@code llm.sync.schedule} (Quartz, UTC)
+ * and serves health and Prometheus metrics on Camel's management HTTP server ({@code
+ * llm.serve.host}:{@code port}): {@code /observe/health} and {@code /observe/metrics}.
  */
 public final class SyncServer implements AutoCloseable {
 
@@ -32,8 +32,10 @@ public final class SyncServer implements AutoCloseable {
    */
   public static SyncServer start(FhirContext fhirContext, Settings settings) {
     AdapterConfig config = AdapterConfig.from(settings);
-    SyncService service = new SyncService(settings, new SyncRunner(fhirContext), config.sync().schedule());
-    // The store's schema is brought up to date now: a store that cannot be reached fails the start, not 2 a.m.
+    SyncService service =
+        new SyncService(settings, new SyncRunner(fhirContext), config.sync().schedule());
+    // The store's schema is brought up to date now: a store that cannot be reached fails the start,
+    // not 2 a.m.
     SyncRunner.open(config.store(), System.getenv()).close();
     int port = settings.getInt("llm.serve.port");
     if (port < 1 || port > 65535) {
@@ -53,8 +55,10 @@ public final class SyncServer implements AutoCloseable {
     properties.put("camel.health.exposureLevel", "full");
     Main camel = new Main();
     camel.setOverrideProperties(properties);
-    camel.configure().withRoutesIncludePattern(
-        PipelineRunner.routesPattern(config.pipeline().routes(), SERVE_ROUTES));
+    camel
+        .configure()
+        .withRoutesIncludePattern(
+            PipelineRunner.routesPattern(config.pipeline().routes(), SERVE_ROUTES));
     camel.bind("syncService", service);
     try {
       camel.start();
@@ -63,7 +67,8 @@ public final class SyncServer implements AutoCloseable {
       throw new IllegalStateException("The sync service could not start: " + e.getMessage(), e);
     }
     HealthCheckRegistry.get(camel.getCamelContext()).register(new SyncHealthCheck(service));
-    MeterRegistry meters = camel.getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
+    MeterRegistry meters =
+        camel.getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
     if (meters != null) {
       service.bindMetrics(meters);
     }

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sync as {@code serve}'s schedule calls it: one sync at a time in this process, its outcome kept for the
- * health check and the metrics. A failed sync is logged in one line and reported, never thrown at the scheduler
- * (the next trigger tries again; the watermark did not move).
+ * The sync as {@code serve}'s schedule calls it: one sync at a time in this process, its outcome
+ * kept for the health check and the metrics. A failed sync is logged in one line and reported,
+ * never thrown at the scheduler (the next trigger tries again; the watermark did not move).
  */
 public final class SyncService {
 
@@ -33,9 +33,11 @@ public final class SyncService {
    * @param status published, computed, failed or skipped (another sync held the lock)
    * @param endedAt when it ended
    * @param runId its number in the store (0 when it did not start)
-   * @param message why it failed or was skipped, one line (no patient data: the errors name rules and servers)
+   * @param message why it failed or was skipped, one line (no patient data: the errors name rules
+   *     and servers)
    */
-  public record LastSync(String status, Instant endedAt, Duration took, long runId, String message) {}
+  public record LastSync(
+      String status, Instant endedAt, Duration took, long runId, String message) {}
 
   private final Settings settings;
   private final SyncRunner runner;
@@ -60,7 +62,11 @@ public final class SyncService {
       return cron;
     } catch (java.text.ParseException e) {
       throw new ConfigException(
-          "Setting llm.sync.schedule is not a Quartz cron expression (" + e.getMessage() + "): '" + expression + "'");
+          "Setting llm.sync.schedule is not a Quartz cron expression ("
+              + e.getMessage()
+              + "): '"
+              + expression
+              + "'");
     }
   }
 
@@ -68,11 +74,17 @@ public final class SyncService {
   void bindMetrics(MeterRegistry registry) {
     this.meters = registry;
     Gauge.builder(
-            "llm.sync.last.success.timestamp", this, s -> s.lastSuccess == null ? 0 : s.lastSuccess.getEpochSecond())
-        .description("When the last sync that published (or computed) ended, in seconds since the epoch; 0: none yet")
+            "llm.sync.last.success.timestamp",
+            this,
+            s -> s.lastSuccess == null ? 0 : s.lastSuccess.getEpochSecond())
+        .description(
+            "When the last sync that published (or computed) ended, in seconds since the epoch; 0: none yet")
         .baseUnit("seconds")
         .register(registry);
-    Gauge.builder("llm.sync.last.duration", this, s -> s.last == null ? 0 : s.last.took().toMillis() / 1000.0)
+    Gauge.builder(
+            "llm.sync.last.duration",
+            this,
+            s -> s.last == null ? 0 : s.last.took().toMillis() / 1000.0)
         .description("How long the last sync took")
         .baseUnit("seconds")
         .register(registry);
@@ -88,16 +100,32 @@ public final class SyncService {
     try {
       SyncRunner.SyncResult result = runner.sync(settings, false);
       String status = result.run().publication() == null ? "computed" : "published";
-      record(new LastSync(status, Instant.now(), Duration.between(started, Instant.now()), result.runId(), null));
+      record(
+          new LastSync(
+              status,
+              Instant.now(),
+              Duration.between(started, Instant.now()),
+              result.runId(),
+              null));
       lastSuccess = Instant.now();
     } catch (SyncLockedException e) {
       log.info("Sync skipped: {}", e.getMessage());
-      record(new LastSync("skipped", Instant.now(), Duration.between(started, Instant.now()), 0, e.getMessage()));
+      record(
+          new LastSync(
+              "skipped",
+              Instant.now(),
+              Duration.between(started, Instant.now()),
+              0,
+              e.getMessage()));
     } catch (RuntimeException e) {
       String message =
-          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+          e.getMessage() == null
+              ? e.getClass().getSimpleName()
+              : e.getMessage().lines().findFirst().orElse("");
       log.warn("Sync failed: {}", message);
-      record(new LastSync("failed", Instant.now(), Duration.between(started, Instant.now()), 0, message));
+      record(
+          new LastSync(
+              "failed", Instant.now(), Duration.between(started, Instant.now()), 0, message));
     } finally {
       running.unlock();
     }
@@ -107,10 +135,13 @@ public final class SyncService {
     last = outcome;
     MeterRegistry registry = meters;
     if (registry != null) {
-      runs.computeIfAbsent(outcome.status(), status -> Counter.builder("llm.sync.runs")
-              .description("Syncs run by this service, by outcome")
-              .tag("status", status)
-              .register(registry))
+      runs.computeIfAbsent(
+              outcome.status(),
+              status ->
+                  Counter.builder("llm.sync.runs")
+                      .description("Syncs run by this service, by outcome")
+                      .tag("status", status)
+                      .register(registry))
           .increment();
     }
   }

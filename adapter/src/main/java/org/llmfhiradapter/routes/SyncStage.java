@@ -32,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sync's steps as the routes call them (one instance per sync): which candidates of a source to fetch,
- * whether a fetched record changed since it was stored, storing each outcome as soon as it is mapped (so a
- * killed sync keeps what it did), and the cohort of everything stored. The source a step works on is named by
- * the {@value #SOURCE} header. Counts only in the log.
+ * The sync's steps as the routes call them (one instance per sync): which candidates of a source to
+ * fetch, whether a fetched record changed since it was stored, storing each outcome as soon as it
+ * is mapped (so a killed sync keeps what it did), and the cohort of everything stored. The source a
+ * step works on is named by the {@value #SOURCE} header. Counts only in the log.
  */
 public final class SyncStage {
 
@@ -54,7 +54,8 @@ public final class SyncStage {
    * One source's part of the sync.
    *
    * @param stored its patients as stored before this sync
-   * @param changesSince look for changes from here ({@code _lastUpdated}); null: fetch every candidate
+   * @param changesSince look for changes from here ({@code _lastUpdated}); null: fetch every
+   *     candidate
    */
   record SourcePlan(FhirSource source, Map<String, StoredPatient> stored, Instant changesSince) {
     SourcePlan {
@@ -98,20 +99,24 @@ public final class SyncStage {
   }
 
   /**
-   * The candidates to fetch: every one on a full sync; else those new to the store, those marked to fetch
-   * again, and those with a resource changed since the watermark. Stored patients that are no longer candidates
-   * are removed from the store here.
+   * The candidates to fetch: every one on a full sync; else those new to the store, those marked to
+   * fetch again, and those with a resource changed since the watermark. Stored patients that are no
+   * longer candidates are removed from the store here.
    */
   public List<String> toFetch(List<String> discovered, @Header(SOURCE) String source) {
     SourcePlan plan = plan(source);
     candidates.addAndGet(discovered.size());
     Set<String> current = new LinkedHashSet<>(discovered);
-    List<String> gone = plan.stored().keySet().stream().filter(id -> !current.contains(id)).sorted().toList();
+    List<String> gone =
+        plan.stored().keySet().stream().filter(id -> !current.contains(id)).sorted().toList();
     int dropped = store.remove(source, gone);
     removed.addAndGet(dropped);
     if (plan.changesSince() == null) {
-      log.info("Source {}: full sync, fetching all {} candidates ({} no longer candidates, removed)",
-          source, discovered.size(), dropped);
+      log.info(
+          "Source {}: full sync, fetching all {} candidates ({} no longer candidates, removed)",
+          source,
+          discovered.size(),
+          dropped);
       if (plan.source().bulk()) {
         plan.source().exportFor(List.copyOf(current), true);
       }
@@ -121,12 +126,19 @@ public final class SyncStage {
     List<String> fetch = new ArrayList<>();
     for (String id : current) {
       StoredPatient known = plan.stored().get(id);
-      if (known == null || known.needsFetch() || known.contentHash() == null || changedOnServer.contains(id)) {
+      if (known == null
+          || known.needsFetch()
+          || known.contentHash() == null
+          || changedOnServer.contains(id)) {
         fetch.add(id);
       }
     }
-    log.info("Source {}: incremental sync, {} candidates, {} to fetch, {} no longer candidates (removed)",
-        source, discovered.size(), fetch.size(), dropped);
+    log.info(
+        "Source {}: incremental sync, {} candidates, {} to fetch, {} no longer candidates (removed)",
+        source,
+        discovered.size(),
+        fetch.size(),
+        dropped);
     if (plan.source().bulk()) {
       // The _since export said who changed; their whole records come from an export of them alone.
       plan.source().exportFor(fetch, false);
@@ -152,17 +164,22 @@ public final class SyncStage {
     return record;
   }
 
-  /** Whether the stored outcome was mapped from exactly this content (then nothing is mapped again). */
+  /**
+   * Whether the stored outcome was mapped from exactly this content (then nothing is mapped again).
+   */
   public boolean unchanged(
       @Header(SOURCE) String source,
       @ExchangeProperty(CANDIDATE) String candidate,
       @ExchangeProperty(FINGERPRINT) RecordFingerprint fingerprint) {
     StoredPatient known = plan(source).stored().get(candidate);
-    return known != null && !known.status().equals("unfetched") && fingerprint.hash().equals(known.contentHash());
+    return known != null
+        && !known.status().equals("unfetched")
+        && fingerprint.hash().equals(known.contentHash());
   }
 
   /** An unchanged patient: its stored outcome stands (a mark to fetch again is cleared). */
-  public Object keep(Object body, @Header(SOURCE) String source, @ExchangeProperty(CANDIDATE) String candidate) {
+  public Object keep(
+      Object body, @Header(SOURCE) String source, @ExchangeProperty(CANDIDATE) String candidate) {
     unchanged.incrementAndGet();
     if (plan(source).stored().get(candidate).needsFetch()) {
       store.clearNeedsFetch(source, candidate);
@@ -182,14 +199,20 @@ public final class SyncStage {
     } else {
       changed.incrementAndGet();
     }
-    store.save(source, candidate, StoredOutcomes.status(outcome), fingerprint.hash(), fingerprint.lastUpdated(),
-        StoredOutcomes.write(outcome), runId);
+    store.save(
+        source,
+        candidate,
+        StoredOutcomes.status(outcome),
+        fingerprint.hash(),
+        fingerprint.lastUpdated(),
+        StoredOutcomes.write(outcome),
+        runId);
     return outcome;
   }
 
   /**
-   * A candidate that could not be fetched (only with allow-partial): a stored outcome stays and the patient is
-   * fetched again next time; one never stored is stored as unfetched.
+   * A candidate that could not be fetched (only with allow-partial): a stored outcome stays and the
+   * patient is fetched again next time; one never stored is stored as unfetched.
    */
   public Object unfetched(
       Object body,
@@ -197,14 +220,18 @@ public final class SyncStage {
       @ExchangeProperty(CANDIDATE) String candidate,
       @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
     String reason = failure == null ? "unknown failure" : failure.getMessage();
-    store.markNeedsFetch(source, candidate, StoredOutcomes.write(new MappingOutcome.Unfetched(candidate, reason)),
+    store.markNeedsFetch(
+        source,
+        candidate,
+        StoredOutcomes.write(new MappingOutcome.Unfetched(candidate, reason)),
         runId);
     return body;
   }
 
   /**
-   * The cohort of every stored patient of every configured source, for the analysis. A source no longer
-   * configured is left out (its rows stay in the store until it is configured again or removed by hand).
+   * The cohort of every stored patient of every configured source, for the analysis. A source no
+   * longer configured is left out (its rows stay in the store until it is configured again or
+   * removed by hand).
    */
   public Cohort storedCohort() {
     List<Cohort> cohorts = new ArrayList<>();
@@ -217,28 +244,40 @@ public final class SyncStage {
       for (String json : source.getValue()) {
         outcomes.add(StoredOutcomes.read(json));
       }
-      cohorts.add(CohortAggregation.assemble(plan.source().baseUrl(), outcomes)
-          .withExportErrors(plan.source().exportErrors()));
+      cohorts.add(
+          CohortAggregation.assemble(plan.source().baseUrl(), outcomes)
+              .withExportErrors(plan.source().exportErrors()));
     }
     return Cohort.combine(cohorts);
   }
 
   /** What this sync did, with the cohort it analysed (null: not analysed). */
   SyncCounts counts(Cohort cohort) {
-    return new SyncCounts(candidates.get(), fetched.get(), added.get(), changed.get(), removed.get(), unchanged.get(),
-        cohort == null ? 0 : cohort.included().size(), cohort == null ? 0 : cohort.excluded().size());
+    return new SyncCounts(
+        candidates.get(),
+        fetched.get(),
+        added.get(),
+        changed.get(),
+        removed.get(),
+        unchanged.get(),
+        cohort == null ? 0 : cohort.included().size(),
+        cohort == null ? 0 : cohort.excluded().size());
   }
 
   /**
-   * The fingerprint of a record: a hash over its resources without their meta (a server touching a resource
-   * without changing it is no change), sorted by type and id, and over any request that failed.
+   * The fingerprint of a record: a hash over its resources without their meta (a server touching a
+   * resource without changing it is no change), sorted by type and id, and over any request that
+   * failed.
    */
   RecordFingerprint fingerprintOf(PatientRecord record) {
     IParser parser = fhir.newJsonParser().setPrettyPrint(false);
     parser.setDontEncodeElements(Set.of("*.meta"));
     List<Resource> resources = new ArrayList<>(record.clinicalResources());
-    resources.sort(Comparator.comparing((Resource r) -> r.fhirType()).thenComparing(r -> r.getIdElement().getIdPart(),
-        Comparator.nullsFirst(Comparator.naturalOrder())));
+    resources.sort(
+        Comparator.comparing((Resource r) -> r.fhirType())
+            .thenComparing(
+                r -> r.getIdElement().getIdPart(),
+                Comparator.nullsFirst(Comparator.naturalOrder())));
     if (record.patient() != null) {
       resources.add(0, record.patient());
     }

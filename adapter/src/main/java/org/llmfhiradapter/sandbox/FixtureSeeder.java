@@ -20,13 +20,15 @@ import org.llmfhiradapter.fixtures.CaseTable;
 import org.llmfhiradapter.fixtures.Flavor;
 
 /**
- * Loads a folder of fixtures into a FHIR server over HTTP, as transactions: case tables ({@code *.csv}) are
- * rendered to FHIR first, FHIR Bundles ({@code *.json}) are sent as they are (a collection or batch is sent
- * as a transaction). Files load in name order.
+ * Loads a folder of fixtures into a FHIR server over HTTP, as transactions: case tables ({@code
+ * *.csv}) are rendered to FHIR first, FHIR Bundles ({@code *.json}) are sent as they are (a
+ * collection or batch is sent as a transaction). Files load in name order.
  */
 public final class FixtureSeeder {
 
-  /** Id of the Group of every seeded patient: the candidate list a registry would hand an EHR pull. */
+  /**
+   * Id of the Group of every seeded patient: the candidate list a registry would hand an EHR pull.
+   */
   public static final String CANDIDATES_GROUP = "llm-demo-candidates";
 
   private final FhirContext fhirContext;
@@ -41,10 +43,13 @@ public final class FixtureSeeder {
   public int seed(String baseUrl, Path folder) {
     if (!Files.isDirectory(folder)) {
       throw new SandboxException(
-          "Fixture folder " + folder + " does not exist; run from the repository root or set llm.sandbox.fixtures"
+          "Fixture folder "
+              + folder
+              + " does not exist; run from the repository root or set llm.sandbox.fixtures"
               + " (or --fixtures)");
     }
-    // A client factory of its own: the context's is shared by every caller in the process (the last to set a
+    // A client factory of its own: the context's is shared by every caller in the process (the last
+    // to set a
     // timeout on it would win), and a cold JPA server takes its time over the first transactions.
     ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(fhirContext);
     factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
@@ -59,13 +64,17 @@ public final class FixtureSeeder {
       for (Bundle bundle : bundlesOf(file)) {
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
           if (entry.getResource() instanceof org.hl7.fhir.r4.model.Patient patient) {
-            candidates.addMember().getEntity().setReference("Patient/" + patient.getIdElement().getIdPart());
+            candidates
+                .addMember()
+                .getEntity()
+                .setReference("Patient/" + patient.getIdElement().getIdPart());
           }
         }
         try {
           client.transaction().withBundle(bundle).execute();
         } catch (BaseServerResponseException e) {
-          throw new SandboxException("The embedded server refused " + file + ": " + e.getMessage(), e);
+          throw new SandboxException(
+              "The embedded server refused " + file + ": " + e.getMessage(), e);
         }
         written += bundle.getEntry().size();
       }
@@ -82,7 +91,8 @@ public final class FixtureSeeder {
               .sorted()
               .toList();
       if (files.isEmpty()) {
-        throw new SandboxException("Fixture folder " + folder + " has no .csv case tables or .json Bundles");
+        throw new SandboxException(
+            "Fixture folder " + folder + " has no .csv case tables or .json Bundles");
       }
       return files;
     } catch (IOException e) {
@@ -90,7 +100,10 @@ public final class FixtureSeeder {
     }
   }
 
-  /** Patients per seeding transaction: small enough for a cold server, large enough for 10,000 patients. */
+  /**
+   * Patients per seeding transaction: small enough for a cold server, large enough for 10,000
+   * patients.
+   */
   static final int PATIENTS_PER_TRANSACTION = 25;
 
   /** A case table as transactions of a few patients each. */
@@ -100,7 +113,9 @@ public final class FixtureSeeder {
       List<CaseRow> rows = CaseTable.read(file);
       List<Bundle> bundles = new java.util.ArrayList<>();
       for (int from = 0; from < rows.size(); from += PATIENTS_PER_TRANSACTION) {
-        bundles.add(renderer.render(rows.subList(from, Math.min(rows.size(), from + PATIENTS_PER_TRANSACTION))));
+        bundles.add(
+            renderer.render(
+                rows.subList(from, Math.min(rows.size(), from + PATIENTS_PER_TRANSACTION))));
       }
       return bundles;
     }
@@ -117,9 +132,16 @@ public final class FixtureSeeder {
       if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
         bundle.setType(Bundle.BundleType.TRANSACTION);
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-          if (!entry.hasRequest() && entry.getResource() != null && entry.getResource().hasIdElement()) {
-            entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(
-                entry.getResource().fhirType() + "/" + entry.getResource().getIdElement().getIdPart());
+          if (!entry.hasRequest()
+              && entry.getResource() != null
+              && entry.getResource().hasIdElement()) {
+            entry
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl(
+                    entry.getResource().fhirType()
+                        + "/"
+                        + entry.getResource().getIdElement().getIdPart());
           }
         }
       }

@@ -28,9 +28,10 @@ import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 /**
- * Spring wiring of the HAPI FHIR JPA server (R4) on an in-memory H2 database. This is the smallest set of
- * HAPI's own configurations that starts: each import below is required (without SubscriptionChannelConfig
- * there is no broker client, without ThreadPoolFactoryConfig no thread pool factory).
+ * Spring wiring of the HAPI FHIR JPA server (R4) on an in-memory H2 database. This is the smallest
+ * set of HAPI's own configurations that starts: each import below is required (without
+ * SubscriptionChannelConfig there is no broker client, without ThreadPoolFactoryConfig no thread
+ * pool factory).
  */
 @Configuration
 @Import({
@@ -57,8 +58,10 @@ class JpaServerConfig {
     settings.setAllowMultipleDelete(true);
     settings.setExpungeEnabled(true);
     settings.setDeleteExpungeEnabled(true);
-    // Bulk export ($export) runs as a batch job whose steps normally wait for a maintenance pass a minute
-    // apart: fast-tracked, a small export finishes in seconds, as a client rehearsing against it expects.
+    // Bulk export ($export) runs as a batch job whose steps normally wait for a maintenance pass a
+    // minute
+    // apart: fast-tracked, a small export finishes in seconds, as a client rehearsing against it
+    // expects.
     settings.setJobFastTrackingEnabled(true);
     return settings;
   }
@@ -99,13 +102,16 @@ class JpaServerConfig {
       DataSource dataSource,
       SandboxDatabase database) {
     LocalContainerEntityManagerFactoryBean factory =
-        HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+        HapiEntityManagerFactoryUtil.newEntityManagerFactory(
+            beanFactory, fhirContext, storageSettings);
     factory.setPersistenceUnitName("llm-sandbox");
     factory.setDataSource(dataSource);
     Properties jpa = new Properties();
-    jpa.put("hibernate.dialect", database.postgres()
-        ? ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect.class.getName()
-        : HapiFhirH2Dialect.class.getName());
+    jpa.put(
+        "hibernate.dialect",
+        database.postgres()
+            ? ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect.class.getName()
+            : HapiFhirH2Dialect.class.getName());
     jpa.put("hibernate.hbm2ddl.auto", "update");
     jpa.put("hibernate.format_sql", "false");
     jpa.put("hibernate.show_sql", "false");

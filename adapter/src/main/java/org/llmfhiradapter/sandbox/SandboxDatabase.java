@@ -8,12 +8,12 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * Where an embedded server keeps its data: an in-memory H2 database (the default), or a schema of its own in a
- * PostgreSQL database, made when the server starts and dropped when it stops (so two servers never share
- * tables, and nothing is left behind).
+ * Where an embedded server keeps its data: an in-memory H2 database (the default), or a schema of
+ * its own in a PostgreSQL database, made when the server starts and dropped when it stops (so two
+ * servers never share tables, and nothing is left behind).
  *
- * @param url the JDBC URL the server uses (for PostgreSQL, with {@code currentSchema} set to its schema); empty
- *     for H2
+ * @param url the JDBC URL the server uses (for PostgreSQL, with {@code currentSchema} set to its
+ *     schema); empty for H2
  * @param schema the server's PostgreSQL schema; empty for H2
  */
 record SandboxDatabase(String url, String schema, String password) {
@@ -29,13 +29,19 @@ record SandboxDatabase(String url, String schema, String password) {
     }
     String schema = "llm_sandbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     String secret = password == null ? "" : password;
-    try (Connection connection = connect(configuredUrl, secret); Statement statement = connection.createStatement()) {
+    try (Connection connection = connect(configuredUrl, secret);
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
-      throw new SandboxException("The embedded FHIR server cannot make its schema in " + withoutQuery(configuredUrl)
-          + ": " + e.getMessage(), e);
+      throw new SandboxException(
+          "The embedded FHIR server cannot make its schema in "
+              + withoutQuery(configuredUrl)
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    String url = configuredUrl + (configuredUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    String url =
+        configuredUrl + (configuredUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     return new SandboxDatabase(url, schema, secret);
   }
 
@@ -44,10 +50,15 @@ record SandboxDatabase(String url, String schema, String password) {
     if (!postgres()) {
       return;
     }
-    try (Connection connection = connect(url, password); Statement statement = connection.createStatement()) {
+    try (Connection connection = connect(url, password);
+        Statement statement = connection.createStatement()) {
       statement.execute("DROP SCHEMA " + schema + " CASCADE");
     } catch (SQLException e) {
-      System.err.println("The embedded FHIR server's schema " + schema + " could not be dropped: " + e.getMessage());
+      System.err.println(
+          "The embedded FHIR server's schema "
+              + schema
+              + " could not be dropped: "
+              + e.getMessage());
     }
   }
 
@@ -66,6 +77,8 @@ record SandboxDatabase(String url, String schema, String password) {
 
   @Override
   public String toString() {
-    return "SandboxDatabase[" + (postgres() ? withoutQuery(url) + " schema " + schema : "H2 in memory") + "]";
+    return "SandboxDatabase["
+        + (postgres() ? withoutQuery(url) + " schema " + schema : "H2 in memory")
+        + "]";
   }
 }

@@ -22,9 +22,9 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
- * An in-process FHIR R4 server (the HAPI FHIR JPA server on in-memory H2) served over HTTP on a loopback port.
- * It is what {@code demo}, {@code sandbox} and the integration tests talk to: only over HTTP, exactly as the
- * adapter talks to an EHR.
+ * An in-process FHIR R4 server (the HAPI FHIR JPA server on in-memory H2) served over HTTP on a
+ * loopback port. It is what {@code demo}, {@code sandbox} and the integration tests talk to: only
+ * over HTTP, exactly as the adapter talks to an EHR.
  */
 public final class SandboxServer implements AutoCloseable {
 
@@ -35,12 +35,17 @@ public final class SandboxServer implements AutoCloseable {
   private final Server jetty;
   private final String baseUrl;
   private final RestfulServer fhirServlet;
+
   /** The SMART authorization the FHIR endpoints require; empty: open. */
   private final AtomicReference<SmartAuthorization> smart;
+
   private VendorPersonality personality;
 
   private SandboxServer(
-      AnnotationConfigApplicationContext spring, Server jetty, String baseUrl, RestfulServer fhirServlet,
+      AnnotationConfigApplicationContext spring,
+      Server jetty,
+      String baseUrl,
+      RestfulServer fhirServlet,
       AtomicReference<SmartAuthorization> smart) {
     this.spring = spring;
     this.jetty = jetty;
@@ -53,26 +58,33 @@ public final class SandboxServer implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService maintenance;
 
   /**
-   * Bulk export's batch jobs advance on maintenance passes, which HAPI schedules a minute apart; a sandbox runs
-   * one every half second, so that an export of the seeded patients is ready in seconds.
+   * Bulk export's batch jobs advance on maintenance passes, which HAPI schedules a minute apart; a
+   * sandbox runs one every half second, so that an export of the seeded patients is ready in
+   * seconds.
    */
   private static java.util.concurrent.ScheduledExecutorService batchMaintenance(
       AnnotationConfigApplicationContext spring) {
     ca.uhn.fhir.batch2.api.IJobMaintenanceService service =
         spring.getBean(ca.uhn.fhir.batch2.api.IJobMaintenanceService.class);
     java.util.concurrent.ScheduledExecutorService executor =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
-          Thread thread = new Thread(runnable, "sandbox-batch-maintenance");
-          thread.setDaemon(true);
-          return thread;
-        });
-    executor.scheduleWithFixedDelay(() -> {
-      try {
-        service.triggerMaintenancePass();
-      } catch (RuntimeException e) {
-        // A pass that fails is tried again half a second later; the server itself is unaffected.
-      }
-    }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "sandbox-batch-maintenance");
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            service.triggerMaintenancePass();
+          } catch (RuntimeException e) {
+            // A pass that fails is tried again half a second later; the server itself is
+            // unaffected.
+          }
+        },
+        500,
+        500,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     return executor;
   }
 
@@ -91,13 +103,15 @@ public final class SandboxServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server keeping its data in {@code databaseUrl}: empty for in-memory H2, or a PostgreSQL database
-   * (in a schema of its own, dropped when the server stops).
+   * Starts a server keeping its data in {@code databaseUrl}: empty for in-memory H2, or a
+   * PostgreSQL database (in a schema of its own, dropped when the server stops).
    */
-  public static SandboxServer start(int port, VendorPersonality.Kind personality, String databaseUrl) {
+  public static SandboxServer start(
+      int port, VendorPersonality.Kind personality, String databaseUrl) {
     AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
     Server jetty = null;
-    SandboxDatabase database = SandboxDatabase.open(databaseUrl, System.getenv("LLM_SANDBOX_DATABASE_PASSWORD"));
+    SandboxDatabase database =
+        SandboxDatabase.open(databaseUrl, System.getenv("LLM_SANDBOX_DATABASE_PASSWORD"));
     try {
       spring.registerBean(SandboxDatabase.class, () -> database);
       spring.register(JpaServerConfig.class);
@@ -110,51 +124,62 @@ public final class SandboxServer implements AutoCloseable {
       context.addServlet(new ServletHolder(fhirServlet), FHIR_PATH + "/*");
       // The SMART guard sees every request first; it passes all until requireSmart turns it on.
       AtomicReference<SmartAuthorization> smart = new AtomicReference<>();
-      context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new SmartGuard(smart::get, FHIR_PATH)),
-          "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
-      context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new ShortRetryAfter()), FHIR_PATH + "/*",
+      context.addFilter(
+          new org.eclipse.jetty.ee10.servlet.FilterHolder(new SmartGuard(smart::get, FHIR_PATH)),
+          "/*",
+          java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+      context.addFilter(
+          new org.eclipse.jetty.ee10.servlet.FilterHolder(new ShortRetryAfter()),
+          FHIR_PATH + "/*",
           java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
       jetty.setHandler(context);
       jetty.start();
       int actualPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
       SandboxServer server =
-          new SandboxServer(spring, jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH, fhirServlet, smart);
+          new SandboxServer(
+              spring, jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH, fhirServlet, smart);
       server.personality(personality);
       return server;
     } catch (Exception e) {
       stopQuietly(jetty);
       spring.close();
       database.drop();
-      throw new SandboxException("The embedded FHIR server could not start on port " + port + ": " + rootMessage(e), e);
+      throw new SandboxException(
+          "The embedded FHIR server could not start on port " + port + ": " + rootMessage(e), e);
     }
   }
 
   /**
-   * HAPI answers a bulk export's status poll with {@code Retry-After: 120} whatever the job; the sandbox
-   * fast-tracks its jobs, so it says 1 second, and a client that honours the header is not kept waiting.
+   * HAPI answers a bulk export's status poll with {@code Retry-After: 120} whatever the job; the
+   * sandbox fast-tracks its jobs, so it says 1 second, and a client that honours the header is not
+   * kept waiting.
    */
   private static final class ShortRetryAfter implements jakarta.servlet.Filter {
     @Override
     public void doFilter(
-        jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain)
+        jakarta.servlet.ServletRequest request,
+        jakarta.servlet.ServletResponse response,
+        jakarta.servlet.FilterChain chain)
         throws java.io.IOException, jakarta.servlet.ServletException {
       String uri = ((jakarta.servlet.http.HttpServletRequest) request).getRequestURI();
       if (!uri.endsWith("$export-poll-status")) {
         chain.doFilter(request, response);
         return;
       }
-      chain.doFilter(request, new jakarta.servlet.http.HttpServletResponseWrapper(
-          (jakarta.servlet.http.HttpServletResponse) response) {
-        @Override
-        public void addHeader(String name, String value) {
-          super.addHeader(name, "Retry-After".equalsIgnoreCase(name) ? "1" : value);
-        }
+      chain.doFilter(
+          request,
+          new jakarta.servlet.http.HttpServletResponseWrapper(
+              (jakarta.servlet.http.HttpServletResponse) response) {
+            @Override
+            public void addHeader(String name, String value) {
+              super.addHeader(name, "Retry-After".equalsIgnoreCase(name) ? "1" : value);
+            }
 
-        @Override
-        public void setHeader(String name, String value) {
-          super.setHeader(name, "Retry-After".equalsIgnoreCase(name) ? "1" : value);
-        }
-      });
+            @Override
+            public void setHeader(String name, String value) {
+              super.setHeader(name, "Retry-After".equalsIgnoreCase(name) ? "1" : value);
+            }
+          });
     }
   }
 
@@ -196,7 +221,8 @@ public final class SandboxServer implements AutoCloseable {
 
   /** The token endpoint while SMART is required, e.g. {@code http://127.0.0.1:41233/auth/token}. */
   public String tokenUrl() {
-    return baseUrl.substring(0, baseUrl.length() - FHIR_PATH.length()) + SmartAuthorization.TOKEN_PATH;
+    return baseUrl.substring(0, baseUrl.length() - FHIR_PATH.length())
+        + SmartAuthorization.TOKEN_PATH;
   }
 
   /** Makes the API behave like a vendor's from now on (NONE: plain R4 again). */

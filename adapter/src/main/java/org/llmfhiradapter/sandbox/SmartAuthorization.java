@@ -33,21 +33,25 @@ import java.util.regex.Pattern;
 import org.llmfhiradapter.config.ConfigException;
 
 /**
- * The sandbox as a SMART Backend Services server, for rehearsing an EHR connection on one machine: it publishes
- * {@code .well-known/smart-configuration}, runs a token endpoint that accepts the client-credentials grant with
- * a signed client assertion (RS384 or ES384, verified against the JWK Set the user registered, as Epic and
- * Cerner verify it: {@code iss} = {@code sub} = the client id, {@code aud} = the token URL, at most five
- * minutes' life, each {@code jti} once), and issues short-lived bearer tokens with the system scopes asked
- * for, which the FHIR endpoints then require.
+ * The sandbox as a SMART Backend Services server, for rehearsing an EHR connection on one machine:
+ * it publishes {@code .well-known/smart-configuration}, runs a token endpoint that accepts the
+ * client-credentials grant with a signed client assertion (RS384 or ES384, verified against the JWK
+ * Set the user registered, as Epic and Cerner verify it: {@code iss} = {@code sub} = the client id,
+ * {@code aud} = the token URL, at most five minutes' life, each {@code jti} once), and issues
+ * short-lived bearer tokens with the system scopes asked for, which the FHIR endpoints then
+ * require.
  */
 public final class SmartAuthorization {
 
   /** Where the token endpoint is, on the sandbox's origin. */
   public static final String TOKEN_PATH = "/auth/token";
+
   public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
   private static final Duration MAX_ASSERTION_LIFE = Duration.ofMinutes(5);
+
   /** Clocks of two machines differ a little; a token endpoint allows for it. */
   private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
   private static final Pattern SCOPE =
       Pattern.compile("system/(\\*|[A-Z][A-Za-z]+)\\.(read|write|\\*|(?=[cruds])c?r?u?d?s?)");
 
@@ -55,8 +59,9 @@ public final class SmartAuthorization {
   record Grant(String clientId, Set<String> scopes, Instant expiresAt) {
 
     /**
-     * Whether the scopes allow reading (or writing) this resource type; null: any type (a next page, a
-     * transaction). SMART v1 ({@code read}, {@code write}, {@code *}) and v2 ({@code cruds}) scopes.
+     * Whether the scopes allow reading (or writing) this resource type; null: any type (a next
+     * page, a transaction). SMART v1 ({@code read}, {@code write}, {@code *}) and v2 ({@code
+     * cruds}) scopes.
      */
     boolean permits(String resourceType, boolean write) {
       for (String scope : scopes) {
@@ -64,7 +69,8 @@ public final class SmartAuthorization {
         if (!m.matches()) {
           continue;
         }
-        boolean type = resourceType == null || m.group(1).equals("*") || m.group(1).equals(resourceType);
+        boolean type =
+            resourceType == null || m.group(1).equals("*") || m.group(1).equals(resourceType);
         boolean access =
             switch (m.group(2)) {
               case "*" -> true;
@@ -98,8 +104,9 @@ public final class SmartAuthorization {
   public record ClientAssertion(SignedJWT jwt, JWTClaimsSet claims) {}
 
   /**
-   * The client assertion of a token request's form, after the checks every SMART token endpoint makes first:
-   * the client-credentials grant, the JWT-bearer assertion type, an assertion that parses as a signed JWT.
+   * The client assertion of a token request's form, after the checks every SMART token endpoint
+   * makes first: the client-credentials grant, the JWT-bearer assertion type, an assertion that
+   * parses as a signed JWT.
    */
   public static ClientAssertion clientAssertion(Map<String, String> form) throws Refusal {
     if (!"client_credentials".equals(form.get("grant_type"))) {
@@ -138,21 +145,25 @@ public final class SmartAuthorization {
   /**
    * The authorization for one registered client.
    *
-   * @param jwks the client's public keys: a JWK Set file, or an http(s) URL serving one (as Epic can fetch it)
+   * @param jwks the client's public keys: a JWK Set file, or an http(s) URL serving one (as Epic
+   *     can fetch it)
    * @throws ConfigException when the keys cannot be read or hold no RSA or EC public key
    */
   public static SmartAuthorization forClient(String clientId, String jwks, Duration tokenLife) {
     JWKSet keys;
     try {
-      keys = jwks.startsWith("http://") || jwks.startsWith("https://")
-          ? JWKSet.load(URI.create(jwks).toURL(), 5_000, 5_000, 1_000_000)
-          : JWKSet.parse(Files.readString(Path.of(jwks)));
+      keys =
+          jwks.startsWith("http://") || jwks.startsWith("https://")
+              ? JWKSet.load(URI.create(jwks).toURL(), 5_000, 5_000, 1_000_000)
+              : JWKSet.parse(Files.readString(Path.of(jwks)));
     } catch (IOException | ParseException | IllegalArgumentException e) {
-      throw new ConfigException("Cannot read the client's JWK Set from " + jwks + ": " + e.getMessage());
+      throw new ConfigException(
+          "Cannot read the client's JWK Set from " + jwks + ": " + e.getMessage());
     }
     JWKSet publicKeys = keys.toPublicJWKSet();
     if (publicKeys.getKeys().stream().noneMatch(k -> k instanceof RSAKey || k instanceof ECKey)) {
-      throw new ConfigException("The JWK Set " + jwks + " holds no RSA or EC public key (make one with `jwks`)");
+      throw new ConfigException(
+          "The JWK Set " + jwks + " holds no RSA or EC public key (make one with `jwks`)");
     }
     return new SmartAuthorization(clientId, publicKeys, tokenLife, Clock.systemUTC());
   }
@@ -168,7 +179,8 @@ public final class SmartAuthorization {
     configuration.put("token_endpoint", tokenUrl);
     configuration.put("grant_types_supported", List.of("client_credentials"));
     configuration.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
-    configuration.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
+    configuration.put(
+        "token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
     configuration.put("scopes_supported", List.of("system/*.read", "system/*.write"));
     configuration.put("capabilities", List.of("client-confidential-asymmetric"));
     return configuration;
@@ -183,7 +195,8 @@ public final class SmartAuthorization {
         continue;
       }
       if (!SCOPE.matcher(scope).matches()) {
-        throw new Refusal("invalid_scope", "scope '" + scope + "' is no system scope (system/Type.read)");
+        throw new Refusal(
+            "invalid_scope", "scope '" + scope + "' is no system scope (system/Type.read)");
       }
       scopes.add(scope);
     }
@@ -193,7 +206,8 @@ public final class SmartAuthorization {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    issued.put(token, new Grant(claims.getSubject(), Set.copyOf(scopes), clock.instant().plus(tokenLife)));
+    issued.put(
+        token, new Grant(claims.getSubject(), Set.copyOf(scopes), clock.instant().plus(tokenLife)));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("access_token", token);
     answer.put("token_type", "bearer");
@@ -208,7 +222,9 @@ public final class SmartAuthorization {
       return Optional.empty();
     }
     Grant grant = issued.get(authorization.substring(7).trim());
-    return grant != null && clock.instant().isBefore(grant.expiresAt()) ? Optional.of(grant) : Optional.empty();
+    return grant != null && clock.instant().isBefore(grant.expiresAt())
+        ? Optional.of(grant)
+        : Optional.empty();
   }
 
   private JWTClaimsSet verified(ClientAssertion assertion, String tokenUrl) throws Refusal {
@@ -216,28 +232,40 @@ public final class SmartAuthorization {
     JWTClaimsSet claims = assertion.claims();
     JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
     if (!JWSAlgorithm.RS384.equals(algorithm) && !JWSAlgorithm.ES384.equals(algorithm)) {
-      throw new Refusal("invalid_client", "the assertion is signed with " + algorithm + "; RS384 or ES384 expected");
+      throw new Refusal(
+          "invalid_client",
+          "the assertion is signed with " + algorithm + "; RS384 or ES384 expected");
     }
     String kid = jwt.getHeader().getKeyID();
-    List<JWK> candidates = keys.getKeys().stream()
-        .filter(k -> kid == null || kid.equals(k.getKeyID()))
-        .filter(k -> JWSAlgorithm.RS384.equals(algorithm) ? k instanceof RSAKey : k instanceof ECKey)
-        .toList();
+    List<JWK> candidates =
+        keys.getKeys().stream()
+            .filter(k -> kid == null || kid.equals(k.getKeyID()))
+            .filter(
+                k ->
+                    JWSAlgorithm.RS384.equals(algorithm) ? k instanceof RSAKey : k instanceof ECKey)
+            .toList();
     if (candidates.isEmpty()) {
-      throw new Refusal("invalid_client", "no registered key has kid " + kid + " for " + algorithm
-          + " (register the JWK Set that `jwks` prints for the key the adapter signs with)");
+      throw new Refusal(
+          "invalid_client",
+          "no registered key has kid "
+              + kid
+              + " for "
+              + algorithm
+              + " (register the JWK Set that `jwks` prints for the key the adapter signs with)");
     }
     boolean signed = false;
     for (JWK key : candidates) {
       try {
-        JWSVerifier verifier = key instanceof RSAKey rsa ? new RSASSAVerifier(rsa) : new ECDSAVerifier((ECKey) key);
+        JWSVerifier verifier =
+            key instanceof RSAKey rsa ? new RSASSAVerifier(rsa) : new ECDSAVerifier((ECKey) key);
         signed |= jwt.verify(verifier);
       } catch (JOSEException e) {
         // A key that cannot verify this signature is not the one.
       }
     }
     if (!signed) {
-      throw new Refusal("invalid_client", "the signature does not verify with the registered key " + kid);
+      throw new Refusal(
+          "invalid_client", "the signature does not verify with the registered key " + kid);
     }
     if (!clientId.equals(claims.getIssuer()) || !clientId.equals(claims.getSubject())) {
       throw new Refusal("invalid_client", "iss and sub must both be the client id " + clientId);
@@ -251,7 +279,8 @@ public final class SmartAuthorization {
     }
     Instant expires = claims.getExpirationTime().toInstant();
     if (!expires.isAfter(now.minus(CLOCK_SKEW))) {
-      throw new Refusal("invalid_client", "the assertion has expired (is this machine's clock right?)");
+      throw new Refusal(
+          "invalid_client", "the assertion has expired (is this machine's clock right?)");
     }
     if (expires.isAfter(now.plus(MAX_ASSERTION_LIFE).plus(CLOCK_SKEW))) {
       throw new Refusal("invalid_client", "exp is more than 5 minutes away");

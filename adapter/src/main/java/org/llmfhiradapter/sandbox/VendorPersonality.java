@@ -14,16 +14,16 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * Makes the embedded server behave like a vendor's FHIR API, so that the adapter is tested against the rules
- * and habits it will meet (design notes, "What the vendors do"):
+ * Makes the embedded server behave like a vendor's FHIR API, so that the adapter is tested against
+ * the rules and habits it will meet (design notes, "What the vendors do"):
  *
  * <ul>
  *   <li>Epic: Condition, Procedure and Observation searches need {@code patient}; Observation also
  *       {@code code} or {@code category}; search bundles carry an OperationOutcome entry with
  *       {@code search.mode = outcome}, no {@code fullUrl}, not counted in {@code total}.
  *   <li>Cerner: those searches need {@code patient}; Procedure needs a closed {@code date} range;
- *       {@code _count} above 200 is refused; bundles have no {@code total}, entries no {@code search.mode},
- *       and {@code fullUrl} names another host than the request.
+ *       {@code _count} above 200 is refused; bundles have no {@code total}, entries no {@code
+ *       search.mode}, and {@code fullUrl} names another host than the request.
  * </ul>
  */
 @Interceptor
@@ -39,7 +39,8 @@ public final class VendorPersonality {
       try {
         return valueOf(name.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("Unknown personality '" + name + "'; use none, epic or cerner");
+        throw new IllegalArgumentException(
+            "Unknown personality '" + name + "'; use none, epic or cerner");
       }
     }
   }
@@ -55,18 +56,22 @@ public final class VendorPersonality {
   private static boolean patientListExport(RequestDetails request) {
     return "Patient".equals(request.getResourceName())
         && request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.POST
-        && new String(request.loadRequestContents(), java.nio.charset.StandardCharsets.UTF_8).contains("\"patient\"");
+        && new String(request.loadRequestContents(), java.nio.charset.StandardCharsets.UTF_8)
+            .contains("\"patient\"");
   }
 
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
   public boolean incoming(RequestDetails request) {
-    // Epic offers Bulk Data to backend apps at the Group level only; Oracle Health also as Patient/$export for
+    // Epic offers Bulk Data to backend apps at the Group level only; Oracle Health also as
+    // Patient/$export for
     // a list of patients given in a POST (never for every patient).
     if ("$export".equals(request.getOperation())
         && request.getRestOperationType() != RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
         && !(kind == Kind.CERNER && patientListExport(request))) {
-      throw new InvalidRequestException(vendor() + ": $export is offered for a Group only (Group/[id]/$export)"
-          + (kind == Kind.CERNER ? ", or Patient/$export with a patient list in a POST" : ""));
+      throw new InvalidRequestException(
+          vendor()
+              + ": $export is offered for a Group only (Group/[id]/$export)"
+              + (kind == Kind.CERNER ? ", or Patient/$export with a patient list in a POST" : ""));
     }
     if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE
         || !PATIENT_SCOPED.contains(request.getResourceName())) {
@@ -75,18 +80,25 @@ public final class VendorPersonality {
     Map<String, String[]> parameters = request.getParameters();
     String type = request.getResourceName();
     if (!parameters.containsKey("patient") && !parameters.containsKey("subject")) {
-      throw new InvalidRequestException(vendor() + ": " + type + " search requires the patient parameter");
+      throw new InvalidRequestException(
+          vendor() + ": " + type + " search requires the patient parameter");
     }
-    if (kind == Kind.EPIC && type.equals("Observation") && !parameters.containsKey("code") && !parameters.containsKey("category")) {
-      throw new InvalidRequestException(vendor() + ": Observation search requires code or category");
+    if (kind == Kind.EPIC
+        && type.equals("Observation")
+        && !parameters.containsKey("code")
+        && !parameters.containsKey("category")) {
+      throw new InvalidRequestException(
+          vendor() + ": Observation search requires code or category");
     }
     if (kind == Kind.CERNER) {
       String[] dates = parameters.getOrDefault("date", new String[0]);
       boolean closed =
           java.util.Arrays.stream(dates).anyMatch(d -> d.startsWith("ge") || d.startsWith("gt"))
-              && java.util.Arrays.stream(dates).anyMatch(d -> d.startsWith("le") || d.startsWith("lt"));
+              && java.util.Arrays.stream(dates)
+                  .anyMatch(d -> d.startsWith("le") || d.startsWith("lt"));
       if (type.equals("Procedure") && !closed) {
-        throw new InvalidRequestException(vendor() + ": Procedure search requires a date range (ge and le)");
+        throw new InvalidRequestException(
+            vendor() + ": Procedure search requires a date range (ge and le)");
       }
       String[] count = parameters.get("_count");
       if (count != null && Integer.parseInt(count[0]) > 200) {
@@ -98,7 +110,8 @@ public final class VendorPersonality {
 
   @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
   public boolean outgoing(RequestDetails request, ResponseDetails response) {
-    if (!(response.getResponseResource() instanceof Bundle bundle) || bundle.getType() != Bundle.BundleType.SEARCHSET) {
+    if (!(response.getResponseResource() instanceof Bundle bundle)
+        || bundle.getType() != Bundle.BundleType.SEARCHSET) {
       return true;
     }
     if (kind == Kind.EPIC) {
@@ -114,7 +127,10 @@ public final class VendorPersonality {
       for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
         entry.setSearch(null);
         if (entry.hasFullUrl()) {
-          entry.setFullUrl(entry.getFullUrl().replaceFirst("^https?://[^/]+", "https://fhir-ehr.cerner.example"));
+          entry.setFullUrl(
+              entry
+                  .getFullUrl()
+                  .replaceFirst("^https?://[^/]+", "https://fhir-ehr.cerner.example"));
         }
       }
     }

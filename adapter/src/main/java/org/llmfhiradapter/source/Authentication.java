@@ -7,8 +7,8 @@ import org.llmfhiradapter.source.auth.AuthConfig;
 import org.llmfhiradapter.source.auth.AuthInterceptor;
 
 /**
- * How the pull authenticates to the FHIR server: an interceptor that adds the credentials to requests for the
- * server's own origin, and what to do when the server answers 401.
+ * How the pull authenticates to the FHIR server: an interceptor that adds the credentials to
+ * requests for the server's own origin, and what to do when the server answers 401.
  */
 public interface Authentication {
 
@@ -46,7 +46,8 @@ public interface Authentication {
 
       @Override
       public boolean renew() {
-        // The interceptor has already dropped the token the server refused; a fresh one may be accepted.
+        // The interceptor has already dropped the token the server refused; a fresh one may be
+        // accepted.
         return tokens;
       }
 
@@ -68,12 +69,16 @@ public interface Authentication {
   boolean renew();
 
   /**
-   * Gets the credentials ready before a request (a SMART token is fetched here, not inside the HTTP client).
+   * Gets the credentials ready before a request (a SMART token is fetched here, not inside the HTTP
+   * client).
    *
    * @throws AuthException when they cannot be had
    */
   void prepare();
 
-  /** The Authorization header for a request outside HAPI's client to {@code url}: only to the server's origin. */
+  /**
+   * The Authorization header for a request outside HAPI's client to {@code url}: only to the
+   * server's origin.
+   */
   Optional<String> authorizationFor(String url);
 }

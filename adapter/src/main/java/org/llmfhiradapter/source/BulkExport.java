@@ -29,13 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A FHIR Bulk Data export (the async pattern): kick-off of {@code Group/[id]/$export}, or of
- * {@code Patient/$export} with the patients listed (Bulk Data v2, as Oracle Health offers it); status polling
- * that honours {@code Retry-After} and gives up after {@code maxWait}, cancelling the job; and the manifest's
- * NDJSON files read as streams straight into a {@link BulkSpill}, each file a unit that a cut download rolls
- * back, so that it is fetched again whole. Credentials go with a file only when the manifest says they are
- * required and the file is on the server's own origin. Transient failures (429, 502-504, connections cut) are
- * retried as the searches are.
+ * A FHIR Bulk Data export (the async pattern): kick-off of {@code Group/[id]/$export}, or of {@code
+ * Patient/$export} with the patients listed (Bulk Data v2, as Oracle Health offers it); status
+ * polling that honours {@code Retry-After} and gives up after {@code maxWait}, cancelling the job;
+ * and the manifest's NDJSON files read as streams straight into a {@link BulkSpill}, each file a
+ * unit that a cut download rolls back, so that it is fetched again whole. Credentials go with a
+ * file only when the manifest says they are required and the file is on the server's own origin.
+ * Transient failures (429, 502-504, connections cut) are retried as the searches are.
  */
 final class BulkExport {
 
@@ -57,7 +57,8 @@ final class BulkExport {
    *
    * @param groupId the Group whose members are exported; null to export {@code patients} instead
    * @param patients the patients of a {@code Patient/$export} (when there is no Group)
-   * @param since only resources changed after this instant (an incremental export); null for everything
+   * @param since only resources changed after this instant (an incremental export); null for
+   *     everything
    * @param typeFilters {@code _typeFilter} queries ({@code Observation?code=...}); empty for none
    */
   record Request(String groupId, List<String> patients, Instant since, List<String> typeFilters) {
@@ -72,24 +73,36 @@ final class BulkExport {
    *
    * @param resources lines filed under a patient
    * @param errors OperationOutcome issues of the manifest's error files, counted by issue code
-   * @param transactionTime the server's time of the export: everything changed up to it is in (the next
-   *     incremental export starts there); null when the manifest gives none
+   * @param transactionTime the server's time of the export: everything changed up to it is in (the
+   *     next incremental export starts there); null when the manifest gives none
    * @param waited from the kick-off to the manifest (the server building the export)
    * @param downloaded from the manifest to the last file filed
    */
   record Result(
-      int resources, Map<String, Integer> errors, Instant transactionTime, Duration waited, Duration downloaded) {}
+      int resources,
+      Map<String, Integer> errors,
+      Instant transactionTime,
+      Duration waited,
+      Duration downloaded) {}
 
-  BulkExport(String baseUrl, Authentication authentication, AdapterConfig.Source config, Duration maxWait) {
+  BulkExport(
+      String baseUrl,
+      Authentication authentication,
+      AdapterConfig.Source config,
+      Duration maxWait) {
     this.baseUrl = baseUrl.replaceAll("/+$", "");
     this.authentication = authentication;
     this.retry = new RetryPolicy(config.retry());
     this.maxWait = maxWait;
     this.maxPoll = config.bulkMaxPoll();
     this.parallelDownloads = config.bulkParallelDownloads();
-    // Redirect.NEVER: a file or status URL that moved elsewhere is not followed with our credentials.
-    this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    // Redirect.NEVER: a file or status URL that moved elsewhere is not followed with our
+    // credentials.
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(config.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   /** Runs the export, its files filed by patient into {@code spill}. */
@@ -97,20 +110,38 @@ final class BulkExport {
     long started = System.nanoTime();
     HttpRequest kickOff = kickOff(what);
     String kickOffUrl = kickOff.uri().toString();
-    HttpResponse<String> accepted = send("Bulk export kick-off", kickOff, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> accepted =
+        send("Bulk export kick-off", kickOff, HttpResponse.BodyHandlers.ofString());
     if (accepted.statusCode() != 202) {
-      throw new SourceException("Bulk export kick-off: the FHIR server at " + baseUrl + " answered HTTP "
-          + accepted.statusCode() + " instead of 202 Accepted (does it support "
-          + (what.groupId() != null ? "Group-level $export" : "Patient/$export with a patient list") + "?)"
-          + issues(accepted.body()));
+      throw new SourceException(
+          "Bulk export kick-off: the FHIR server at "
+              + baseUrl
+              + " answered HTTP "
+              + accepted.statusCode()
+              + " instead of 202 Accepted (does it support "
+              + (what.groupId() != null
+                  ? "Group-level $export"
+                  : "Patient/$export with a patient list")
+              + "?)"
+              + issues(accepted.body()));
     }
-    String status = accepted.headers().firstValue("Content-Location").orElseThrow(
-        () -> new SourceException("Bulk export kick-off: the answer names no status URL (Content-Location)"));
-    if (authentication.authorizationFor(status).isEmpty() && authentication.authorizationFor(kickOffUrl).isPresent()) {
-      throw new SourceException("Bulk export: the status URL is on another origin than " + baseUrl
-          + "; the adapter sends no credentials there");
+    String status =
+        accepted
+            .headers()
+            .firstValue("Content-Location")
+            .orElseThrow(
+                () ->
+                    new SourceException(
+                        "Bulk export kick-off: the answer names no status URL (Content-Location)"));
+    if (authentication.authorizationFor(status).isEmpty()
+        && authentication.authorizationFor(kickOffUrl).isPresent()) {
+      throw new SourceException(
+          "Bulk export: the status URL is on another origin than "
+              + baseUrl
+              + "; the adapter sends no credentials there");
     }
-    // Stopped while the export runs (Ctrl-C, SIGTERM from a scheduler): the job is cancelled on the server, not
+    // Stopped while the export runs (Ctrl-C, SIGTERM from a scheduler): the job is cancelled on the
+    // server, not
     // left to run for nobody.
     Thread cancelOnExit = new Thread(() -> cancel(status), "llm-bulk-cancel");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
@@ -118,7 +149,9 @@ final class BulkExport {
       JsonNode manifest = poll(status);
       long ready = System.nanoTime();
       Result result = download(manifest, spill, Duration.ofNanos(ready - started));
-      log.info("Bulk export: ready after {} s, downloaded in {} s", seconds(result.waited()),
+      log.info(
+          "Bulk export: ready after {} s, downloaded in {} s",
+          seconds(result.waited()),
           seconds(result.downloaded()));
       return result;
     } catch (RuntimeException e) {
@@ -134,21 +167,28 @@ final class BulkExport {
   }
 
   /**
-   * The kick-off: a GET on the Group, or a POST of Parameters naming the patients (the patient list would not fit a
-   * URL, and Bulk Data v2 takes it only in a body).
+   * The kick-off: a GET on the Group, or a POST of Parameters naming the patients (the patient list
+   * would not fit a URL, and Bulk Data v2 takes it only in a body).
    */
   private HttpRequest kickOff(Request what) {
-    String since = what.since() == null ? null : what.since().truncatedTo(ChronoUnit.MILLIS).toString();
+    String since =
+        what.since() == null ? null : what.since().truncatedTo(ChronoUnit.MILLIS).toString();
     if (what.groupId() != null) {
-      StringBuilder url = new StringBuilder(baseUrl).append("/Group/").append(VendorSearches.encode(what.groupId()))
-          .append("/$export?_type=").append(TYPES);
+      StringBuilder url =
+          new StringBuilder(baseUrl)
+              .append("/Group/")
+              .append(VendorSearches.encode(what.groupId()))
+              .append("/$export?_type=")
+              .append(TYPES);
       if (since != null) {
         url.append("&_since=").append(VendorSearches.encode(since));
       }
       for (String filter : what.typeFilters()) {
         url.append("&_typeFilter=").append(VendorSearches.encode(filter));
       }
-      return get(url.toString(), "application/fhir+json", true).header("Prefer", "respond-async").build();
+      return get(url.toString(), "application/fhir+json", true)
+          .header("Prefer", "respond-async")
+          .build();
     }
     ObjectNode parameters = json.createObjectNode().put("resourceType", "Parameters");
     ArrayNode parameter = parameters.putArray("parameter");
@@ -160,12 +200,19 @@ final class BulkExport {
       parameter.addObject().put("name", "_typeFilter").put("valueString", filter);
     }
     for (String patient : what.patients()) {
-      parameter.addObject().put("name", "patient").putObject("valueReference").put("reference", "Patient/" + patient);
+      parameter
+          .addObject()
+          .put("name", "patient")
+          .putObject("valueReference")
+          .put("reference", "Patient/" + patient);
     }
     String url = baseUrl + "/Patient/$export";
-    HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
-        .header("Prefer", "respond-async").header("Content-Type", "application/fhir+json")
-        .POST(HttpRequest.BodyPublishers.ofString(parameters.toString()));
+    HttpRequest.Builder post =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Accept", "application/fhir+json")
+            .header("Prefer", "respond-async")
+            .header("Content-Type", "application/fhir+json")
+            .POST(HttpRequest.BodyPublishers.ofString(parameters.toString()));
     authentication.authorizationFor(url).ifPresent(value -> post.header("Authorization", value));
     return post.build();
   }
@@ -176,31 +223,51 @@ final class BulkExport {
     Instant nextProgress = started.plusSeconds(30);
     while (true) {
       HttpResponse<String> answer =
-          send("Bulk export status", get(status, "application/json", true).build(), HttpResponse.BodyHandlers.ofString());
+          send(
+              "Bulk export status",
+              get(status, "application/json", true).build(),
+              HttpResponse.BodyHandlers.ofString());
       if (answer.statusCode() == 200) {
         try {
           return json.readTree(answer.body());
         } catch (IOException e) {
-          throw new SourceException("Bulk export status: the manifest is not JSON (" + e.getMessage() + ")");
+          throw new SourceException(
+              "Bulk export status: the manifest is not JSON (" + e.getMessage() + ")");
         }
       }
       if (answer.statusCode() != 202) {
-        throw new SourceException("Bulk export status: the FHIR server at " + baseUrl + " answered HTTP "
-            + answer.statusCode() + " while the export ran"
-            + issues(answer.body()));
+        throw new SourceException(
+            "Bulk export status: the FHIR server at "
+                + baseUrl
+                + " answered HTTP "
+                + answer.statusCode()
+                + " while the export ran"
+                + issues(answer.body()));
       }
-      // Honour Retry-After within reason: at least half a second, at most llm.source.bulk.max-poll-interval-seconds.
-      Duration wait = RetryPolicy.retryAfter(answer.headers().map(), Instant.now()).orElse(Duration.ofSeconds(2));
-      wait = wait.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500)
-          : wait.compareTo(maxPoll) > 0 ? maxPoll : wait;
+      // Honour Retry-After within reason: at least half a second, at most
+      // llm.source.bulk.max-poll-interval-seconds.
+      Duration wait =
+          RetryPolicy.retryAfter(answer.headers().map(), Instant.now())
+              .orElse(Duration.ofSeconds(2));
+      wait =
+          wait.compareTo(Duration.ofMillis(500)) < 0
+              ? Duration.ofMillis(500)
+              : wait.compareTo(maxPoll) > 0 ? maxPoll : wait;
       String progress = answer.headers().firstValue("X-Progress").orElse("no progress given");
       if (Instant.now().plus(wait).isAfter(deadline)) {
-        throw new SourceException("Bulk export: not ready after " + maxWait.toSeconds() + " s (" + progress
-            + "); raise llm.source.bulk.max-wait-seconds, or pull by search");
+        throw new SourceException(
+            "Bulk export: not ready after "
+                + maxWait.toSeconds()
+                + " s ("
+                + progress
+                + "); raise llm.source.bulk.max-wait-seconds, or pull by search");
       }
       // Progress on long work: the server's own words (X-Progress) at most every half minute.
       if (Instant.now().isAfter(nextProgress)) {
-        log.info("Bulk export in progress for {} s ({})", Duration.between(started, Instant.now()).toSeconds(), progress);
+        log.info(
+            "Bulk export in progress for {} s ({})",
+            Duration.between(started, Instant.now()).toSeconds(),
+            progress);
         nextProgress = Instant.now().plusSeconds(30);
       } else {
         log.debug("Bulk export in progress ({}), asking again in {} ms", progress, wait.toMillis());
@@ -214,8 +281,8 @@ final class BulkExport {
   }
 
   /**
-   * The manifest's files, {@code parallelDownloads} at a time, each streamed into a spill file of its worker;
-   * then the error files. The first file that cannot be had stops the others.
+   * The manifest's files, {@code parallelDownloads} at a time, each streamed into a spill file of
+   * its worker; then the error files. The first file that cannot be had stops the others.
    */
   private Result download(JsonNode manifest, BulkSpill spill, Duration waited) {
     long start = System.nanoTime();
@@ -225,21 +292,28 @@ final class BulkExport {
     int[] kept = new int[outputs.size()];
     AtomicInteger next = new AtomicInteger();
     int workers = Math.min(parallelDownloads, outputs.size());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers), runnable -> {
-      Thread thread = new Thread(runnable, "llm-bulk-download");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, workers),
+            runnable -> {
+              Thread thread = new Thread(runnable, "llm-bulk-download");
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       List<Future<?>> downloads = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
-        downloads.add(pool.submit(() -> {
-          BulkSpill.Writer writer = spill.writer();
-          for (int i = next.getAndIncrement(); i < outputs.size(); i = next.getAndIncrement()) {
-            kept[i] = file(outputs.get(i), i, writer, tokenRequired);
-          }
-          return null;
-        }));
+        downloads.add(
+            pool.submit(
+                () -> {
+                  BulkSpill.Writer writer = spill.writer();
+                  for (int i = next.getAndIncrement();
+                      i < outputs.size();
+                      i = next.getAndIncrement()) {
+                    kept[i] = file(outputs.get(i), i, writer, tokenRequired);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> download : downloads) {
         download.get();
@@ -263,69 +337,89 @@ final class BulkExport {
     }
     Map<String, Integer> errors = new TreeMap<>();
     for (JsonNode error : manifest.path("error")) {
-      lines(error.path("url").asText(), tokenRequired, "Bulk export error file", new Unit() {
-        final Map<String, Integer> counted = new TreeMap<>();
+      lines(
+          error.path("url").asText(),
+          tokenRequired,
+          "Bulk export error file",
+          new Unit() {
+            final Map<String, Integer> counted = new TreeMap<>();
 
-        @Override
-        public void begin() {
-          counted.clear();
-        }
+            @Override
+            public void begin() {
+              counted.clear();
+            }
 
-        @Override
-        public void accept(byte[] bytes, int offset, int length) throws IOException {
-          for (JsonNode issue : json.readTree(bytes, offset, length).path("issue")) {
-            counted.merge(issue.path("code").asText("unknown"), 1, Integer::sum);
-          }
-        }
+            @Override
+            public void accept(byte[] bytes, int offset, int length) throws IOException {
+              for (JsonNode issue : json.readTree(bytes, offset, length).path("issue")) {
+                counted.merge(issue.path("code").asText("unknown"), 1, Integer::sum);
+              }
+            }
 
-        @Override
-        public int commit() {
-          counted.forEach((code, n) -> errors.merge(code, n, Integer::sum));
-          return 0;
-        }
+            @Override
+            public int commit() {
+              counted.forEach((code, n) -> errors.merge(code, n, Integer::sum));
+              return 0;
+            }
 
-        @Override
-        public void rollBack() {
-          counted.clear();
-        }
-      });
+            @Override
+            public void rollBack() {
+              counted.clear();
+            }
+          });
     }
-    log.info("Bulk export: {} resources of {} patients downloaded {}{}{}", count, spill.patients().size(), byType,
+    log.info(
+        "Bulk export: {} resources of {} patients downloaded {}{}{}",
+        count,
+        spill.patients().size(),
+        byType,
         spill.unfiled() == 0 ? "" : ", " + spill.unfiled() + " naming no patient left out",
         errors.isEmpty() ? "" : ", server-reported errors by code " + errors);
-    return new Result(count, errors, transactionTime(manifest), waited, Duration.ofNanos(System.nanoTime() - start));
+    return new Result(
+        count,
+        errors,
+        transactionTime(manifest),
+        waited,
+        Duration.ofNanos(System.nanoTime() - start));
   }
 
-  /** One output file of the manifest, the {@code unit}-th, into the writer's spill file: the lines kept. */
+  /**
+   * One output file of the manifest, the {@code unit}-th, into the writer's spill file: the lines
+   * kept.
+   */
   private int file(JsonNode output, int unit, BulkSpill.Writer writer, boolean tokenRequired) {
     String description = "Bulk export file of " + output.path("type").asText();
-    return lines(output.path("url").asText(), tokenRequired, description, new Unit() {
-      int added;
+    return lines(
+        output.path("url").asText(),
+        tokenRequired,
+        description,
+        new Unit() {
+          int added;
 
-      @Override
-      public void begin() {
-        writer.begin(unit);
-        added = 0;
-      }
+          @Override
+          public void begin() {
+            writer.begin(unit);
+            added = 0;
+          }
 
-      @Override
-      public void accept(byte[] bytes, int offset, int length) throws IOException {
-        if (writer.add(bytes, offset, length) != null) {
-          added++;
-        }
-      }
+          @Override
+          public void accept(byte[] bytes, int offset, int length) throws IOException {
+            if (writer.add(bytes, offset, length) != null) {
+              added++;
+            }
+          }
 
-      @Override
-      public int commit() throws IOException {
-        writer.commit();
-        return added;
-      }
+          @Override
+          public int commit() throws IOException {
+            writer.commit();
+            return added;
+          }
 
-      @Override
-      public void rollBack() throws IOException {
-        writer.rollBack();
-      }
-    });
+          @Override
+          public void rollBack() throws IOException {
+            writer.rollBack();
+          }
+        });
   }
 
   private static Instant transactionTime(JsonNode manifest) {
@@ -343,24 +437,31 @@ final class BulkExport {
 
     void accept(byte[] bytes, int offset, int length) throws IOException;
 
-    /** @return the lines kept */
+    /**
+     * @return the lines kept
+     */
     int commit() throws IOException;
 
     void rollBack() throws IOException;
   }
 
   /**
-   * One NDJSON file, read as a stream line by line into {@code unit} (credentials only when required and on the
-   * server's origin). A download that breaks off, or has a line that is not JSON (a body cut short), is rolled
-   * back and fetched again whole, so that no line is handed on twice or lost.
+   * One NDJSON file, read as a stream line by line into {@code unit} (credentials only when
+   * required and on the server's origin). A download that breaks off, or has a line that is not
+   * JSON (a body cut short), is rolled back and fetched again whole, so that no line is handed on
+   * twice or lost.
    */
   private int lines(String url, boolean tokenRequired, String description, Unit unit) {
     for (int attempt = 1; ; attempt++) {
-      HttpResponse<InputStream> answer = send(description, get(url, "application/fhir+ndjson", tokenRequired).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> answer =
+          send(
+              description,
+              get(url, "application/fhir+ndjson", tokenRequired).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       if (answer.statusCode() != 200) {
         close(answer.body());
-        throw new SourceException(description + ": HTTP " + answer.statusCode() + " from " + baseUrl);
+        throw new SourceException(
+            description + ": HTTP " + answer.statusCode() + " from " + baseUrl);
       }
       unit.begin();
       try (InputStream body = answer.body()) {
@@ -369,11 +470,15 @@ final class BulkExport {
       } catch (IOException e) {
         rollBack(unit, description);
         if (attempt >= retry.maxAttempts()) {
-          throw new SourceException(description + ": the file arrived cut short " + attempt + " times");
+          throw new SourceException(
+              description + ": the file arrived cut short " + attempt + " times");
         }
         Duration wait = retry.waitAfter(attempt, Optional.empty());
-        log.info("{}: the file arrived cut short ({}), fetching it again in {} ms", description,
-            e.getClass().getSimpleName(), wait.toMillis());
+        log.info(
+            "{}: the file arrived cut short ({}), fetching it again in {} ms",
+            description,
+            e.getClass().getSimpleName(),
+            wait.toMillis());
         sleep(wait);
       }
     }
@@ -383,14 +488,17 @@ final class BulkExport {
     try {
       unit.rollBack();
     } catch (IOException e) {
-      throw new SourceException(description + ": the spill file cannot be rolled back (" + e.getMessage() + ")", e);
+      throw new SourceException(
+          description + ": the spill file cannot be rolled back (" + e.getMessage() + ")", e);
     }
   }
 
   private void cancel(String status) {
     try {
       FhirConnection.countRequest();
-      http.send(get(status, "application/fhir+json", true).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+      http.send(
+          get(status, "application/fhir+json", true).DELETE().build(),
+          HttpResponse.BodyHandlers.discarding());
     } catch (IOException | RuntimeException e) {
       log.debug("Cancelling the bulk export failed: {}", e.getClass().getSimpleName());
     } catch (InterruptedException e) {
@@ -399,18 +507,23 @@ final class BulkExport {
   }
 
   private HttpRequest.Builder get(String url, String accept, boolean withCredentials) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", accept).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).header("Accept", accept).GET();
     if (withCredentials) {
-      authentication.authorizationFor(url).ifPresent(value -> request.header("Authorization", value));
+      authentication
+          .authorizationFor(url)
+          .ifPresent(value -> request.header("Authorization", value));
     }
     return request;
   }
 
   /**
-   * Sends with the retries of the searches: 429, 502-504 and broken connections are tried again. A kick-off POST
-   * is retried too: it only asks for an export, and an export started twice costs the server work, not data.
+   * Sends with the retries of the searches: 429, 502-504 and broken connections are tried again. A
+   * kick-off POST is retried too: it only asks for an export, and an export started twice costs the
+   * server work, not data.
    */
-  private <T> HttpResponse<T> send(String description, HttpRequest request, HttpResponse.BodyHandler<T> body) {
+  private <T> HttpResponse<T> send(
+      String description, HttpRequest request, HttpResponse.BodyHandler<T> body) {
     Instant start = Instant.now();
     for (int attempt = 1; ; attempt++) {
       String reason;
@@ -433,15 +546,20 @@ final class BulkExport {
         throw new SourceException(description + ": interrupted");
       }
       Duration wait = retry.waitAfter(attempt, retryAfter);
-      if (attempt >= retry.maxAttempts() || Duration.between(start, Instant.now().plus(wait)).compareTo(retry.budget()) > 0) {
-        throw new SourceException(description + ": " + reason + " from " + baseUrl + " after " + attempt + " attempts");
+      if (attempt >= retry.maxAttempts()
+          || Duration.between(start, Instant.now().plus(wait)).compareTo(retry.budget()) > 0) {
+        throw new SourceException(
+            description + ": " + reason + " from " + baseUrl + " after " + attempt + " attempts");
       }
       log.info("{}: {}, trying again in {} ms", description, reason, wait.toMillis());
       sleep(wait);
     }
   }
 
-  /** The first issue's diagnostics of an OperationOutcome answer (what the server says went wrong), if any. */
+  /**
+   * The first issue's diagnostics of an OperationOutcome answer (what the server says went wrong),
+   * if any.
+   */
   /** The issue codes of an OperationOutcome answer, never its text (see {@link ServerText}). */
   private String issues(String body) {
     try {

@@ -22,13 +22,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Exported resources filed by patient, off the heap: every NDJSON line is appended once to a file on disk, and
- * only where each patient's lines lie is kept in memory, about 16 bytes a resource. Files of the export are
- * downloaded side by side, each through a {@link Writer} of its own (one spill file per writer, so that they
- * never wait on each other); a downloaded file is added as a unit: when its download breaks off or ends in a
- * line that is not JSON, {@link Writer#rollBack} forgets every line it added, so that the file can be fetched
- * again whole without doubling anyone. A patient's lines read back in the order of the manifest's files, then
- * of the lines in each, whichever download ended first.
+ * Exported resources filed by patient, off the heap: every NDJSON line is appended once to a file
+ * on disk, and only where each patient's lines lie is kept in memory, about 16 bytes a resource.
+ * Files of the export are downloaded side by side, each through a {@link Writer} of its own (one
+ * spill file per writer, so that they never wait on each other); a downloaded file is added as a
+ * unit: when its download breaks off or ends in a line that is not JSON, {@link Writer#rollBack}
+ * forgets every line it added, so that the file can be fetched again whole without doubling anyone.
+ * A patient's lines read back in the order of the manifest's files, then of the lines in each,
+ * whichever download ended first.
  */
 final class BulkSpill implements AutoCloseable {
 
@@ -37,7 +38,10 @@ final class BulkSpill implements AutoCloseable {
   /** A spill file's number sits above its offsets in a line's position (files up to 2^48 bytes). */
   private static final int OFFSET_BITS = 48;
 
-  /** Where one patient's lines lie: the unit (manifest file) each came from, its spill file and offset, length. */
+  /**
+   * Where one patient's lines lie: the unit (manifest file) each came from, its spill file and
+   * offset, length.
+   */
   private static final class Lines {
     int[] units = new int[8];
     long[] positions = new long[8];
@@ -51,7 +55,9 @@ final class BulkSpill implements AutoCloseable {
         positions = Arrays.copyOf(positions, size * 2);
         lengths = Arrays.copyOf(lengths, size * 2);
       }
-      if (size > 0 && (units[size - 1] > unit || units[size - 1] == unit && positions[size - 1] > position)) {
+      if (size > 0
+          && (units[size - 1] > unit
+              || units[size - 1] == unit && positions[size - 1] > position)) {
         sorted = false;
       }
       units[size] = unit;
@@ -67,8 +73,12 @@ final class BulkSpill implements AutoCloseable {
         order[i] = i;
       }
       if (!sorted) {
-        Arrays.sort(order, (a, b) -> units[a] != units[b] ? Integer.compare(units[a], units[b])
-            : Long.compare(positions[a], positions[b]));
+        Arrays.sort(
+            order,
+            (a, b) ->
+                units[a] != units[b]
+                    ? Integer.compare(units[a], units[b])
+                    : Long.compare(positions[a], positions[b]));
       }
       return order;
     }
@@ -88,18 +98,20 @@ final class BulkSpill implements AutoCloseable {
   }
 
   /**
-   * A writer with a spill file of its own, for one download at a time (one thread). Writers of the same spill
-   * may write at the same time.
+   * A writer with a spill file of its own, for one download at a time (one thread). Writers of the
+   * same spill may write at the same time.
    */
   synchronized Writer writer() {
     try {
       Path file = Files.createTempFile(folder, "llm-bulk-spill-", ".ndjson");
       paths.add(file);
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       files.add(channel);
       return new Writer(files.size() - 1, channel);
     } catch (IOException e) {
-      throw new SourceException("Bulk export: no file to spill the download to (" + e.getMessage() + ")");
+      throw new SourceException(
+          "Bulk export: no file to spill the download to (" + e.getMessage() + ")");
     }
   }
 
@@ -137,8 +149,8 @@ final class BulkSpill implements AutoCloseable {
     }
 
     /**
-     * Files one NDJSON line (UTF-8 bytes, no line end) under its patient: the Patient's own id, or the one its
-     * {@code subject} names.
+     * Files one NDJSON line (UTF-8 bytes, no line end) under its patient: the Patient's own id, or
+     * the one its {@code subject} names.
      *
      * @return the resource type, or null when the line names no patient (it is then left out)
      * @throws IOException when the line is not a JSON object (a body cut short)
@@ -176,7 +188,9 @@ final class BulkSpill implements AutoCloseable {
       long base = (long) number << OFFSET_BITS;
       synchronized (BulkSpill.this) {
         for (int i = 0; i < pending; i++) {
-          byPatient.computeIfAbsent(patients[i], id -> new Lines()).add(unit, base | offsets[i], lengths[i]);
+          byPatient
+              .computeIfAbsent(patients[i], id -> new Lines())
+              .add(unit, base | offsets[i], lengths[i]);
         }
         unfiled += pendingUnfiled;
       }
@@ -185,7 +199,10 @@ final class BulkSpill implements AutoCloseable {
       unitStart = -1;
     }
 
-    /** Forgets every line of the unit: none was filed yet, and the spill file is cut back to where it began. */
+    /**
+     * Forgets every line of the unit: none was filed yet, and the spill file is cut back to where
+     * it began.
+     */
     void rollBack() throws IOException {
       if (unitStart < 0) {
         return;
@@ -215,7 +232,10 @@ final class BulkSpill implements AutoCloseable {
     return byPatient.containsKey(patientId);
   }
 
-  /** A patient's lines, in manifest order (safe to call from several threads once the downloads ended). */
+  /**
+   * A patient's lines, in manifest order (safe to call from several threads once the downloads
+   * ended).
+   */
   List<String> lines(String patientId) {
     Integer[] order;
     long[] positions;
@@ -274,8 +294,9 @@ final class BulkSpill implements AutoCloseable {
   }
 
   /**
-   * The resource type and patient of a line (UTF-8 bytes), read with a streaming parser that goes through the
-   * whole line, so that a line cut short fails here; no text is decoded but the few values that file it.
+   * The resource type and patient of a line (UTF-8 bytes), read with a streaming parser that goes
+   * through the whole line, so that a line cut short fails here; no text is decoded but the few
+   * values that file it.
    */
   static Filed filed(byte[] bytes, int offset, int length) throws IOException {
     String type = null;
@@ -302,12 +323,17 @@ final class BulkSpill implements AutoCloseable {
         throw new IOException("a line is not one JSON object");
       }
     }
-    String patient = "Patient".equals(type) ? id
-        : FhirSource.patientId(new org.hl7.fhir.r4.model.Reference(subject));
+    String patient =
+        "Patient".equals(type)
+            ? id
+            : FhirSource.patientId(new org.hl7.fhir.r4.model.Reference(subject));
     return new Filed(type, patient == null || patient.isEmpty() ? null : patient);
   }
 
-  /** The {@code reference} of the object the parser is at the start of (the object is read to its end). */
+  /**
+   * The {@code reference} of the object the parser is at the start of (the object is read to its
+   * end).
+   */
   private static String reference(JsonParser parser) throws IOException {
     String reference = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {

@@ -27,12 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pull stage: finds the candidate patients and fetches each one's Patient, Conditions, Procedures and
- * Observations from a FHIR R4 server, over HTTP, following {@code next} links, retrying what may pass.
+ * The pull stage: finds the candidate patients and fetches each one's Patient, Conditions,
+ * Procedures and Observations from a FHIR R4 server, over HTTP, following {@code next} links,
+ * retrying what may pass.
  *
- * <p>Candidates come from {@code llm.source.patients}: a list of ids in a file, the members of a FHIR Group,
- * or (generic servers) the subjects of Conditions with a liver-metastasis code; the mapping stage decides who
- * is in the cohort. The searches per patient follow the vendor's rules ({@link VendorSearches}).
+ * <p>Candidates come from {@code llm.source.patients}: a list of ids in a file, the members of a
+ * FHIR Group, or (generic servers) the subjects of Conditions with a liver-metastasis code; the
+ * mapping stage decides who is in the cohort. The searches per patient follow the vendor's rules
+ * ({@link VendorSearches}).
  */
 public final class FhirSource {
 
@@ -46,21 +48,32 @@ public final class FhirSource {
   private final VendorSearches searches;
   private final Authentication authentication;
   private final List<String> observationCodes;
-  /** Bulk mode: the exported resources by patient, on disk; null when none are exported (read by search). */
+
+  /**
+   * Bulk mode: the exported resources by patient, on disk; null when none are exported (read by
+   * search).
+   */
   private volatile BulkSpill spill;
+
   private final Map<String, Integer> exportErrors = new java.util.concurrent.ConcurrentHashMap<>();
   private static Path spillFolder;
-  private final java.util.concurrent.atomic.AtomicLong exportWaited = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong exportDownloaded = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong exportWaited =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong exportDownloaded =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile List<String> lastCandidates;
 
-  /** A source without authentication whose searches need no Observation codes (generic servers, tests). */
+  /**
+   * A source without authentication whose searches need no Observation codes (generic servers,
+   * tests).
+   */
   public FhirSource(FhirContext fhirContext, AdapterConfig.Source config) {
     this(fhirContext, config, List.of(), LocalDate.now(), Authentication.NONE);
   }
 
   /**
-   * @param observationCodes {@code system|code} of the Observation codes that play a role (Epic searches by them)
+   * @param observationCodes {@code system|code} of the Observation codes that play a role (Epic
+   *     searches by them)
    * @param until the data cut-off (the end of Cerner's Procedure date range)
    */
   public FhirSource(
@@ -70,7 +83,8 @@ public final class FhirSource {
       LocalDate until,
       Authentication authentication) {
     if (config.baseUrl().isBlank()) {
-      throw new SourceException("No FHIR server given: set llm.source.base-url or use run --base-url URL");
+      throw new SourceException(
+          "No FHIR server given: set llm.source.base-url or use run --base-url URL");
     }
     this.config = config;
     this.authentication = authentication;
@@ -87,15 +101,18 @@ public final class FhirSource {
     return config.baseUrl();
   }
 
-  /** The connection to the source (client, retries, credentials), for writes back to the same server. */
+  /**
+   * The connection to the source (client, retries, credentials), for writes back to the same
+   * server.
+   */
   public FhirConnection connection() {
     return connection;
   }
 
   /**
-   * Logical ids of the candidate patients, in the order given, each once. In bulk mode their records are
-   * exported here too (the Group's export, or {@code Patient/$export} of the candidates), for {@link
-   * #fetchPatient} to read.
+   * Logical ids of the candidate patients, in the order given, each once. In bulk mode their
+   * records are exported here too (the Group's export, or {@code Patient/$export} of the
+   * candidates), for {@link #fetchPatient} to read.
    */
   public List<String> discoverPatients() {
     List<String> ids = candidates();
@@ -122,13 +139,16 @@ public final class FhirSource {
   }
 
   private String groupId() {
-    return config.patients().startsWith("group:") ? config.patients().substring("group:".length()) : null;
+    return config.patients().startsWith("group:")
+        ? config.patients().substring("group:".length())
+        : null;
   }
 
   /**
-   * Bulk mode: exports the records of these candidates, for {@link #fetchPatient} to read: the Group's export
-   * when they are all its members, else {@code Patient/$export} naming them (Bulk Data v2). Epic offers only the
-   * Group's export; there a part of the candidates is fetched by search instead.
+   * Bulk mode: exports the records of these candidates, for {@link #fetchPatient} to read: the
+   * Group's export when they are all its members, else {@code Patient/$export} naming them (Bulk
+   * Data v2). Epic offers only the Group's export; there a part of the candidates is fetched by
+   * search instead.
    *
    * @param allCandidates whether {@code ids} are every candidate
    */
@@ -139,21 +159,26 @@ public final class FhirSource {
       previous.close();
     }
     if (!allCandidates && (ids.isEmpty() || config.vendor().equals("epic"))) {
-      log.info("{} patients to fetch{}", ids.size(), ids.isEmpty() ? "" : " by search (Epic exports a whole Group only)");
+      log.info(
+          "{} patients to fetch{}",
+          ids.size(),
+          ids.isEmpty() ? "" : " by search (Epic exports a whole Group only)");
       return;
     }
     String group = allCandidates ? groupId() : null;
-    spill = export(new BulkExport.Request(group, group == null ? ids : List.of(), null, typeFilters()));
+    spill =
+        export(new BulkExport.Request(group, group == null ? ids : List.of(), null, typeFilters()));
   }
 
   /**
-   * Bulk mode, an incremental export: the candidates with a resource created or updated after {@code since}
-   * ({@code _since}; the resources themselves are not kept: the records of those patients are then exported
-   * whole by {@link #exportFor}).
+   * Bulk mode, an incremental export: the candidates with a resource created or updated after
+   * {@code since} ({@code _since}; the resources themselves are not kept: the records of those
+   * patients are then exported whole by {@link #exportFor}).
    */
   private Set<String> exportedChangesSince(java.time.Instant since) {
     String group = groupId();
-    List<String> ids = group != null ? List.of() : lastCandidates != null ? lastCandidates : candidates();
+    List<String> ids =
+        group != null ? List.of() : lastCandidates != null ? lastCandidates : candidates();
     try (BulkSpill changes = export(new BulkExport.Request(group, ids, since, typeFilters()))) {
       log.info("{} patients with resources changed since the last sync", changes.patients().size());
       return changes.patients();
@@ -161,8 +186,9 @@ public final class FhirSource {
   }
 
   /**
-   * {@code _typeFilter}: only the Observations whose codes play a role, as Epic's searches ask for them. Sent to
-   * generic servers (HAPI and others implement it); Epic's and Oracle Health's bulk APIs do not take it.
+   * {@code _typeFilter}: only the Observations whose codes play a role, as Epic's searches ask for
+   * them. Sent to generic servers (HAPI and others implement it); Epic's and Oracle Health's bulk
+   * APIs do not take it.
    */
   private List<String> typeFilters() {
     if (!config.vendor().equals("generic") || observationCodes.isEmpty()) {
@@ -175,7 +201,8 @@ public final class FhirSource {
     BulkSpill into = new BulkSpill(spillFolder());
     try {
       BulkExport.Result result =
-          new BulkExport(config.baseUrl(), authentication, config, config.bulkMaxWait()).run(request, into);
+          new BulkExport(config.baseUrl(), authentication, config, config.bulkMaxWait())
+              .run(request, into);
       result.errors().forEach((code, n) -> exportErrors.merge(code, n, Integer::sum));
       exportWaited.addAndGet(result.waited().toNanos());
       exportDownloaded.addAndGet(result.downloaded().toNanos());
@@ -195,7 +222,8 @@ public final class FhirSource {
   public record ExportTimes(java.time.Duration waited, java.time.Duration downloaded) {}
 
   public ExportTimes exportTimes() {
-    return new ExportTimes(java.time.Duration.ofNanos(exportWaited.get()),
+    return new ExportTimes(
+        java.time.Duration.ofNanos(exportWaited.get()),
         java.time.Duration.ofNanos(exportDownloaded.get()));
   }
 
@@ -209,10 +237,12 @@ public final class FhirSource {
     if (spillFolder == null) {
       try {
         Path folder = Files.createTempDirectory("llm-bulk-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteFolder(folder), "llm-bulk-cleanup"));
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> deleteFolder(folder), "llm-bulk-cleanup"));
         spillFolder = folder;
       } catch (IOException e) {
-        throw new SourceException("Bulk export: no folder for the downloaded files (" + e.getMessage() + ")");
+        throw new SourceException(
+            "Bulk export: no folder for the downloaded files (" + e.getMessage() + ")");
       }
     }
     return spillFolder;
@@ -245,7 +275,9 @@ public final class FhirSource {
 
   private List<String> fromGroup(String groupId) {
     Group group =
-        requests.call("Group read (llm.source.patients)", () -> client.read().resource(Group.class).withId(groupId).execute());
+        requests.call(
+            "Group read (llm.source.patients)",
+            () -> client.read().resource(Group.class).withId(groupId).execute());
     Set<String> patients = new LinkedHashSet<>();
     for (Group.GroupMemberComponent member : group.getMember()) {
       String id = patientId(member.getEntity());
@@ -270,20 +302,29 @@ public final class FhirSource {
         }
         if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
           // The line's number, not its text: the text may be an MRN or a name pasted by mistake.
-          throw new SourceException("Patient list " + file + " line " + number + " is not a FHIR Patient id (1-64"
-              + " letters, digits, '-' or '.', optionally after Patient/; # starts a comment)");
+          throw new SourceException(
+              "Patient list "
+                  + file
+                  + " line "
+                  + number
+                  + " is not a FHIR Patient id (1-64"
+                  + " letters, digits, '-' or '.', optionally after Patient/; # starts a comment)");
         }
         patients.add(id);
       }
       return List.copyOf(patients);
     } catch (NoSuchFileException e) {
-      throw new SourceException("Patient list " + file + " does not exist (llm.source.patients=file:...)");
+      throw new SourceException(
+          "Patient list " + file + " does not exist (llm.source.patients=file:...)");
     } catch (IOException e) {
       throw new SourceException("Cannot read the patient list " + file + ": " + e.getMessage());
     }
   }
 
-  /** Whether {@link #changedPatientsSince} works on this source's API (see {@link VendorSearches#hasChangeFeed()}). */
+  /**
+   * Whether {@link #changedPatientsSince} works on this source's API (see {@link
+   * VendorSearches#hasChangeFeed()}).
+   */
   public boolean hasChangeFeed() {
     return config.bulk() || searches.hasChangeFeed();
   }
@@ -294,10 +335,11 @@ public final class FhirSource {
   }
 
   /**
-   * Ids of the patients whose Patient, Conditions, Procedures or Observations were created or updated at or after
-   * {@code since}, by the server's {@code _lastUpdated}: four searches, a page per {@code _count} changes, however
-   * many patients there are. A resource marked entered-in-error is an update, so it is found too; a resource
-   * deleted outright is not (a full sync finds that). In bulk mode, an export with {@code _since}.
+   * Ids of the patients whose Patient, Conditions, Procedures or Observations were created or
+   * updated at or after {@code since}, by the server's {@code _lastUpdated}: four searches, a page
+   * per {@code _count} changes, however many patients there are. A resource marked entered-in-error
+   * is an update, so it is found too; a resource deleted outright is not (a full sync finds that).
+   * In bulk mode, an export with {@code _since}.
    */
   public Set<String> changedPatientsSince(java.time.Instant since) {
     if (config.bulk()) {
@@ -330,15 +372,19 @@ public final class FhirSource {
     }
   }
 
-  /** Links followed from a merged-away record to its survivor, at most (a chain longer than this is a loop). */
+  /**
+   * Links followed from a merged-away record to its survivor, at most (a chain longer than this is
+   * a loop).
+   */
   static final int MAX_MERGE_HOPS = 5;
 
   /**
-   * The patient's record: Patient plus all its Conditions, Procedures and Observations. A merged chart is
-   * pulled as one person, under the surviving record: a Patient whose {@code link} says {@code replaced-by}
-   * is followed to the record that replaced it, and the resources of every half (the records followed, and
-   * those the survivor lists as {@code replaces}) are gathered under the survivor's id. Each half is read on
-   * this server by its id only, so no link leads a request (or its credentials) anywhere else.
+   * The patient's record: Patient plus all its Conditions, Procedures and Observations. A merged
+   * chart is pulled as one person, under the surviving record: a Patient whose {@code link} says
+   * {@code replaced-by} is followed to the record that replaced it, and the resources of every half
+   * (the records followed, and those the survivor lists as {@code replaces}) are gathered under the
+   * survivor's id. Each half is read on this server by its id only, so no link leads a request (or
+   * its credentials) anywhere else.
    */
   public PatientRecord fetchPatient(String patientId) {
     BulkSpill exported = spill;
@@ -354,7 +400,8 @@ public final class FhirSource {
     Patient patient = readPatient(id, unreadable);
     Set<String> halves = new LinkedHashSet<>(List.of(id));
     for (int hop = 0; hop < MAX_MERGE_HOPS; hop++) {
-      String survivor = linked(patient, Patient.LinkType.REPLACEDBY).stream().findFirst().orElse(null);
+      String survivor =
+          linked(patient, Patient.LinkType.REPLACEDBY).stream().findFirst().orElse(null);
       if (survivor == null || halves.contains(survivor)) {
         break;
       }
@@ -368,18 +415,35 @@ public final class FhirSource {
     List<Procedure> procedures = new ArrayList<>();
     List<Observation> observations = new ArrayList<>();
     for (String half : halves) {
-      addNew(conditions, readable("Condition search by patient", Condition.class, searches.conditions(half), unreadable));
-      addNew(procedures, readable("Procedure search by patient", Procedure.class, searches.procedures(half), unreadable));
-      addNew(observations,
-          readable("Observation search by patient", Observation.class, searches.observations(half), unreadable));
+      addNew(
+          conditions,
+          readable(
+              "Condition search by patient",
+              Condition.class,
+              searches.conditions(half),
+              unreadable));
+      addNew(
+          procedures,
+          readable(
+              "Procedure search by patient",
+              Procedure.class,
+              searches.procedures(half),
+              unreadable));
+      addNew(
+          observations,
+          readable(
+              "Observation search by patient",
+              Observation.class,
+              searches.observations(half),
+              unreadable));
     }
     return new PatientRecord(id, patient, conditions, procedures, observations, unreadable);
   }
 
   /**
-   * An exported patient's record, read back from the spill (a line that is not FHIR JSON is noted). A merged
-   * chart is gathered as the searches gather it, from the halves its Patients link; null when a half is not in
-   * the export (the record is then read by search).
+   * An exported patient's record, read back from the spill (a line that is not FHIR JSON is noted).
+   * A merged chart is gathered as the searches gather it, from the halves its Patients link; null
+   * when a half is not in the export (the record is then read by search).
    */
   private PatientRecord fromExport(BulkSpill exported, String patientId) {
     List<String> unreadable = new ArrayList<>();
@@ -389,7 +453,8 @@ public final class FhirSource {
     PatientRecord record = exportedRecord(exported, parser, id, unreadable);
     halves.put(id, record);
     for (int hop = 0; hop < MAX_MERGE_HOPS && record.patient() != null; hop++) {
-      String survivor = linked(record.patient(), Patient.LinkType.REPLACEDBY).stream().findFirst().orElse(null);
+      String survivor =
+          linked(record.patient(), Patient.LinkType.REPLACEDBY).stream().findFirst().orElse(null);
       if (survivor == null || halves.containsKey(survivor)) {
         break;
       }
@@ -428,7 +493,10 @@ public final class FhirSource {
   }
 
   private static PatientRecord exportedRecord(
-      BulkSpill exported, ca.uhn.fhir.parser.IParser parser, String patientId, List<String> unreadable) {
+      BulkSpill exported,
+      ca.uhn.fhir.parser.IParser parser,
+      String patientId,
+      List<String> unreadable) {
     List<Resource> chart = new ArrayList<>();
     for (String line : exported.lines(patientId)) {
       try {
@@ -441,12 +509,13 @@ public final class FhirSource {
   }
 
   /**
-   * The Patient; when the server's answer cannot be read as FHIR even after the retries, a Patient with only
-   * its id, and the failure noted, so that the patient is excluded and the pull goes on.
+   * The Patient; when the server's answer cannot be read as FHIR even after the retries, a Patient
+   * with only its id, and the failure noted, so that the patient is excluded and the pull goes on.
    */
   private Patient readPatient(String id, List<String> unreadable) {
     try {
-      return requests.call("Patient read", () -> client.read().resource(Patient.class).withId(id).execute());
+      return requests.call(
+          "Patient read", () -> client.read().resource(Patient.class).withId(id).execute());
     } catch (UnreadableResponseException e) {
       unreadable.add(e.getMessage());
       Patient placeholder = new Patient();
@@ -455,8 +524,12 @@ public final class FhirSource {
     }
   }
 
-  /** A patient's search; an answer that cannot be read as FHIR is noted (the record is then incomplete). */
-  private <T extends Resource> List<T> readable(String description, Class<T> type, String url, List<String> unreadable) {
+  /**
+   * A patient's search; an answer that cannot be read as FHIR is noted (the record is then
+   * incomplete).
+   */
+  private <T extends Resource> List<T> readable(
+      String description, Class<T> type, String url, List<String> unreadable) {
     try {
       return all(description, type, url);
     } catch (UnreadableResponseException e) {
@@ -477,7 +550,10 @@ public final class FhirSource {
     return ids;
   }
 
-  /** Adds the resources not already there (a search on both halves of a merge may return the same one twice). */
+  /**
+   * Adds the resources not already there (a search on both halves of a merge may return the same
+   * one twice).
+   */
   private static <T extends Resource> void addNew(List<T> into, List<T> found) {
     Set<String> ids = new HashSet<>();
     into.forEach(r -> ids.add(r.getIdElement().getIdPart()));
@@ -497,7 +573,10 @@ public final class FhirSource {
     return client.search().byUrl(url).returnBundle(Bundle.class).execute();
   }
 
-  /** The logical id in a {@code Patient/id} reference (relative or absolute), or null for any other target. */
+  /**
+   * The logical id in a {@code Patient/id} reference (relative or absolute), or null for any other
+   * target.
+   */
   static String patientId(Reference subject) {
     if (subject == null || !subject.hasReference()) {
       return null;

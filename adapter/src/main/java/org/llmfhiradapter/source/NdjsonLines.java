@@ -5,9 +5,9 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * The lines of an NDJSON stream as bytes, handed on without decoding them to text (a bulk file is read at the
- * speed of the network only if no work is done per byte but finding line ends). A line may end in {@code \n}
- * or {@code \r\n}; blank lines are skipped; the last line needs no line end.
+ * The lines of an NDJSON stream as bytes, handed on without decoding them to text (a bulk file is
+ * read at the speed of the network only if no work is done per byte but finding line ends). A line
+ * may end in {@code \n} or {@code \r\n}; blank lines are skipped; the last line needs no line end.
  */
 final class NdjsonLines {
 

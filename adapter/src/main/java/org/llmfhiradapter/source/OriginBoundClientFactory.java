@@ -14,11 +14,11 @@ import org.apache.http.protocol.HttpContext;
 import org.llmfhiradapter.source.auth.Origin;
 
 /**
- * HAPI's Apache client factory, for clients that follow a redirect only within the origin the request was
- * sent to. The HTTP client copies every header of a request onto its redirect, the Authorization header
- * included, whatever host the Location names; a 302 from the FHIR server to another origin would hand it the
- * token. A redirect off the origin is refused instead ({@link CrossOriginRedirectException}), as a {@code next}
- * link to another origin is.
+ * HAPI's Apache client factory, for clients that follow a redirect only within the origin the
+ * request was sent to. The HTTP client copies every header of a request onto its redirect, the
+ * Authorization header included, whatever host the Location names; a 302 from the FHIR server to
+ * another origin would hand it the token. A redirect off the origin is refused instead ({@link
+ * CrossOriginRedirectException}), as a {@code next} link to another origin is.
  */
 final class OriginBoundClientFactory extends ApacheRestfulClientFactory {
 
@@ -34,7 +34,8 @@ final class OriginBoundClientFactory extends ApacheRestfulClientFactory {
   /** Follows what the default strategy follows (GET and HEAD), but never to another origin. */
   static final class SameOriginRedirects extends DefaultRedirectStrategy {
     @Override
-    public boolean isRedirected(HttpRequest request, HttpResponse response, HttpContext context) throws ProtocolException {
+    public boolean isRedirected(HttpRequest request, HttpResponse response, HttpContext context)
+        throws ProtocolException {
       if (!super.isRedirected(request, response, context)) {
         return false;
       }
@@ -42,7 +43,8 @@ final class OriginBoundClientFactory extends ApacheRestfulClientFactory {
       Optional<Origin> from = Origin.of(uri(request, context));
       Optional<Origin> to = Origin.of(location.toString());
       if (from.isEmpty() || !from.equals(to)) {
-        throw new CrossOriginRedirectException(from.map(Origin::toString).orElse("?"), to.map(Origin::toString).orElse("not a URL"));
+        throw new CrossOriginRedirectException(
+            from.map(Origin::toString).orElse("?"), to.map(Origin::toString).orElse("not a URL"));
       }
       return true;
     }

@@ -9,12 +9,13 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Everything pulled for one patient: the Patient and its Conditions, Procedures and Observations, as the
- * server sent them (not yet normalized).
+ * Everything pulled for one patient: the Patient and its Conditions, Procedures and Observations,
+ * as the server sent them (not yet normalized).
  *
  * @param patientId the server's logical id of the Patient (never logged)
- * @param unreadable the requests of this record whose answer was not readable FHIR (after the retries), each
- *     as one line saying which request and what was wrong; such a record is incomplete
+ * @param unreadable the requests of this record whose answer was not readable FHIR (after the
+ *     retries), each as one line saying which request and what was wrong; such a record is
+ *     incomplete
  */
 public record PatientRecord(
     String patientId,
@@ -33,13 +34,18 @@ public record PatientRecord(
 
   /** A record whose every request was answered readably. */
   public PatientRecord(
-      String patientId, Patient patient, List<Condition> conditions, List<Procedure> procedures, List<Observation> observations) {
+      String patientId,
+      Patient patient,
+      List<Condition> conditions,
+      List<Procedure> procedures,
+      List<Observation> observations) {
     this(patientId, patient, conditions, procedures, observations, List.of());
   }
 
   /**
-   * The record of a chart given as one list of resources (a Bundle's entries, a rendered case): the Patient,
-   * and its Conditions, Procedures and Observations in the order given; other resource types are left out.
+   * The record of a chart given as one list of resources (a Bundle's entries, a rendered case): the
+   * Patient, and its Conditions, Procedures and Observations in the order given; other resource
+   * types are left out.
    */
   public static PatientRecord of(String patientId, List<? extends Resource> chart) {
     Patient patient = null;

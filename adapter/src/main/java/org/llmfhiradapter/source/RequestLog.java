@@ -13,23 +13,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Each request of a connection at DEBUG, as an engineer chasing a failing EHR connection needs it and with no
- * patient data: the method, the resource type, the names of the search parameters (their values name
- * patients, so only {@code _count}'s is shown), whether it is a page of an earlier search, the status and the
- * time taken. A record's id becomes {@code [id]}. Also counts the requests of the process.
+ * Each request of a connection at DEBUG, as an engineer chasing a failing EHR connection needs it
+ * and with no patient data: the method, the resource type, the names of the search parameters
+ * (their values name patients, so only {@code _count}'s is shown), whether it is a page of an
+ * earlier search, the status and the time taken. A record's id becomes {@code [id]}. Also counts
+ * the requests of the process.
  */
 final class RequestLog implements IClientInterceptor {
 
   private static final Logger log = LoggerFactory.getLogger(RequestLog.class);
 
-  /** Requests sent by every connection of this process (benchmarks count what a sync costs a server). */
+  /**
+   * Requests sent by every connection of this process (benchmarks count what a sync costs a
+   * server).
+   */
   static final AtomicLong SENT = new AtomicLong();
 
   /** Parameters whose values identify no one and help to read a log. */
-  private static final Set<String> SHOWN_VALUES = Set.of("_count", "_type", "_summary", "_total", "_sort");
+  private static final Set<String> SHOWN_VALUES =
+      Set.of("_count", "_type", "_summary", "_total", "_sort");
 
-  /** The request in flight on this thread (HAPI's client runs a request on the thread that asked for it). */
+  /**
+   * The request in flight on this thread (HAPI's client runs a request on the thread that asked for
+   * it).
+   */
   private final ThreadLocal<Started> current = new ThreadLocal<>();
+
   private final URI base;
 
   private record Started(String request, long nanos) {}
@@ -42,7 +51,9 @@ final class RequestLog implements IClientInterceptor {
   public void interceptRequest(IHttpRequest request) {
     SENT.incrementAndGet();
     if (log.isDebugEnabled()) {
-      current.set(new Started(request.getHttpVerbName() + " " + shape(request.getUri()), System.nanoTime()));
+      current.set(
+          new Started(
+              request.getHttpVerbName() + " " + shape(request.getUri()), System.nanoTime()));
     }
   }
 
@@ -51,12 +62,18 @@ final class RequestLog implements IClientInterceptor {
     Started started = current.get();
     if (started != null) {
       current.remove();
-      log.debug("{} -> {} in {} ms", started.request(), response.getStatus(),
+      log.debug(
+          "{} -> {} in {} ms",
+          started.request(),
+          response.getStatus(),
           (System.nanoTime() - started.nanos()) / 1_000_000);
     }
   }
 
-  /** A request URI as the log shows it: {@code Observation?patient&code&_count=100}, {@code Patient/[id]}. */
+  /**
+   * A request URI as the log shows it: {@code Observation?patient&code&_count=100}, {@code
+   * Patient/[id]}.
+   */
   String shape(String uri) {
     URI target;
     try {
@@ -75,7 +92,8 @@ final class RequestLog implements IClientInterceptor {
     String[] parts = relative.split("/");
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i];
-      // Type, then an id; operations ($export) and _history stay; what follows _history is a version.
+      // Type, then an id; operations ($export) and _history stay; what follows _history is a
+      // version.
       boolean named = i == 0 || part.startsWith("$") || part.equals("_history") || part.isEmpty();
       segments.add(named ? part : "[id]");
     }
@@ -101,7 +119,8 @@ final class RequestLog implements IClientInterceptor {
 
   private boolean sameOrigin(URI target) {
     return base.getScheme().equalsIgnoreCase(String.valueOf(target.getScheme()))
-        && base.getRawAuthority().toLowerCase(Locale.ROOT).equals(
-            String.valueOf(target.getRawAuthority()).toLowerCase(Locale.ROOT));
+        && base.getRawAuthority()
+            .toLowerCase(Locale.ROOT)
+            .equals(String.valueOf(target.getRawAuthority()).toLowerCase(Locale.ROOT));
   }
 }

@@ -13,12 +13,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.llmfhiradapter.config.AdapterConfig;
 
 /**
- * When and how long to wait before trying a failed request again. Transient failures are HTTP 429, 502, 503
- * and 504, and failures of the connection itself (refused, reset, timed out, a response cut short). Waits grow
- * exponentially from the initial wait, with jitter so that parallel workers do not retry in step, up to
- * the maximum wait; a server's {@code Retry-After} (seconds or an HTTP date) is honoured when longer. A request
- * gives up after the maximum attempts, or when the next wait would pass the total budget. (The waits are "equal
- * jitter": half the capped exponential wait, plus a random part of the other half.)
+ * When and how long to wait before trying a failed request again. Transient failures are HTTP 429,
+ * 502, 503 and 504, and failures of the connection itself (refused, reset, timed out, a response
+ * cut short). Waits grow exponentially from the initial wait, with jitter so that parallel workers
+ * do not retry in step, up to the maximum wait; a server's {@code Retry-After} (seconds or an HTTP
+ * date) is honoured when longer. A request gives up after the maximum attempts, or when the next
+ * wait would pass the total budget. (The waits are "equal jitter": half the capped exponential
+ * wait, plus a random part of the other half.)
  */
 public final class RetryPolicy {
 
@@ -39,9 +40,15 @@ public final class RetryPolicy {
     return config.budget();
   }
 
-  /** The wait before attempt {@code attempt + 1} (attempt counts from 1), at least what Retry-After asks. */
+  /**
+   * The wait before attempt {@code attempt + 1} (attempt counts from 1), at least what Retry-After
+   * asks.
+   */
   Duration waitAfter(int attempt, Optional<Duration> retryAfter) {
-    long cap = Math.min(config.maxWait().toMillis(), config.initialWait().toMillis() << Math.min(attempt - 1, 20));
+    long cap =
+        Math.min(
+            config.maxWait().toMillis(),
+            config.initialWait().toMillis() << Math.min(attempt - 1, 20));
     long jittered = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
     Duration backoff = Duration.ofMillis(jittered);
     return retryAfter.filter(asked -> asked.compareTo(backoff) > 0).orElse(backoff);
@@ -53,7 +60,9 @@ public final class RetryPolicy {
       return Optional.empty();
     }
     for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-      if (header.getKey() == null || !header.getKey().equalsIgnoreCase("Retry-After") || header.getValue().isEmpty()) {
+      if (header.getKey() == null
+          || !header.getKey().equalsIgnoreCase("Retry-After")
+          || header.getValue().isEmpty()) {
         continue;
       }
       String value = header.getValue().get(0).trim();

@@ -17,11 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every page of a search by following {@code next} links. Entries that are not matches (Epic's
- * OperationOutcome entries with {@code search.mode = outcome}, included resources) are skipped, and an
- * outcome is logged by its issue code only. A {@code next} link that repeats a page already read stops the
- * pull with an error instead of looping forever; one to another origin is refused. Each page is one
- * {@link FhirRequests} call, so a failed page is retried, never skipped.
+ * Reads every page of a search by following {@code next} links. Entries that are not matches
+ * (Epic's OperationOutcome entries with {@code search.mode = outcome}, included resources) are
+ * skipped, and an outcome is logged by its issue code only. A {@code next} link that repeats a page
+ * already read stops the pull with an error instead of looping forever; one to another origin is
+ * refused. Each page is one {@link FhirRequests} call, so a failed page is retried, never skipped.
  */
 final class SearchPager {
 
@@ -55,20 +55,30 @@ final class SearchPager {
         break;
       }
       if (!AuthInterceptor.isSameOrigin(next.getUrl(), baseUrl)) {
-        // Following it would send the request, and any credentials, to a server we were not told to trust.
+        // Following it would send the request, and any credentials, to a server we were not told to
+        // trust.
         throw new SourceException(
-            description + ": the server's next link points to another origin ("
-                + Origin.of(next.getUrl()).map(Object::toString).orElse("not a URL") + ", not "
-                + Origin.of(baseUrl).map(Object::toString).orElse(baseUrl) + "); refusing to follow it");
+            description
+                + ": the server's next link points to another origin ("
+                + Origin.of(next.getUrl()).map(Object::toString).orElse("not a URL")
+                + ", not "
+                + Origin.of(baseUrl).map(Object::toString).orElse(baseUrl)
+                + "); refusing to follow it");
       }
       Bundle.BundleLinkComponent self = page.getLink(Bundle.LINK_SELF);
       if ((self != null && next.getUrl().equals(self.getUrl())) || !seenLinks.add(next.getUrl())) {
         throw new SourceException(
-            description + ": the server's next link repeats a page already read (after " + pages + " pages);"
+            description
+                + ": the server's next link repeats a page already read (after "
+                + pages
+                + " pages);"
                 + " stopping instead of looping");
       }
       Bundle current = page;
-      page = requests.call(description + " (page " + (pages + 1) + ")", () -> client.loadPage().next(current).execute());
+      page =
+          requests.call(
+              description + " (page " + (pages + 1) + ")",
+              () -> client.loadPage().next(current).execute());
       pages++;
     }
     return matches;
@@ -96,7 +106,8 @@ final class SearchPager {
   private static void logOutcome(Resource resource) {
     if (resource instanceof OperationOutcome outcome) {
       for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
-        // Only severity and code: diagnostics text may quote patient data. Epic adds informational notes to
+        // Only severity and code: diagnostics text may quote patient data. Epic adds informational
+        // notes to
         // most searches; only warnings and errors are worth a line by default.
         if (issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION) {
           log.debug("Server note in search results: {} {}", issue.getSeverity(), issue.getCode());

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The per-patient searches each vendor's FHIR API accepts, for Conditions, Procedures and Observations.
- * Generic R4: one search per type by {@code patient}. Epic: Observation also needs {@code code} or
- * {@code category}, so Observations are searched by the codes our roles use. Cerner: Procedure needs a closed
- * {@code date} range, and pages hold at most 200.
+ * The per-patient searches each vendor's FHIR API accepts, for Conditions, Procedures and
+ * Observations. Generic R4: one search per type by {@code patient}. Epic: Observation also needs
+ * {@code code} or {@code category}, so Observations are searched by the codes our roles use.
+ * Cerner: Procedure needs a closed {@code date} range, and pages hold at most 200.
  */
 final class VendorSearches {
 
@@ -23,7 +23,8 @@ final class VendorSearches {
   private final LocalDate until;
 
   /**
-   * @param observationCodes {@code system|code} of every Observation code that plays a role (for Epic)
+   * @param observationCodes {@code system|code} of every Observation code that plays a role (for
+   *     Epic)
    * @param until the end of Cerner's Procedure date range (the data cut-off)
    */
   VendorSearches(String vendor, int pageSize, List<String> observationCodes, LocalDate until) {
@@ -48,33 +49,38 @@ final class VendorSearches {
   String observations(String patientId) {
     String url = "Observation?patient=" + encode(patientId);
     if (vendor.equals("epic") && !observationCodes.isEmpty()) {
-      url += "&code=" + observationCodes.stream().map(VendorSearches::encode).collect(Collectors.joining(","));
+      url +=
+          "&code="
+              + observationCodes.stream()
+                  .map(VendorSearches::encode)
+                  .collect(Collectors.joining(","));
     }
     return url + count();
   }
 
   /**
-   * Whether the vendor's API can say which resources changed since a time, across patients: a search by
-   * {@code _lastUpdated} alone. Epic and Cerner require {@code patient} on every clinical search, so there a
-   * sync reads every candidate and compares what it got with what it stored.
+   * Whether the vendor's API can say which resources changed since a time, across patients: a
+   * search by {@code _lastUpdated} alone. Epic and Cerner require {@code patient} on every clinical
+   * search, so there a sync reads every candidate and compares what it got with what it stored.
    */
   boolean hasChangeFeed() {
     return vendor.equals("generic");
   }
 
   /**
-   * The resources of a type updated at or after {@code since}, with only the element that names their patient
-   * ({@code subject}; the Patient's own id comes with every resource).
+   * The resources of a type updated at or after {@code since}, with only the element that names
+   * their patient ({@code subject}; the Patient's own id comes with every resource).
    */
   String changedSince(String resourceType, java.time.Instant since) {
     String element = resourceType.equals("Patient") ? "link" : "subject";
     String from = since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
-    return resourceType + "?_lastUpdated=ge" + encode(from)
-        + "&_elements=" + element + count();
+    return resourceType + "?_lastUpdated=ge" + encode(from) + "&_elements=" + element + count();
   }
 
   String conditionsByCode(List<String> codes) {
-    return "Condition?code=" + codes.stream().map(VendorSearches::encode).collect(Collectors.joining(",")) + count();
+    return "Condition?code="
+        + codes.stream().map(VendorSearches::encode).collect(Collectors.joining(","))
+        + count();
   }
 
   private String count() {

@@ -8,4 +8,5 @@ package org.llmfhiradapter.store;
  * @param contentHash hash of the resources it was mapped from (null if never fetched)
  * @param needsFetch fetch it whatever the watermark says
  */
-public record StoredPatient(String patientId, String status, String contentHash, boolean needsFetch) {}
+public record StoredPatient(
+    String patientId, String status, String contentHash, boolean needsFetch) {}

@@ -13,4 +13,11 @@ package org.llmfhiradapter.store;
  * @param excluded patients of the stored cohort that are excluded
  */
 public record SyncCounts(
-    int candidates, int fetched, int added, int changed, int removed, int unchanged, int included, int excluded) {}
+    int candidates,
+    int fetched,
+    int added,
+    int changed,
+    int removed,
+    int unchanged,
+    int included,
+    int excluded) {}

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sync lock while this process holds it: renewed in the background every third of the lease, released on
- * {@link #close()}. A process killed without closing it (kill -9) stops renewing, and the lock lapses one lease
- * after the last renewal, so the next sync can run.
+ * The sync lock while this process holds it: renewed in the background every third of the lease,
+ * released on {@link #close()}. A process killed without closing it (kill -9) stops renewing, and
+ * the lock lapses one lease after the last renewal, so the next sync can run.
  */
 public final class SyncLease implements AutoCloseable {
 
@@ -20,8 +20,13 @@ public final class SyncLease implements AutoCloseable {
   private final String owner;
   private final Duration lease;
   private final ScheduledExecutorService renewals;
-  /** Held by a renewal while it runs, and by {@link #close()} and {@link #halt()} to wait for one to end. */
+
+  /**
+   * Held by a renewal while it runs, and by {@link #close()} and {@link #halt()} to wait for one to
+   * end.
+   */
   private final Object renewing = new Object();
+
   private volatile boolean held = true;
   private volatile boolean stopped;
 
@@ -48,20 +53,22 @@ public final class SyncLease implements AutoCloseable {
       try {
         if (!store.renew(owner, lease)) {
           held = false;
-          log.warn("The sync lock was lost (its lease lapsed and another sync took it); this sync will not publish");
+          log.warn(
+              "The sync lock was lost (its lease lapsed and another sync took it); this sync will not publish");
           renewals.shutdown();
         }
       } catch (StoreException e) {
-        // A passing database hiccup: the next renewal may work, and the lease has two more thirds to go.
+        // A passing database hiccup: the next renewal may work, and the lease has two more thirds
+        // to go.
         log.warn("Renewing the sync lock failed: {}", e.getMessage());
       }
     }
   }
 
   /**
-   * Stops the renewals, waiting for one in flight to end. Never by interrupting it: H2 closes its file channel
-   * when a thread writing to it is interrupted, and the whole database with it (a sync then failed at releasing
-   * the lock with "The database has been closed").
+   * Stops the renewals, waiting for one in flight to end. Never by interrupting it: H2 closes its
+   * file channel when a thread writing to it is interrupted, and the whole database with it (a sync
+   * then failed at releasing the lock with "The database has been closed").
    */
   private void stopRenewing() {
     synchronized (renewing) {
@@ -80,7 +87,9 @@ public final class SyncLease implements AutoCloseable {
     return held && store.renew(owner, lease);
   }
 
-  /** Stops renewing without releasing, as a process killed mid-sync does (tests of lapsed leases). */
+  /**
+   * Stops renewing without releasing, as a process killed mid-sync does (tests of lapsed leases).
+   */
   void halt() {
     stopRenewing();
     held = false;

@@ -7,22 +7,28 @@ import java.util.concurrent.CompletableFuture;
  * Harrell's concordance of a risk score with survival, as {@code coxph} reports it (survival ≥ 3.0,
  * {@code concordancefit}, {@code timewt = "n"}), computed in O(n log n) with Fenwick trees.
  *
- * <p><b>Input:</b> times (equal within {@link TimeTies} are one time), event flags, optional strata and
- * the linear predictor (higher = higher risk). <b>Variant:</b> pairs within a stratum; (i, j) is comparable
- * if i had an event and t_i &lt; t_j, or t_i = t_j with j censored; concordant if lp_i &gt; lp_j, discordant
- * if lp_i &lt; lp_j, tied_x if equal. Two events at one time are tied_y (tied_xy if their lp is equal too)
- * and are not comparable. C = (concordant + tied_x/2) / (concordant + discordant + tied_x). Its standard
- * error is the infinitesimal jackknife of R: with N the comparable pairs, somer = (concordant −
- * discordant)/N and c_k, d_k, t_k the concordant, discordant and tied_x pairs row k takes part in (either
- * role), se = sqrt(Σ_k ((c_k − d_k) − somer·(c_k + d_k + t_k))²) / (2N). <b>Degenerate input:</b> no
- * comparable pair gives NaN. <b>Errors:</b> {@link SurvivalDataException} for mismatched lengths or a
- * non-finite lp.
+ * <p><b>Input:</b> times (equal within {@link TimeTies} are one time), event flags, optional strata
+ * and the linear predictor (higher = higher risk). <b>Variant:</b> pairs within a stratum; (i, j)
+ * is comparable if i had an event and t_i &lt; t_j, or t_i = t_j with j censored; concordant if
+ * lp_i &gt; lp_j, discordant if lp_i &lt; lp_j, tied_x if equal. Two events at one time are tied_y
+ * (tied_xy if their lp is equal too) and are not comparable. C = (concordant + tied_x/2) /
+ * (concordant + discordant + tied_x). Its standard error is the infinitesimal jackknife of R: with
+ * N the comparable pairs, somer = (concordant − discordant)/N and c_k, d_k, t_k the concordant,
+ * discordant and tied_x pairs row k takes part in (either role), se = sqrt(Σ_k ((c_k − d_k) −
+ * somer·(c_k + d_k + t_k))²) / (2N). <b>Degenerate input:</b> no comparable pair gives NaN.
+ * <b>Errors:</b> {@link SurvivalDataException} for mismatched lengths or a non-finite lp.
  *
  * @param estimate C
  * @param se its standard error
  */
 public record Concordance(
-    double estimate, double se, long concordant, long discordant, long tiedX, long tiedY, long tiedXY) {
+    double estimate,
+    double se,
+    long concordant,
+    long discordant,
+    long tiedX,
+    long tiedY,
+    long tiedXY) {
 
   /** Below this many rows a second thread costs more than it saves. */
   private static final int PARALLEL_FROM = 20_000;
@@ -57,21 +63,33 @@ public record Concordance(
     }
     Counts counts = new Counts(n);
     int[] bounds = strataBounds(stratum);
-    // The two passes are independent (own tree, own per-row counts): on a large data set the partner pass
+    // The two passes are independent (own tree, own per-row counts): on a large data set the
+    // partner pass
     // runs on a second core.
     Fenwick laterTimes = new Fenwick(ranks);
     Fenwick earlierEvents = new Fenwick(ranks);
-    Runnable partners = () -> {
-      for (int s = 0; s + 1 < bounds.length; s++) {
-        asPartner(time, event, rank, bounds[s], bounds[s + 1], earlierEvents, counts, s + 2 == bounds.length);
-      }
-    };
-    CompletableFuture<Void> background = n >= PARALLEL_FROM ? CompletableFuture.runAsync(partners) : null;
+    Runnable partners =
+        () -> {
+          for (int s = 0; s + 1 < bounds.length; s++) {
+            asPartner(
+                time,
+                event,
+                rank,
+                bounds[s],
+                bounds[s + 1],
+                earlierEvents,
+                counts,
+                s + 2 == bounds.length);
+          }
+        };
+    CompletableFuture<Void> background =
+        n >= PARALLEL_FROM ? CompletableFuture.runAsync(partners) : null;
     if (background == null) {
       partners.run();
     }
     for (int s = 0; s + 1 < bounds.length; s++) {
-      asEvent(time, event, rank, bounds[s], bounds[s + 1], laterTimes, counts, s + 2 == bounds.length);
+      asEvent(
+          time, event, rank, bounds[s], bounds[s + 1], laterTimes, counts, s + 2 == bounds.length);
     }
     if (background != null) {
       background.join();
@@ -204,8 +222,8 @@ public record Concordance(
   }
 
   /**
-   * Pair totals and per-row counts for the jackknife, kept apart for the two roles so the passes can run
-   * at the same time.
+   * Pair totals and per-row counts for the jackknife, kept apart for the two roles so the passes
+   * can run at the same time.
    */
   private static final class Counts {
     private final int[] conc;
@@ -239,7 +257,10 @@ public record Concordance(
       tiedX += t;
     }
 
-    /** A partner row met by c events of higher lp, d of lower lp, t of equal lp (totals already counted). */
+    /**
+     * A partner row met by c events of higher lp, d of lower lp, t of equal lp (totals already
+     * counted).
+     */
     void addPartner(int row, int c, int d, int t) {
       partnerConc[row] += c;
       partnerDisc[row] += d;
@@ -289,8 +310,9 @@ public record Concordance(
   }
 
   /**
-   * Counts per rank: prefix sums in O(log n) (a Fenwick tree), plus the plain count of each rank so that
-   * "equal" costs one lookup instead of a second tree walk (the walks are cache misses at a million ranks).
+   * Counts per rank: prefix sums in O(log n) (a Fenwick tree), plus the plain count of each rank so
+   * that "equal" costs one lookup instead of a second tree walk (the walks are cache misses at a
+   * million ranks).
    */
   private static final class Fenwick {
     private final int[] tree;

@@ -2,7 +2,10 @@ package org.llmfhiradapter.survival;
 
 import java.util.Locale;
 
-/** Transformation used for pointwise confidence intervals of a survival curve, as R's {@code conf.type}. */
+/**
+ * Transformation used for pointwise confidence intervals of a survival curve, as R's {@code
+ * conf.type}.
+ */
 public enum ConfType {
   /** Interval on log S (R's default): exp(log S ± z·se). */
   LOG("log"),
@@ -30,6 +33,7 @@ public enum ConfType {
         return type;
       }
     }
-    throw new IllegalArgumentException("conf type must be log, log-log or plain, not '" + name + "'");
+    throw new IllegalArgumentException(
+        "conf type must be log, log-log or plain, not '" + name + "'");
   }
 }

@@ -10,14 +10,15 @@ import java.util.List;
  * @param loglik partial log-likelihood at the reported β
  * @param lrTest likelihood ratio test 2(loglik − loglikNull)
  * @param waldTest βᵀ V⁻¹ β
- * @param scoreTest score test at β = 0, U(0)ᵀ I(0)⁻¹ U(0) (the log-rank test for one binary covariate
- *     without tied deaths)
+ * @param scoreTest score test at β = 0, U(0)ᵀ I(0)⁻¹ U(0) (the log-rank test for one binary
+ *     covariate without tied deaths)
  * @param iterations Newton-Raphson steps taken; iterMax + 1 when they ran out, as R reports
  * @param converged the log-likelihood converged within iterMax steps
- * @param warnings R's warnings, word for word ("Ran out of iterations and did not converge", "Loglik
- *     converged before variable  1 ; coefficient may be infinite. ") and "X matrix deemed to be singular;
- *     variable j" for aliased covariates
- * @param variance the variance matrix of β, the inverse information at β ({@code variance.get(i).get(j)})
+ * @param warnings R's warnings, word for word ("Ran out of iterations and did not converge",
+ *     "Loglik converged before variable 1 ; coefficient may be infinite. ") and "X matrix deemed to
+ *     be singular; variable j" for aliased covariates
+ * @param variance the variance matrix of β, the inverse information at β ({@code
+ *     variance.get(i).get(j)})
  * @param means covariate means (the centre at which R computes the linear predictor)
  * @param n rows used
  * @param events events among them

@@ -9,19 +9,21 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Cox proportional hazards regression, as R's {@code coxph(Surv(time, status) ~ x1 + ... + strata(s))}.
+ * Cox proportional hazards regression, as R's {@code coxph(Surv(time, status) ~ x1 + ... +
+ * strata(s))}.
  *
  * <p><b>Input:</b> {@link SurvivalData} with p ≥ 0 numeric covariates and optional strata (separate
- * baseline hazards and risk sets). Times equal within {@link TimeTies} are one time. <b>Variant:</b>
- * partial likelihood with Efron (default) or Breslow ties; covariates centred and scaled internally as R
- * does (Newton-Raphson is invariant to it; it keeps exp(η) in range); Newton-Raphson from β = 0 with R's
- * rules: converged when the log-likelihood is finite and |1 − L_best/L_new| ≤ eps, the evaluated β being the
- * answer; a step that lowers L is pulled back, β_new = (β_new + h·β)/(h + 1) with h the consecutive
- * failures; running out reports iterMax + 1 iterations and the last accepted β. Score test at β = 0,
- * Wald test βᵀV⁻¹β, likelihood ratio, Wald z and CIs, concordance ({@link Concordance}). <b>Degenerate
- * input:</b> monotone likelihood (separation) does not fail: the fit converges in L while β runs off; each
- * such coefficient is flagged {@code possiblyInfinite} with R's warning, its se/Wald are meaningless, the LR
- * and score tests stand. Collinear covariates are aliased (coef NaN, left out of the tests' df) with a
+ * baseline hazards and risk sets). Times equal within {@link TimeTies} are one time.
+ * <b>Variant:</b> partial likelihood with Efron (default) or Breslow ties; covariates centred and
+ * scaled internally as R does (Newton-Raphson is invariant to it; it keeps exp(η) in range);
+ * Newton-Raphson from β = 0 with R's rules: converged when the log-likelihood is finite and |1 −
+ * L_best/L_new| ≤ eps, the evaluated β being the answer; a step that lowers L is pulled back, β_new
+ * = (β_new + h·β)/(h + 1) with h the consecutive failures; running out reports iterMax + 1
+ * iterations and the last accepted β. Score test at β = 0, Wald test βᵀV⁻¹β, likelihood ratio, Wald
+ * z and CIs, concordance ({@link Concordance}). <b>Degenerate input:</b> monotone likelihood
+ * (separation) does not fail: the fit converges in L while β runs off; each such coefficient is
+ * flagged {@code possiblyInfinite} with R's warning, its se/Wald are meaningless, the LR and score
+ * tests stand. Collinear covariates are aliased (coef NaN, left out of the tests' df) with a
  * warning. Not converging is data ({@code converged = false} and R's warning), never an exception.
  * <b>Errors:</b> {@link SurvivalDataException} when there is no event.
  */
@@ -55,7 +57,8 @@ public final class CoxModel {
       for (iterations = 1; iterations <= options.iterMax(); iterations++) {
         double candidate = likelihood.evaluate(next);
         chol = GeneralizedCholesky.of(likelihood.imat, options.tolerChol());
-        boolean finite = Double.isFinite(candidate) && allFinite(likelihood.u) && allFinite(likelihood.imat);
+        boolean finite =
+            Double.isFinite(candidate) && allFinite(likelihood.u) && allFinite(likelihood.imat);
         if (finite && Math.abs(1 - best / candidate) <= options.eps()) {
           beta = next;
           loglik = candidate;
@@ -83,7 +86,8 @@ public final class CoxModel {
         u = likelihood.u.clone();
       }
     }
-    return summarize(data, options, prep, beta, u, chol, loglikNull, loglik, score, iterations, converged);
+    return summarize(
+        data, options, prep, beta, u, chol, loglikNull, loglik, score, iterations, converged);
   }
 
   private static CoxFit summarize(
@@ -129,26 +133,32 @@ public final class CoxModel {
             next += u[i] * var[i][j];
           }
           next = Math.abs(next);
-          infinite[j] = !aliased[j]
-              && (!Double.isFinite(u[j])
-                  || (next > options.eps() && next > options.tolerInf() * Math.abs(coef[j])));
+          infinite[j] =
+              !aliased[j]
+                  && (!Double.isFinite(u[j])
+                      || (next > options.eps() && next > options.tolerInf() * Math.abs(coef[j])));
           if (infinite[j]) {
             flagged.add(j + 1);
           }
         }
         if (!flagged.isEmpty()) {
-          // R: paste("Loglik converged before variable ", indices, "; coefficient may be infinite. ")
-          warnings.add("Loglik converged before variable  "
-              + flagged.stream().map(String::valueOf).collect(Collectors.joining(","))
-              + " ; coefficient may be infinite. ");
+          // R: paste("Loglik converged before variable ", indices, "; coefficient may be infinite.
+          // ")
+          warnings.add(
+              "Loglik converged before variable  "
+                  + flagged.stream().map(String::valueOf).collect(Collectors.joining(","))
+                  + " ; coefficient may be infinite. ");
         }
       }
     }
     int[] kept = IntStream.range(0, p).filter(j -> !aliased[j]).toArray();
     if (kept.length < p) {
-      warnings.add("X matrix deemed to be singular; variable "
-          + IntStream.range(0, p).filter(j -> aliased[j]).mapToObj(j -> String.valueOf(j + 1))
-              .collect(Collectors.joining(" ")));
+      warnings.add(
+          "X matrix deemed to be singular; variable "
+              + IntStream.range(0, p)
+                  .filter(j -> aliased[j])
+                  .mapToObj(j -> String.valueOf(j + 1))
+                  .collect(Collectors.joining(" ")));
     }
 
     double zq = Probabilities.zForLevel(options.confLevel());
@@ -162,16 +172,17 @@ public final class CoxModel {
       }
       double se = Math.sqrt(var[j][j]);
       double z = coef[j] / se;
-      terms.add(new CoxTerm(
-          name,
-          coef[j],
-          Math.exp(coef[j]),
-          se,
-          z,
-          Probabilities.normalTwoSided(z),
-          Math.exp(coef[j] - zq * se),
-          Math.exp(coef[j] + zq * se),
-          infinite[j]));
+      terms.add(
+          new CoxTerm(
+              name,
+              coef[j],
+              Math.exp(coef[j]),
+              se,
+              z,
+              Probabilities.normalTwoSided(z),
+              Math.exp(coef[j] - zq * se),
+              Math.exp(coef[j] + zq * se),
+              infinite[j]));
     }
 
     int df = kept.length;
@@ -183,7 +194,10 @@ public final class CoxModel {
         keptVar[a][b] = var[kept[a]][kept[b]];
       }
     }
-    double wald = df == 0 ? 0 : dot(keptCoef, GeneralizedCholesky.of(keptVar, options.tolerChol()).solve(keptCoef));
+    double wald =
+        df == 0
+            ? 0
+            : dot(keptCoef, GeneralizedCholesky.of(keptVar, options.tolerChol()).solve(keptCoef));
 
     double[] lpCoef = coef.clone();
     for (int j = 0; j < p; j++) {
@@ -196,7 +210,8 @@ public final class CoxModel {
     for (int k = 0; k < lp.length; k++) {
       sortedLp[k] = lp[prep.rows.order()[k]];
     }
-    Concordance concordance = Concordance.ofSorted(prep.rows.time(), prep.rows.event(), prep.rows.code(), sortedLp);
+    Concordance concordance =
+        Concordance.ofSorted(prep.rows.time(), prep.rows.event(), prep.rows.code(), sortedLp);
 
     return new CoxFit(
         terms,
@@ -217,9 +232,9 @@ public final class CoxModel {
   }
 
   /**
-   * The Kalbfleisch-Prentice baseline survival of a fitted model, at the covariate means, per stratum
-   * (one curve keyed {@link KaplanMeier#ALL} without strata), at the event times. For a model without
-   * covariates, or at β = 0, it is the Kaplan-Meier curve.
+   * The Kalbfleisch-Prentice baseline survival of a fitted model, at the covariate means, per
+   * stratum (one curve keyed {@link KaplanMeier#ALL} without strata), at the event times. For a
+   * model without covariates, or at β = 0, it is the Kaplan-Meier curve.
    */
   public static Map<String, StepCurve> baselineSurvival(SurvivalData data, CoxFit fit) {
     Prepared prep = Prepared.of(data, fit.ties());
@@ -238,7 +253,10 @@ public final class CoxModel {
         end++;
       }
       String key = data.hasStrata() ? data.strataLevels().get(strata[start]) : KaplanMeier.ALL;
-      curves.put(key, new StepCurve(Arrays.copyOfRange(times, start, end), Arrays.copyOfRange(surv, start, end)));
+      curves.put(
+          key,
+          new StepCurve(
+              Arrays.copyOfRange(times, start, end), Arrays.copyOfRange(surv, start, end)));
       start = end;
     }
     return curves;
@@ -296,7 +314,9 @@ public final class CoxModel {
     return true;
   }
 
-  /** The data sorted by (stratum, time), times merged, covariates centred and scaled as R's coxfit6. */
+  /**
+   * The data sorted by (stratum, time), times merged, covariates centred and scaled as R's coxfit6.
+   */
   private record Prepared(
       int p, double[] means, double[] scale, SortedRows rows, PartialLikelihood likelihood) {
 
@@ -329,8 +349,12 @@ public final class CoxModel {
         }
       }
       return new Prepared(
-          p, means, scale, rows,
-          new PartialLikelihood(flat, p, rows.time(), rows.event(), rows.code(), ties == Ties.EFRON));
+          p,
+          means,
+          scale,
+          rows,
+          new PartialLikelihood(
+              flat, p, rows.time(), rows.event(), rows.code(), ties == Ties.EFRON));
     }
   }
 }

@@ -10,8 +10,9 @@ package org.llmfhiradapter.survival;
  * @param p two-sided Wald p-value
  * @param hrLower lower confidence limit of the hazard ratio, exp(coef − z·se)
  * @param hrUpper upper confidence limit, exp(coef + z·se); +Inf for a possibly infinite coefficient
- * @param possiblyInfinite the likelihood converged while this coefficient was still moving: it is likely
- *     infinite (monotone likelihood, separation), and coef, se, z and p only say how far Newton got
+ * @param possiblyInfinite the likelihood converged while this coefficient was still moving: it is
+ *     likely infinite (monotone likelihood, separation), and coef, se, z and p only say how far
+ *     Newton got
  */
 public record CoxTerm(
     String name,

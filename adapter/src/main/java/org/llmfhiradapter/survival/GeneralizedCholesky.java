@@ -1,11 +1,12 @@
 package org.llmfhiradapter.survival;
 
 /**
- * LDLᵀ decomposition of a symmetric positive semi-definite matrix that tolerates singularity the way R's
- * {@code survival} does ({@code cholesky2}): a pivot below {@code toler} × the largest diagonal element is
- * declared zero and its variable is left out, so solves and inverses are those of the remaining variables
- * (a generalized inverse with zero rows and columns for the aliased ones). Commons Math's Cholesky refuses
- * such matrices, and Cox information matrices become semi-definite with collinear covariates.
+ * LDLᵀ decomposition of a symmetric positive semi-definite matrix that tolerates singularity the
+ * way R's {@code survival} does ({@code cholesky2}): a pivot below {@code toler} × the largest
+ * diagonal element is declared zero and its variable is left out, so solves and inverses are those
+ * of the remaining variables (a generalized inverse with zero rows and columns for the aliased
+ * ones). Commons Math's Cholesky refuses such matrices, and Cox information matrices become
+ * semi-definite with collinear covariates.
  */
 final class GeneralizedCholesky {
 
@@ -17,7 +18,10 @@ final class GeneralizedCholesky {
     this.rank = rank;
   }
 
-  /** Decomposes the symmetric matrix given by its lower triangle ({@code m[i][j]}, j ≤ i); m is not changed. */
+  /**
+   * Decomposes the symmetric matrix given by its lower triangle ({@code m[i][j]}, j ≤ i); m is not
+   * changed.
+   */
   static GeneralizedCholesky of(double[][] m, double toler) {
     int n = m.length;
     double[][] a = new double[n][n];

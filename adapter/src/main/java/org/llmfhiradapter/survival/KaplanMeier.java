@@ -7,17 +7,18 @@ import java.util.Map;
 /**
  * Kaplan-Meier estimator of survival curves, as R's {@code survfit(Surv(time, status) ~ group)}.
  *
- * <p><b>Input:</b> follow-up times (finite, ≥ 0, any order, any unit) and event flags (true = event,
- * false = censored) of equal length, at least one row; optionally a group per row ({@link SurvivalData}).
- * Times equal within {@link TimeTies} are one time, decided on all rows before splitting by group, as R.
- * <b>Variant:</b> product-limit estimate S = Π(1 − d/n) over every distinct time, with the Greenwood
- * variance; {@code std.err} is the standard error of the cumulative hazard −log S, sqrt(Σ d/(n(n − d))),
- * as R stores it; pointwise CIs by {@link ConfType} at the given level. A death and a censoring at the same
- * time: the censored subject is at risk at that time (censoring happens just after the deaths).
- * <b>Degenerate input:</b> no events gives S = 1 with std.err 0 and quantiles not reached (NaN); a last
- * time where everyone left dies gives S = 0, std.err +Inf and NA (NaN) limits; a group level without rows
- * is left out. <b>Errors:</b> {@link SurvivalDataException} for mismatched lengths, no rows, negative or
- * non-finite times; {@link IllegalArgumentException} for a confidence level outside (0, 1).
+ * <p><b>Input:</b> follow-up times (finite, ≥ 0, any order, any unit) and event flags (true =
+ * event, false = censored) of equal length, at least one row; optionally a group per row ({@link
+ * SurvivalData}). Times equal within {@link TimeTies} are one time, decided on all rows before
+ * splitting by group, as R. <b>Variant:</b> product-limit estimate S = Π(1 − d/n) over every
+ * distinct time, with the Greenwood variance; {@code std.err} is the standard error of the
+ * cumulative hazard −log S, sqrt(Σ d/(n(n − d))), as R stores it; pointwise CIs by {@link ConfType}
+ * at the given level. A death and a censoring at the same time: the censored subject is at risk at
+ * that time (censoring happens just after the deaths). <b>Degenerate input:</b> no events gives S =
+ * 1 with std.err 0 and quantiles not reached (NaN); a last time where everyone left dies gives S =
+ * 0, std.err +Inf and NA (NaN) limits; a group level without rows is left out. <b>Errors:</b>
+ * {@link SurvivalDataException} for mismatched lengths, no rows, negative or non-finite times;
+ * {@link IllegalArgumentException} for a confidence level outside (0, 1).
  */
 public final class KaplanMeier {
 
@@ -32,9 +33,11 @@ public final class KaplanMeier {
   }
 
   /** Fits one curve. */
-  public static KaplanMeierFit fit(double[] time, boolean[] event, ConfType confType, double confLevel) {
+  public static KaplanMeierFit fit(
+      double[] time, boolean[] event, ConfType confType, double confLevel) {
     if (time.length != event.length) {
-      throw new SurvivalDataException("time and event differ in length: " + time.length + " vs " + event.length);
+      throw new SurvivalDataException(
+          "time and event differ in length: " + time.length + " vs " + event.length);
     }
     SurvivalData data = SurvivalData.builder().time(time).event(event).build();
     if (data.dropped() > 0) {
@@ -44,10 +47,11 @@ public final class KaplanMeier {
   }
 
   /**
-   * One curve per group level (in level order), or one curve keyed {@link #ALL} when the data has no
-   * group.
+   * One curve per group level (in level order), or one curve keyed {@link #ALL} when the data has
+   * no group.
    */
-  public static Map<String, KaplanMeierFit> byGroup(SurvivalData data, ConfType confType, double confLevel) {
+  public static Map<String, KaplanMeierFit> byGroup(
+      SurvivalData data, ConfType confType, double confLevel) {
     double z = Probabilities.zForLevel(confLevel);
     int levels = data.hasGroup() ? data.groupLevels().size() : 1;
     // Near-ties are decided on all rows, before the split by group, as R does.
@@ -70,7 +74,13 @@ public final class KaplanMeier {
 
   /** The curve of sorted positions {@code [from, to)}, which are in ascending time. */
   static KaplanMeierFit fitSorted(
-      double[] time, boolean[] event, int from, int to, ConfType confType, double confLevel, double z) {
+      double[] time,
+      boolean[] event,
+      int from,
+      int to,
+      ConfType confType,
+      double confLevel,
+      double z) {
     int size = to - from;
     double[] t = new double[size];
     int[] nRisk = new int[size];
@@ -113,7 +123,8 @@ public final class KaplanMeier {
       atRisk -= deaths + censored;
     }
     if (steps < size) {
-      // Rows sharing a time made fewer steps than rows; with distinct times the arrays are already exact.
+      // Rows sharing a time made fewer steps than rows; with distinct times the arrays are already
+      // exact.
       t = Arrays.copyOf(t, steps);
       nRisk = Arrays.copyOf(nRisk, steps);
       nEvent = Arrays.copyOf(nEvent, steps);
@@ -123,7 +134,7 @@ public final class KaplanMeier {
       lower = Arrays.copyOf(lower, steps);
       upper = Arrays.copyOf(upper, steps);
     }
-    return new KaplanMeierFit(t, nRisk, nEvent, nCensor, surv, stdErr, lower, upper, confType,
-        confLevel);
+    return new KaplanMeierFit(
+        t, nRisk, nEvent, nCensor, surv, stdErr, lower, upper, confType, confLevel);
   }
 }

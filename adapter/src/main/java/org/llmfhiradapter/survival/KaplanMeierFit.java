@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A fitted Kaplan-Meier curve: the step table (one row per distinct time, increasing) and what is read off
- * it — quantiles and the median, the restricted mean, survival at landmarks — each by R's conventions.
- * Columns are kept as arrays (a million-row curve is a million steps); {@link #steps()} is a view.
+ * A fitted Kaplan-Meier curve: the step table (one row per distinct time, increasing) and what is
+ * read off it — quantiles and the median, the restricted mean, survival at landmarks — each by R's
+ * conventions. Columns are kept as arrays (a million-row curve is a million steps); {@link
+ * #steps()} is a view.
  */
 public final class KaplanMeierFit {
 
@@ -54,7 +55,8 @@ public final class KaplanMeierFit {
     return new AbstractList<>() {
       @Override
       public KmStep get(int i) {
-        return new KmStep(time[i], nRisk[i], nEvent[i], nCensor[i], surv[i], stdErr[i], lower[i], upper[i]);
+        return new KmStep(
+            time[i], nRisk[i], nEvent[i], nCensor[i], surv[i], stdErr[i], lower[i], upper[i]);
       }
 
       @Override
@@ -91,22 +93,24 @@ public final class KaplanMeierFit {
   }
 
   /**
-   * The p-th quantile of survival time, with limits read the same way off the lower and upper confidence
-   * curves, by R's {@code quantile.survfit}: the first time the curve falls to 1 − p or below; when it sits
-   * exactly on 1 − p (within sqrt(eps)), the midpoint between the time it got there and the next time it
-   * drops (censor-only rows never count), or the curve's last time if it never drops again.
+   * The p-th quantile of survival time, with limits read the same way off the lower and upper
+   * confidence curves, by R's {@code quantile.survfit}: the first time the curve falls to 1 − p or
+   * below; when it sits exactly on 1 − p (within sqrt(eps)), the midpoint between the time it got
+   * there and the next time it drops (censor-only rows never count), or the curve's last time if it
+   * never drops again.
    */
   public Quantile quantile(double p) {
     if (!(p > 0 && p < 1)) {
       throw new IllegalArgumentException("quantile probability must be between 0 and 1, is " + p);
     }
-    return new Quantile(findQuantile(time, surv, p), findQuantile(time, lower, p), findQuantile(time, upper, p));
+    return new Quantile(
+        findQuantile(time, surv, p), findQuantile(time, lower, p), findQuantile(time, upper, p));
   }
 
   /**
-   * The median as R's {@code print(fit)} / {@code summary(fit)$table} reports it, which differs from
-   * {@link #median()} only when S stays at exactly 0.5 to the end of the curve (then this gives the time S
-   * reached 0.5, quantile() the midpoint with the last time).
+   * The median as R's {@code print(fit)} / {@code summary(fit)$table} reports it, which differs
+   * from {@link #median()} only when S stays at exactly 0.5 to the end of the curve (then this
+   * gives the time S reached 0.5, quantile() the midpoint with the last time).
    */
   public Quantile summaryTableMedian() {
     return new Quantile(firstHalf(surv), firstHalf(lower), firstHalf(upper));
@@ -118,9 +122,9 @@ public final class KaplanMeierFit {
   }
 
   /**
-   * Restricted mean up to {@code tau}: the area under the step curve (1 before the first time, the last value
-   * carried on past the last time), with R's standard error sqrt(Σ A_i² d_i/(n_i(n_i − d_i))) over the event
-   * times t_i ≤ τ, A_i the area from t_i to τ (a term is 0 where n_i = d_i).
+   * Restricted mean up to {@code tau}: the area under the step curve (1 before the first time, the
+   * last value carried on past the last time), with R's standard error sqrt(Σ A_i² d_i/(n_i(n_i −
+   * d_i))) over the event times t_i ≤ τ, A_i the area from t_i to τ (a term is 0 where n_i = d_i).
    */
   public RestrictedMean restrictedMean(double tau) {
     if (!(tau >= 0) || Double.isInfinite(tau)) {
@@ -184,11 +188,11 @@ public final class KaplanMeierFit {
   }
 
   /**
-   * R's {@code findq} on x = (0, times), y = (0, 1 − curve): drop entries whose y repeats an earlier one
-   * (NA included); i1 = the entry with the smallest y with y + tol ≥ p, i2 = smallest y with y − tol ≥ p
-   * (R finds them with {@code approx(method = "constant", f = 1)}, which sorts by y); the answer is the
-   * midpoint of their times, or, when the last remaining y equals p within tol, the midpoint of x[i1] and
-   * the curve's last time. NaN when the curve never reaches p.
+   * R's {@code findq} on x = (0, times), y = (0, 1 − curve): drop entries whose y repeats an
+   * earlier one (NA included); i1 = the entry with the smallest y with y + tol ≥ p, i2 = smallest y
+   * with y − tol ≥ p (R finds them with {@code approx(method = "constant", f = 1)}, which sorts by
+   * y); the answer is the midpoint of their times, or, when the last remaining y equals p within
+   * tol, the midpoint of x[i1] and the curve's last time. NaN when the curve never reaches p.
    */
   static double findQuantile(double[] times, double[] curve, double p) {
     int m = times.length + 1;
@@ -232,7 +236,10 @@ public final class KaplanMeierFit {
     return i == 0 ? 0 : 1 - curve[i - 1];
   }
 
-  /** Index (in 0..m−1) of the last entry of y that does not repeat an earlier value (NaN equals NaN). */
+  /**
+   * Index (in 0..m−1) of the last entry of y that does not repeat an earlier value (NaN equals
+   * NaN).
+   */
   private static int lastKept(double[] curve) {
     int m = curve.length + 1;
     boolean monotone = true;
@@ -260,7 +267,8 @@ public final class KaplanMeierFit {
       }
       return Math.max(firstOfMax, firstNaN);
     }
-    // A non-monotone limit curve (an upper limit can rise where few remain at risk): remember what was seen.
+    // A non-monotone limit curve (an upper limit can rise where few remain at risk): remember what
+    // was seen.
     Set<Long> seen = new HashSet<>();
     int last = 0;
     for (int i = 0; i < m; i++) {
@@ -273,8 +281,9 @@ public final class KaplanMeierFit {
   }
 
   /**
-   * R's print rule ({@code survmean}'s minmin): among times with S below 0.5 + tol, the first; if S there
-   * is 0.5 (within tol) and the curve later drops below it, the midpoint with that later time.
+   * R's print rule ({@code survmean}'s minmin): among times with S below 0.5 + tol, the first; if S
+   * there is 0.5 (within tol) and the curve later drops below it, the midpoint with that later
+   * time.
    */
   private double firstHalf(double[] curve) {
     int first = -1;

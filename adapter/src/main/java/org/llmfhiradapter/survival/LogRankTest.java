@@ -9,18 +9,19 @@ import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealVector;
 
 /**
- * The G-rho family of tests for k groups (Harrington and Fleming), as R's {@code survdiff}: rho = 0 is the
- * log-rank test, rho = 1 the Peto-Peto modification of the Gehan-Wilcoxon test.
+ * The G-rho family of tests for k groups (Harrington and Fleming), as R's {@code survdiff}: rho = 0
+ * is the log-rank test, rho = 1 the Peto-Peto modification of the Gehan-Wilcoxon test.
  *
- * <p><b>Input:</b> {@link SurvivalData} with a group (k ≥ 1 levels) and optional strata. Times equal within
- * {@link TimeTies} are one time. <b>Variant:</b> within each stratum, at each distinct death time t, with
- * weight w = S(t−)^rho (S the pooled Kaplan-Meier curve of the stratum): O_g += w·d_g, E_g += w·d·n_g/n,
- * V_gh += w²·d(n − d)/(n − 1)·(n_g/n)(δ_gh − n_h/n) (hypergeometric variance; nothing when n = 1); O, E and
- * V are summed over strata. Groups with E = 0 are left out; chisq = (O − E)ᵀV⁻¹(O − E) on the rest with the
- * first of them dropped; df = (number of groups with E > 0) − 1. <b>Degenerate input:</b> fewer than two
- * groups with E > 0 (one group, no events) gives chisq 0, df 0, p 1, as R. <b>Errors:</b>
- * {@link SurvivalDataException} without a group, or when the variance of the compared groups is singular
- * (which needs every death in the compared groups to have a single group at risk).
+ * <p><b>Input:</b> {@link SurvivalData} with a group (k ≥ 1 levels) and optional strata. Times
+ * equal within {@link TimeTies} are one time. <b>Variant:</b> within each stratum, at each distinct
+ * death time t, with weight w = S(t−)^rho (S the pooled Kaplan-Meier curve of the stratum): O_g +=
+ * w·d_g, E_g += w·d·n_g/n, V_gh += w²·d(n − d)/(n − 1)·(n_g/n)(δ_gh − n_h/n) (hypergeometric
+ * variance; nothing when n = 1); O, E and V are summed over strata. Groups with E = 0 are left out;
+ * chisq = (O − E)ᵀV⁻¹(O − E) on the rest with the first of them dropped; df = (number of groups
+ * with E > 0) − 1. <b>Degenerate input:</b> fewer than two groups with E > 0 (one group, no events)
+ * gives chisq 0, df 0, p 1, as R. <b>Errors:</b> {@link SurvivalDataException} without a group, or
+ * when the variance of the compared groups is singular (which needs every death in the compared
+ * groups to have a single group at risk).
  */
 public final class LogRankTest {
 
@@ -54,7 +55,18 @@ public final class LogRankTest {
       while (end < rows.size() && stratum[end] == stratum[start]) {
         end++;
       }
-      accumulateStratum(rows.time(), rows.event(), group, start, end, rho, atRisk, deaths, observed, expected, variance);
+      accumulateStratum(
+          rows.time(),
+          rows.event(),
+          group,
+          start,
+          end,
+          rho,
+          atRisk,
+          deaths,
+          observed,
+          expected,
+          variance);
       start = end;
     }
 
@@ -64,9 +76,10 @@ public final class LogRankTest {
         compared.add(g);
       }
     }
-    ChiSquareTest test = compared.size() < 2
-        ? new ChiSquareTest(0, 0, 1)
-        : ChiSquareTest.of(chisq(observed, expected, variance, compared), compared.size() - 1);
+    ChiSquareTest test =
+        compared.size() < 2
+            ? new ChiSquareTest(0, 0, 1)
+            : ChiSquareTest.of(chisq(observed, expected, variance, compared), compared.size() - 1);
     return new LogRankResult(
         data.groupLevels(),
         Arrays.stream(n).boxed().toList(),
@@ -142,7 +155,8 @@ public final class LogRankTest {
     }
   }
 
-  private static double chisq(double[] observed, double[] expected, double[][] variance, List<Integer> compared) {
+  private static double chisq(
+      double[] observed, double[] expected, double[][] variance, List<Integer> compared) {
     int m = compared.size() - 1;
     Array2DRowRealMatrix v = new Array2DRowRealMatrix(m, m);
     RealVector diff = new ArrayRealVector(m);
@@ -155,7 +169,8 @@ public final class LogRankTest {
     }
     LUDecomposition lu = new LUDecomposition(v, 0);
     if (lu.getDeterminant() == 0) {
-      throw new SurvivalDataException("the log-rank variance matrix is singular: no group comparison is possible");
+      throw new SurvivalDataException(
+          "the log-rank variance matrix is singular: no group comparison is possible");
     }
     RealVector solved = lu.getSolver().solve(diff);
     return solved.dotProduct(diff);

@@ -3,9 +3,10 @@ package org.llmfhiradapter.survival;
 import java.util.Arrays;
 
 /**
- * The Cox partial log-likelihood with its score vector and information matrix at a given β, in one pass
- * over rows sorted by (stratum, time), from the latest time down so that every risk set is a running sum
- * (S0, S1, S2 of exp(η), x·exp(η), x xᵀ·exp(η)): O(n·p²) per evaluation, as R's {@code coxfit6}.
+ * The Cox partial log-likelihood with its score vector and information matrix at a given β, in one
+ * pass over rows sorted by (stratum, time), from the latest time down so that every risk set is a
+ * running sum (S0, S1, S2 of exp(η), x·exp(η), x xᵀ·exp(η)): O(n·p²) per evaluation, as R's {@code
+ * coxfit6}.
  *
  * <p>Efron: the d tied deaths at a time enter the sums in d equal fractions; Breslow: all at once.
  * Covariates are the caller's (R centres and scales them first; so does {@link CoxModel}).
@@ -22,6 +23,7 @@ final class PartialLikelihood {
 
   /** Score U(β) of the last evaluation. */
   final double[] u;
+
   /** Information I(β) of the last evaluation, lower triangle ({@code imat[i][j]}, j ≤ i). */
   final double[][] imat;
 
@@ -30,7 +32,8 @@ final class PartialLikelihood {
   private final double[] cmat;
   private final double[] cmat2;
 
-  PartialLikelihood(double[] x, int p, double[] time, boolean[] dead, int[] stratum, boolean efron) {
+  PartialLikelihood(
+      double[] x, int p, double[] time, boolean[] dead, int[] stratum, boolean efron) {
     this.n = time.length;
     this.p = p;
     this.x = x;
@@ -96,7 +99,8 @@ final class PartialLikelihood {
         loglik -= deaths * Math.log(denom);
         addDeaths(1.0, deaths, denom);
       } else {
-        // Efron: the deaths join the sums a fraction 1/d at a time, each step one term of the likelihood.
+        // Efron: the deaths join the sums a fraction 1/d at a time, each step one term of the
+        // likelihood.
         double fraction = 1.0 / deaths;
         for (int k = 0; k < deaths; k++) {
           denom += denom2 * fraction;
@@ -121,7 +125,10 @@ final class PartialLikelihood {
     }
   }
 
-  /** Adds {@code fraction} of the deaths' sums to the risk sums, then {@code weight} terms to U and I. */
+  /**
+   * Adds {@code fraction} of the deaths' sums to the risk sums, then {@code weight} terms to U and
+   * I.
+   */
   private void addDeaths(double fraction, double weight, double denom) {
     for (int i = 0; i < p; i++) {
       a[i] += a2[i] * fraction;
@@ -136,9 +143,9 @@ final class PartialLikelihood {
   }
 
   /**
-   * Kalbfleisch-Prentice baseline survival at η = 0 (the covariate centre) for each stratum, at the death
-   * times: α solves Σ_deaths r/(1 − α^r) = Σ_at risk r, with r = exp(η); S = Π α. At β = 0 this is 1 − d/n:
-   * the Kaplan-Meier curve.
+   * Kalbfleisch-Prentice baseline survival at η = 0 (the covariate centre) for each stratum, at the
+   * death times: α solves Σ_deaths r/(1 − α^r) = Σ_at risk r, with r = exp(η); S = Π α. At β = 0
+   * this is 1 − d/n: the Kaplan-Meier curve.
    */
   double[] baselineSurvival(double[] beta, double[] eventTimes, int[] eventStratum) {
     double[] risk = new double[n];
@@ -149,7 +156,8 @@ final class PartialLikelihood {
       }
       risk[person] = Math.exp(eta);
     }
-    // Walk upwards to emit curves in time order; the risk-set sum comes from a suffix sum per stratum.
+    // Walk upwards to emit curves in time order; the risk-set sum comes from a suffix sum per
+    // stratum.
     double[] atRiskFrom = new double[n + 1];
     for (int person = n - 1; person >= 0; person--) {
       boolean lastOfStratum = person == n - 1 || stratum[person] != stratum[person + 1];
@@ -193,7 +201,13 @@ final class PartialLikelihood {
   }
 
   private double kpFactor(
-      double[] risk, int from, int to, int deaths, double deathRisk, double atRisk, boolean equalRisks) {
+      double[] risk,
+      int from,
+      int to,
+      int deaths,
+      double deathRisk,
+      double atRisk,
+      boolean equalRisks) {
     if (deathRisk >= atRisk) {
       return 0;
     }

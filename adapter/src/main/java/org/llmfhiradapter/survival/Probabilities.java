@@ -5,8 +5,9 @@ import org.apache.commons.math3.special.Erf;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * The few distribution functions the estimators need, computed so that small tail probabilities keep their
- * relative precision (1 − cdf would lose it below about 1e-8, and R reports such p-values in full).
+ * The few distribution functions the estimators need, computed so that small tail probabilities
+ * keep their relative precision (1 − cdf would lose it below about 1e-8, and R reports such
+ * p-values in full).
  */
 final class Probabilities {
 

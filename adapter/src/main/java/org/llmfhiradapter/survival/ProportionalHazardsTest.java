@@ -11,17 +11,18 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 
 /**
- * The proportional-hazards check of a fitted Cox model, as R's {@code cox.zph(fit, transform = "km")} in
- * survival 3.x: for each term, the score test of letting its coefficient drift with time, β(t) = β + θ g(t),
- * at (β̂, θ = 0); and the global test of all terms at once. A small p says the hazard ratio changes over
- * follow-up, so the model's one number for it misleads.
+ * The proportional-hazards check of a fitted Cox model, as R's {@code cox.zph(fit, transform =
+ * "km")} in survival 3.x: for each term, the score test of letting its coefficient drift with time,
+ * β(t) = β + θ g(t), at (β̂, θ = 0); and the global test of all terms at once. A small p says the
+ * hazard ratio changes over follow-up, so the model's one number for it misleads.
  *
- * <p><b>Variant:</b> g is the Kaplan-Meier transform, 1 − S(t−) of all rows pooled (strata ignored), centred
- * on its mean over the events; risk sets, as in the fit, within strata, with the fit's ties (Efron or Breslow).
- * The score of θ is Σ g(t)·(x − x̄(t)) over the events (the scaled Schoenfeld residuals' numerator); the
- * information is that of the model with both x and x·g(t). A term of several columns (a factor) is tested
- * together, with as many degrees of freedom. <b>Errors:</b> {@link SurvivalDataException} when the model has
- * an aliased coefficient or the information cannot be inverted.
+ * <p><b>Variant:</b> g is the Kaplan-Meier transform, 1 − S(t−) of all rows pooled (strata
+ * ignored), centred on its mean over the events; risk sets, as in the fit, within strata, with the
+ * fit's ties (Efron or Breslow). The score of θ is Σ g(t)·(x − x̄(t)) over the events (the scaled
+ * Schoenfeld residuals' numerator); the information is that of the model with both x and x·g(t). A
+ * term of several columns (a factor) is tested together, with as many degrees of freedom.
+ * <b>Errors:</b> {@link SurvivalDataException} when the model has an aliased coefficient or the
+ * information cannot be inverted.
  */
 public final class ProportionalHazardsTest {
 
@@ -63,14 +64,16 @@ public final class ProportionalHazardsTest {
   }
 
   /**
-   * @param terms term name → its covariate columns (indexes into {@link SurvivalData#covariateNames()}), in the
-   *     order to report; a factor's columns form one term
+   * @param terms term name → its covariate columns (indexes into {@link
+   *     SurvivalData#covariateNames()}), in the order to report; a factor's columns form one term
    */
   public static Result test(SurvivalData data, CoxFit fit, Map<String, int[]> terms) {
     for (CoxTerm term : fit.terms()) {
       if (term.aliased()) {
-        throw new SurvivalDataException("the proportional-hazards check needs every coefficient; '" + term.name()
-            + "' is aliased");
+        throw new SurvivalDataException(
+            "the proportional-hazards check needs every coefficient; '"
+                + term.name()
+                + "' is aliased");
       }
     }
     double[][] x = centred(data.covariates());
@@ -136,7 +139,8 @@ public final class ProportionalHazardsTest {
         }
       }
       for (int e = 0; e < deaths; e++) {
-        // Efron: the e-th of the tied deaths sees the risk set less e/d of the dying; Breslow: all of it.
+        // Efron: the e-th of the tied deaths sees the risk set less e/d of the dying; Breslow: all
+        // of it.
         double f = efron ? (double) e / deaths : 0;
         double r0 = s0 - f * d0;
         double[] mean = new double[p];
@@ -200,7 +204,8 @@ public final class ProportionalHazardsTest {
     }
     LUDecomposition lu = new LUDecomposition(m, 1e-14);
     if (!lu.getSolver().isNonSingular()) {
-      throw new SurvivalDataException("the proportional-hazards check of '" + name + "': the information is singular");
+      throw new SurvivalDataException(
+          "the proportional-hazards check of '" + name + "': the information is singular");
     }
     double chisq = lu.getSolver().solve(score).dotProduct(score);
     ChiSquareTest test = ChiSquareTest.of(chisq, columns.length);
@@ -220,7 +225,9 @@ public final class ProportionalHazardsTest {
     return sum;
   }
 
-  /** Columns less their means: the same test, summed with less cancellation (R's fit centres too). */
+  /**
+   * Columns less their means: the same test, summed with less cancellation (R's fit centres too).
+   */
   private static double[][] centred(double[][] columns) {
     double[][] out = new double[columns.length][];
     for (int a = 0; a < columns.length; a++) {

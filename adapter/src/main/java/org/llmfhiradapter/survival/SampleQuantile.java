@@ -1,10 +1,10 @@
 package org.llmfhiradapter.survival;
 
 /**
- * Sample quantiles as R's {@code quantile(x, p)} computes them by default (type 7): the linear interpolation
- * between the order statistics at h = (n − 1)p, so that the median is R's {@code median()} and the quartiles
- * give R's IQR. <b>Input:</b> values sorted ascending, no NaN; p in [0, 1]. An empty sample has no quantile
- * (NaN).
+ * Sample quantiles as R's {@code quantile(x, p)} computes them by default (type 7): the linear
+ * interpolation between the order statistics at h = (n − 1)p, so that the median is R's {@code
+ * median()} and the quartiles give R's IQR. <b>Input:</b> values sorted ascending, no NaN; p in [0,
+ * 1]. An empty sample has no quantile (NaN).
  */
 public final class SampleQuantile {
 

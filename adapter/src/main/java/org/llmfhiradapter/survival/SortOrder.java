@@ -3,9 +3,9 @@ package org.llmfhiradapter.survival;
 import java.util.Arrays;
 
 /**
- * Stable ascending orderings in linear time (least-significant-digit radix sort on the bits of the key).
- * Sorting indices with a comparator boxes every index and costs about a second at a million rows; this
- * costs a few tens of milliseconds, which is what lets one sort serve a whole analysis.
+ * Stable ascending orderings in linear time (least-significant-digit radix sort on the bits of the
+ * key). Sorting indices with a comparator boxes every index and costs about a second at a million
+ * rows; this costs a few tens of milliseconds, which is what lets one sort serve a whole analysis.
  */
 final class SortOrder {
 
@@ -15,7 +15,10 @@ final class SortOrder {
 
   private SortOrder() {}
 
-  /** Row indices putting {@code x} in ascending order; equal values keep their row order. No NaN allowed. */
+  /**
+   * Row indices putting {@code x} in ascending order; equal values keep their row order. No NaN
+   * allowed.
+   */
   static int[] ascending(double[] x) {
     long[] keys = new long[x.length];
     for (int i = 0; i < x.length; i++) {
@@ -32,13 +35,19 @@ final class SortOrder {
     return idx;
   }
 
-  /** Maps a double to a long whose unsigned order is the numeric order (−0.0 and 0.0 become one key). */
+  /**
+   * Maps a double to a long whose unsigned order is the numeric order (−0.0 and 0.0 become one
+   * key).
+   */
   private static long sortableBits(double value) {
     long bits = Double.doubleToRawLongBits(value + 0.0);
     return bits ^ ((bits >> 63) | Long.MIN_VALUE);
   }
 
-  /** Sorts {@code idx} along with {@code keys} (unsigned, ascending, stable); both arrays are consumed. */
+  /**
+   * Sorts {@code idx} along with {@code keys} (unsigned, ascending, stable); both arrays are
+   * consumed.
+   */
   private static int[] byKeys(long[] keys, int[] idx) {
     int n = keys.length;
     if (n < 2) {

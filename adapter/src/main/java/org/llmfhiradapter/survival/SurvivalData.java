@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The complete cases of a survival data set: time, event, and optionally a group, strata and numeric
- * covariates, as the estimators take them. Built by {@link Builder}, which drops every row missing a value
- * in a column it was given (NaN for numbers, null for labels) and counts them, as R's {@code na.omit}.
+ * The complete cases of a survival data set: time, event, and optionally a group, strata and
+ * numeric covariates, as the estimators take them. Built by {@link Builder}, which drops every row
+ * missing a value in a column it was given (NaN for numbers, null for labels) and counts them, as
+ * R's {@code na.omit}.
  *
- * <p>Groups and strata are labels; their levels are ordered as given to the builder, else numerically when
- * every label is a number (R's factor of a numeric column), else by text. Levels with no complete row are
- * left out. The arrays are shared with the estimators, not copied: treat them as read-only.
+ * <p>Groups and strata are labels; their levels are ordered as given to the builder, else
+ * numerically when every label is a number (R's factor of a numeric column), else by text. Levels
+ * with no complete row are left out. The arrays are shared with the estimators, not copied: treat
+ * them as read-only.
  */
 public final class SurvivalData {
 
@@ -118,7 +120,9 @@ public final class SurvivalData {
     return covariates;
   }
 
-  /** Collects columns of equal length; {@link #build()} validates them and keeps the complete rows. */
+  /**
+   * Collects columns of equal length; {@link #build()} validates them and keeps the complete rows.
+   */
   public static final class Builder {
     private double[] time;
     private double[] status;
@@ -187,7 +191,8 @@ public final class SurvivalData {
       if (strata != null) {
         requireLength("strata", strata.length, n);
       }
-      covariates.forEach((name, values) -> requireLength("covariate '" + name + "'", values.length, n));
+      covariates.forEach(
+          (name, values) -> requireLength("covariate '" + name + "'", values.length, n));
 
       boolean[] keep = new boolean[n];
       int kept = 0;
@@ -209,14 +214,17 @@ public final class SurvivalData {
           continue;
         }
         if (!(time[i] >= 0) || Double.isInfinite(time[i])) {
-          throw new SurvivalDataException("time must be finite and >= 0; row " + i + " has " + time[i]);
+          throw new SurvivalDataException(
+              "time must be finite and >= 0; row " + i + " has " + time[i]);
         }
         if (status[i] != 0 && status[i] != 1) {
-          throw new SurvivalDataException("status must be 1 (event) or 0 (censored); row " + i + " has " + status[i]);
+          throw new SurvivalDataException(
+              "status must be 1 (event) or 0 (censored); row " + i + " has " + status[i]);
         }
         for (Map.Entry<String, double[]> c : covariates.entrySet()) {
           if (Double.isInfinite(c.getValue()[i])) {
-            throw new SurvivalDataException("covariate '" + c.getKey() + "' is infinite in row " + i);
+            throw new SurvivalDataException(
+                "covariate '" + c.getKey() + "' is infinite in row " + i);
           }
         }
         keep[i] = true;
@@ -278,7 +286,8 @@ public final class SurvivalData {
       if (order != null) {
         for (String label : present) {
           if (!order.contains(label)) {
-            throw new SurvivalDataException(what + " label '" + label + "' is not among the levels " + order);
+            throw new SurvivalDataException(
+                what + " label '" + label + "' is not among the levels " + order);
           }
         }
         levels = order.stream().filter(seen::containsKey).toList();
@@ -306,7 +315,10 @@ public final class SurvivalData {
       Comparator<String> byText = Comparator.naturalOrder();
       Arrays.sort(
           sorted,
-          numeric ? Comparator.comparingDouble((String s) -> Double.parseDouble(s.trim())).thenComparing(byText) : byText);
+          numeric
+              ? Comparator.comparingDouble((String s) -> Double.parseDouble(s.trim()))
+                  .thenComparing(byText)
+              : byText);
       return List.of(sorted);
     }
 

@@ -1,14 +1,15 @@
 package org.llmfhiradapter.survival;
 
 /**
- * Merges survival times that differ only by floating-point noise, as R's {@code survival} does before every
- * fit ({@code aeqSurv}, {@code timefix = TRUE}); times computed as differences of dates or from unit
- * conversions would otherwise split one tied time into several.
+ * Merges survival times that differ only by floating-point noise, as R's {@code survival} does
+ * before every fit ({@code aeqSurv}, {@code timefix = TRUE}); times computed as differences of
+ * dates or from unit conversions would otherwise split one tied time into several.
  *
- * <p><b>Rule.</b> Take the sorted distinct times; a gap between neighbours is a tie if it is at most
- * {@link #TOLERANCE} (sqrt of the double epsilon, 1.49e-8) absolutely, or relative to the mean absolute
- * distinct time. Each run of tied gaps collapses onto its first (smallest) time. <b>Input:</b> finite
- * times. <b>Degenerate input:</b> nothing to merge returns the input array itself. <b>Errors:</b> none.
+ * <p><b>Rule.</b> Take the sorted distinct times; a gap between neighbours is a tie if it is at
+ * most {@link #TOLERANCE} (sqrt of the double epsilon, 1.49e-8) absolutely, or relative to the mean
+ * absolute distinct time. Each run of tied gaps collapses onto its first (smallest) time.
+ * <b>Input:</b> finite times. <b>Degenerate input:</b> nothing to merge returns the input array
+ * itself. <b>Errors:</b> none.
  */
 public final class TimeTies {
 
@@ -17,7 +18,10 @@ public final class TimeTies {
 
   private TimeTies() {}
 
-  /** The times with near-equal values replaced by the first of their run; the same array if none merge. */
+  /**
+   * The times with near-equal values replaced by the first of their run; the same array if none
+   * merge.
+   */
   public static double[] merge(double[] time) {
     int[] order = SortOrder.ascending(time);
     double[] sorted = new double[time.length];

@@ -18,18 +18,21 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * A CSV file with a header row (RFC 4180: comma separated, fields may be double-quoted, quotes doubled
- * inside), read by Apache Commons CSV as a stream. Cells are kept as trimmed strings; an empty cell is an empty
- * string; blank lines are skipped; a quote inside an unquoted field is a character like any other (as Excel and
- * R's read.csv take it). Errors name the file, line and column, so a user can fix the file.
+ * A CSV file with a header row (RFC 4180: comma separated, fields may be double-quoted, quotes
+ * doubled inside), read by Apache Commons CSV as a stream. Cells are kept as trimmed strings; an
+ * empty cell is an empty string; blank lines are skipped; a quote inside an unquoted field is a
+ * character like any other (as Excel and R's read.csv take it). Errors name the file, line and
+ * column, so a user can fix the file.
  *
  * @param source where the table came from, for messages
  */
-public record CsvTable(String source, List<String> header, List<List<String>> rows, List<Integer> rowLines) {
+public record CsvTable(
+    String source, List<String> header, List<List<String>> rows, List<Integer> rowLines) {
 
   /**
-   * Characters one cell may hold. Cells of these tables are numbers, dates, codes and labels; a longer one is
-   * not data (a file opened with the wrong delimiter, an embedded document) and would only fill memory.
+   * Characters one cell may hold. Cells of these tables are numbers, dates, codes and labels; a
+   * longer one is not data (a file opened with the wrong delimiter, an embedded document) and would
+   * only fill memory.
    */
   public static final int MAX_CELL_CHARS = 100_000;
 
@@ -46,8 +49,9 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
   }
 
   /**
-   * Reads a file row by row without keeping it: {@code rows} gets the header, then each data row with its
-   * line number. Same format and errors as {@link #read(Path)}; for files too large to hold as strings.
+   * Reads a file row by row without keeping it: {@code rows} gets the header, then each data row
+   * with its line number. Same format and errors as {@link #read(Path)}; for files too large to
+   * hold as strings.
    */
   public static void read(Path file, RowHandler rows) {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -66,7 +70,10 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
     /** The header row (names checked: none empty, none twice). */
     void header(List<String> names);
 
-    /** A data row, as many cells as the header, trimmed; {@code line} is where it starts in the file. */
+    /**
+     * A data row, as many cells as the header, trimmed; {@code line} is where it starts in the
+     * file.
+     */
     void row(List<String> cells, int line);
   }
 
@@ -77,12 +84,14 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
   }
 
   /**
-   * RFC 4180 as Commons CSV reads it: blank lines between rows skipped, spaces around a quoted field ignored, no
-   * text after a closing quote. Cells are trimmed here rather than by the format, so that the line breaks inside
-   * a quoted cell can still be counted (see {@link #parse(String, Reader, RowHandler)}).
+   * RFC 4180 as Commons CSV reads it: blank lines between rows skipped, spaces around a quoted
+   * field ignored, no text after a closing quote. Cells are trimmed here rather than by the format,
+   * so that the line breaks inside a quoted cell can still be counted (see {@link #parse(String,
+   * Reader, RowHandler)}).
    */
   private static final CSVFormat FORMAT =
-      CSVFormat.RFC4180.builder()
+      CSVFormat.RFC4180
+          .builder()
           .setIgnoreEmptyLines(true)
           .setIgnoreSurroundingSpaces(true)
           .setTrailingData(false)
@@ -101,8 +110,10 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
           breaksInside += lineBreaks(value);
           cells.add(value.trim());
         }
-        // The parser has counted the line breaks up to and including the one that ends this record (CellLimit
-        // makes sure the last record has one): the record starts that many lines back, less those inside it.
+        // The parser has counted the line breaks up to and including the one that ends this record
+        // (CellLimit
+        // makes sure the last record has one): the record starts that many lines back, less those
+        // inside it.
         records.add(cells, (int) (parser.getCurrentLineNumber() - breaksInside));
       }
     } catch (UncheckedIOException e) {
@@ -129,21 +140,23 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
   private static IOException malformed(String source, CSVParser parser, IOException cause) {
     String message = String.valueOf(cause.getMessage());
     if (message.contains("EOF reached before encapsulated token finished")) {
-      throw new TableException(source + ": a quoted field is not closed before the end of the file");
+      throw new TableException(
+          source + ": a quoted field is not closed before the end of the file");
     }
     if (message.contains("Invalid character between encapsulated token and delimiter")) {
       // Thrown at the offending character, mid-line: the parser's count is that line.
-      throw new TableException(source + " line " + parser.getCurrentLineNumber() + ": text after a closing quote");
+      throw new TableException(
+          source + " line " + parser.getCurrentLineNumber() + ": text after a closing quote");
     }
     return cause;
   }
 
   /**
-   * Refuses a cell longer than {@link #MAX_CELL_CHARS} while the text streams to the parser, before it is held in
-   * memory (a file opened with the wrong delimiter, or an unclosed quote, would make one cell of the rest of the
-   * file). It follows quotes as RFC 4180 has them (a doubled quote toggles twice, so stays inside), counts lines
-   * and fields to name the cell, and ends the text with a line break if it has none, so that every record is
-   * ended by one.
+   * Refuses a cell longer than {@link #MAX_CELL_CHARS} while the text streams to the parser, before
+   * it is held in memory (a file opened with the wrong delimiter, or an unclosed quote, would make
+   * one cell of the rest of the file). It follows quotes as RFC 4180 has them (a doubled quote
+   * toggles twice, so stays inside), counts lines and fields to name the cell, and ends the text
+   * with a line break if it has none, so that every record is ended by one.
    */
   private static final class CellLimit extends Reader {
     private final String source;
@@ -202,7 +215,13 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
       if (++cellChars > MAX_CELL_CHARS) {
         // A RuntimeException: the parser passes it on as it is.
         throw new TableException(
-            source + " line " + recordLine + ", column " + (field + 1) + ": a cell longer than " + MAX_CELL_CHARS
+            source
+                + " line "
+                + recordLine
+                + ", column "
+                + (field + 1)
+                + ": a cell longer than "
+                + MAX_CELL_CHARS
                 + " characters; refused (is the file comma-separated, with its quotes closed?)");
       }
     }
@@ -233,7 +252,8 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
             throw new TableException(source + ": header column " + (i + 1) + " has no name");
           }
           if (seen.put(record.get(i), i) != null) {
-            throw new TableException(source + ": column '" + record.get(i) + "' appears twice in the header");
+            throw new TableException(
+                source + ": column '" + record.get(i) + "' appears twice in the header");
           }
         }
         headerSeen = true;
@@ -243,7 +263,13 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
       }
       if (record.size() != width) {
         throw new TableException(
-            source + " line " + line + ": " + record.size() + " fields, but the header has " + width);
+            source
+                + " line "
+                + line
+                + ": "
+                + record.size()
+                + " fields, but the header has "
+                + width);
       }
       handler.row(record, line);
     }
@@ -275,7 +301,8 @@ public record CsvTable(String source, List<String> header, List<List<String>> ro
   public static int column(String source, List<String> header, String name) {
     int index = header.indexOf(name);
     if (index < 0) {
-      throw new TableException(source + " has no column '" + name + "'; its columns are " + String.join(", ", header));
+      throw new TableException(
+          source + " has no column '" + name + "'; its columns are " + String.join(", ", header));
     }
     return index;
   }

@@ -14,13 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Inputs larger than the memory given to the adapter, in a JVM of its own with a small heap: NDJSON is read
- * line by line whatever its size, and a single resource, line or cell over its documented limit is refused by
- * name (exit 2), never an OutOfMemoryError. The files are made here, at test time.
+ * Inputs larger than the memory given to the adapter, in a JVM of its own with a small heap: NDJSON
+ * is read line by line whatever its size, and a single resource, line or cell over its documented
+ * limit is refused by name (exit 2), never an OutOfMemoryError. The files are made here, at test
+ * time.
  */
 class BoundedMemoryIT {
 
-  /** Enough for the validator's own definitions; far less than the inputs below would take if held. */
+  /**
+   * Enough for the validator's own definitions; far less than the inputs below would take if held.
+   */
   private static final String HEAP = "-Xmx256m";
 
   @TempDir Path dir;
@@ -32,19 +35,31 @@ class BoundedMemoryIT {
     String text = "x".repeat(200 * 1024);
     try (BufferedWriter out = Files.newBufferedWriter(many, StandardCharsets.UTF_8)) {
       for (int i = 0; i < 1_000; i++) {
-        out.write("{\"resourceType\":\"Basic\",\"id\":\"b" + i + "\",\"code\":{\"text\":\"" + text + "\"}}\n");
+        out.write(
+            "{\"resourceType\":\"Basic\",\"id\":\"b"
+                + i
+                + "\",\"code\":{\"text\":\""
+                + text
+                + "\"}}\n");
       }
     }
     // One line of 200 MB.
-    Path oneLine = write("one-line.ndjson", "{\"resourceType\":\"Basic\",\"code\":{\"text\":\"", 200, "\"}}\n");
+    Path oneLine =
+        write(
+            "one-line.ndjson", "{\"resourceType\":\"Basic\",\"code\":{\"text\":\"", 200, "\"}}\n");
     // An array of 2,000,000 elements in a 4 MB document, and a Patient with 100,000 names.
     Path array = dir.resolve("array.json");
-    Files.writeString(array, "{\"resourceType\":\"Basic\",\"extension\":[" + "0,".repeat(1_999_999) + "0]}");
+    Files.writeString(
+        array, "{\"resourceType\":\"Basic\",\"extension\":[" + "0,".repeat(1_999_999) + "0]}");
     Path names = dir.resolve("names.ndjson");
-    Files.writeString(names,
-        "{\"resourceType\":\"Patient\",\"name\":[" + "{\"family\":\"X\"},".repeat(99_999) + "{\"family\":\"X\"}]}\n");
+    Files.writeString(
+        names,
+        "{\"resourceType\":\"Patient\",\"name\":["
+            + "{\"family\":\"X\"},".repeat(99_999)
+            + "{\"family\":\"X\"}]}\n");
 
-    Result run = java("validate", many.toString(), oneLine.toString(), array.toString(), names.toString());
+    Result run =
+        java("validate", many.toString(), oneLine.toString(), array.toString(), names.toString());
 
     assertThat(run.exit()).as(run.err()).isEqualTo(2);
     assertThat(run.err()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
@@ -62,7 +77,9 @@ class BoundedMemoryIT {
     Result run = java("analyze", "--csv", csv.toString(), "--time", "time", "--event", "status");
 
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err().strip()).startsWith("error: ").contains("line 2, column 3: a cell longer than 100000 characters")
+    assertThat(run.err().strip())
+        .startsWith("error: ")
+        .contains("line 2, column 3: a cell longer than 100000 characters")
         .doesNotContain("OutOfMemoryError");
     assertThat(run.err().strip().lines()).hasSize(1);
   }
@@ -84,16 +101,28 @@ class BoundedMemoryIT {
   private record Result(int exit, String out, String err) {}
 
   private Result java(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP, "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), "org.llmfhiradapter.cli.Main"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                HEAP,
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.llmfhiradapter.cli.Main"));
     command.addAll(List.of(args));
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    String errors = Files.readAllLines(err).stream().filter(l -> !l.contains(" DEBUG ") && !l.contains(" INFO "))
-        .reduce("", (a, b) -> a + b + "\n");
+    String errors =
+        Files.readAllLines(err).stream()
+            .filter(l -> !l.contains(" DEBUG ") && !l.contains(" INFO "))
+            .reduce("", (a, b) -> a + b + "\n");
     return new Result(process.exitValue(), Files.readString(out), errors);
   }
 }

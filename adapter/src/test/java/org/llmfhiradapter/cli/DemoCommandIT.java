@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's first command, in-process: its own embedded server seeded with the paper's synthetic cohort,
- * the whole job over HTTP, and the abstract's table out of results.json.
+ * The README's first command, in-process: its own embedded server seeded with the paper's synthetic
+ * cohort, the whole job over HTTP, and the abstract's table out of results.json.
  */
 class DemoCommandIT {
 
   /**
-   * Kaplan-Meier medians (months) the abstract reports; each must come out within 1.5 months, as the paper cohort's
-   * generator promises (fixtures/paper/README.md).
+   * Kaplan-Meier medians (months) the abstract reports; each must come out within 1.5 months, as
+   * the paper cohort's generator promises (fixtures/paper/README.md).
    */
   private static final Map<String, Double> MEDIANS =
       Map.ofEntries(
@@ -44,12 +44,25 @@ class DemoCommandIT {
 
   @Test
   void demoReproducesTheAbstractFromFhirOnItsEmbeddedServer(@TempDir Path out) throws Exception {
-    CliRun run = CliRun.of("demo", "--out", out.toString(), "--set", "llm.pipeline.routes=../routes",
-        "--set", "llm.sandbox.fixtures=../fixtures/paper", "--plot-format", "svg,pdf");
+    CliRun run =
+        CliRun.of(
+            "demo",
+            "--out",
+            out.toString(),
+            "--set",
+            "llm.pipeline.routes=../routes",
+            "--set",
+            "llm.sandbox.fixtures=../fixtures/paper",
+            "--plot-format",
+            "svg,pdf");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.err()).contains("Embedded FHIR server ready at http://127.0.0.1:").contains("SYNTHETIC");
-    assertThat(run.out()).contains("Patients pulled: 54, included: 54, excluded: 0").contains("MeasureReport created");
+    assertThat(run.err())
+        .contains("Embedded FHIR server ready at http://127.0.0.1:")
+        .contains("SYNTHETIC");
+    assertThat(run.out())
+        .contains("Patients pulled: 54, included: 54, excluded: 0")
+        .contains("MeasureReport created");
     JsonNode r = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
 
     // Counts, exact, with the abstract's denominators (one patient lacks lesion count and extent).
@@ -72,12 +85,21 @@ class DemoCommandIT {
     assertThat(r.at("/variables/recurrence_pattern/levels/liver-and-other").asInt()).isEqualTo(9);
     assertThat(r.at("/variables/recurrence_pattern/levels/lung-only").asInt()).isEqualTo(13);
     assertThat(r.at("/variables/recurrence_pattern/levels/liver-only").asInt()).isEqualTo(17);
-    assertThat(r.at("/variables/recurrence_pattern/levels/other-without-liver").asInt()).isEqualTo(11);
+    assertThat(r.at("/variables/recurrence_pattern/levels/other-without-liver").asInt())
+        .isEqualTo(11);
 
     // Kaplan-Meier medians within 1.5 months, and the same significance pattern.
-    MEDIANS.forEach((pointer, months) -> assertThat(r.at(pointer).asDouble()).as(pointer).isCloseTo(months, within(1.5)));
-    for (String factor : List.of("primary_r0", "primary_resection_to_llm_ge_12", "largest_llm_lt_5cm", "rfa",
-        "chemo_response", "recurrence_pattern")) {
+    MEDIANS.forEach(
+        (pointer, months) ->
+            assertThat(r.at(pointer).asDouble()).as(pointer).isCloseTo(months, within(1.5)));
+    for (String factor :
+        List.of(
+            "primary_r0",
+            "primary_resection_to_llm_ge_12",
+            "largest_llm_lt_5cm",
+            "rfa",
+            "chemo_response",
+            "recurrence_pattern")) {
       assertThat(r.at("/factors/" + factor + "/logrank_p").asDouble()).as(factor).isLessThan(0.05);
     }
     JsonNode r0 = term(r, "primary_r0");
@@ -90,25 +112,48 @@ class DemoCommandIT {
 
     // The plots draw the same result: OS and RFS, and OS by each factor with its log-rank p.
     assertThat(Files.readString(out.resolve("km-os.svg")))
-        .contains(String.format(java.util.Locale.ROOT, "median %.1f mo", r.at("/os/median").asDouble()));
-    for (String factor : List.of("primary_r0", "primary_resection_to_llm_ge_12", "largest_llm_lt_5cm", "rfa",
-        "chemo_response", "recurrence_pattern")) {
+        .contains(
+            String.format(java.util.Locale.ROOT, "median %.1f mo", r.at("/os/median").asDouble()));
+    for (String factor :
+        List.of(
+            "primary_r0",
+            "primary_resection_to_llm_ge_12",
+            "largest_llm_lt_5cm",
+            "rfa",
+            "chemo_response",
+            "recurrence_pattern")) {
       String plot = Files.readString(out.resolve("km-os-" + factor.replace('_', '-') + ".svg"));
       double p = r.at("/factors/" + factor + "/logrank_p").asDouble();
-      assertThat(plot).as(factor).contains(p < 0.001 ? "Log-rank p &lt; 0.001"
-          : String.format(java.util.Locale.ROOT, "Log-rank p = %.3f", p));
+      assertThat(plot)
+          .as(factor)
+          .contains(
+              p < 0.001
+                  ? "Log-rank p &lt; 0.001"
+                  : String.format(java.util.Locale.ROOT, "Log-rank p = %.3f", p));
     }
     assertThat(out.resolve("km-rfs.svg")).exists();
     assertThat(out.resolve("km-rfs.pdf")).as("--plot-format svg,pdf").exists();
     assertThat(run.out()).contains("km-*.svg, " + out.resolve("km-*.pdf"));
-    assertThat(Files.readString(out.resolve("km-os-primary-r0.svg"))).contains(">R0  (n = 45;").contains(">R1/R2  (n = 9;");
+    assertThat(Files.readString(out.resolve("km-os-primary-r0.svg")))
+        .contains(">R0  (n = 45;")
+        .contains(">R1/R2  (n = 9;");
 
-    // The de-identified table has no dates or identifiers, and reads into analyze with the same OS median.
+    // The de-identified table has no dates or identifiers, and reads into analyze with the same OS
+    // median.
     String cohort = Files.readString(out.resolve("cohort.csv"));
     assertThat(cohort.lines()).hasSize(55);
     assertThat(cohort).doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}").doesNotContain("paper-");
-    CliRun analyze = CliRun.of("analyze", "--csv", out.resolve("cohort.csv").toString(), "--time", "os_months",
-        "--event", "os_event", "--format", "json");
+    CliRun analyze =
+        CliRun.of(
+            "analyze",
+            "--csv",
+            out.resolve("cohort.csv").toString(),
+            "--time",
+            "os_months",
+            "--event",
+            "os_event",
+            "--format",
+            "json");
     assertThat(new ObjectMapper().readTree(analyze.out()).at("/km/all/median/estimate").asDouble())
         .isCloseTo(r.at("/os/median").asDouble(), within(0.001));
   }
@@ -126,7 +171,9 @@ class DemoCommandIT {
 
   private static void assertYes(JsonNode r, String variable, int yes, int known) {
     assertThat(r.at("/variables/" + variable + "/n_true").asInt()).as(variable).isEqualTo(yes);
-    assertThat(r.at("/variables/" + variable + "/n_known").asInt()).as(variable + " known").isEqualTo(known);
+    assertThat(r.at("/variables/" + variable + "/n_known").asInt())
+        .as(variable + " known")
+        .isEqualTo(known);
   }
 
   private static JsonNode term(JsonNode r, String factor) {

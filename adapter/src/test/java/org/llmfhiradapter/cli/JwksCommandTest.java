@@ -31,7 +31,9 @@ class JwksCommandTest {
     assertThat(printed.getKeys()).hasSize(1);
     JWK published = printed.getKeys().get(0);
     assertThat(published.isPrivate()).isFalse();
-    assertThat(run.out()).doesNotContain("\"d\"").doesNotContain(key.getPrivateExponent().toString());
+    assertThat(run.out())
+        .doesNotContain("\"d\"")
+        .doesNotContain(key.getPrivateExponent().toString());
     assertThat(published.toRSAKey().getModulus()).isEqualTo(key.getModulus());
     assertThat(published.getAlgorithm()).isEqualTo(JWSAlgorithm.RS384);
     assertThat(published.getKeyUse()).isEqualTo(KeyUse.SIGNATURE);
@@ -45,7 +47,15 @@ class JwksCommandTest {
     ECKey key = TestKeys.ecP384();
     Path file = TestKeys.write(dir.resolve("private.jwk"), key.toJSONString());
 
-    CliRun run = CliRun.of("jwks", "--private-key-file", file.toString(), "--key-id", "cerner-2026", "--algorithm", "ES384");
+    CliRun run =
+        CliRun.of(
+            "jwks",
+            "--private-key-file",
+            file.toString(),
+            "--key-id",
+            "cerner-2026",
+            "--algorithm",
+            "ES384");
 
     JWK published = JWKSet.parse(run.out()).getKeys().get(0);
     assertThat(published.getKeyID()).isEqualTo("cerner-2026");
@@ -56,27 +66,41 @@ class JwksCommandTest {
   @Test
   void anEncryptedKeyIsReadWithThePassphraseFromAFile() throws Exception {
     RSAKey key = TestKeys.rsa();
-    Path file = TestKeys.write(dir.resolve("private.pem"), TestKeys.encryptedPkcs8Pem(key.toPrivateKey(), "correct horse"));
+    Path file =
+        TestKeys.write(
+            dir.resolve("private.pem"),
+            TestKeys.encryptedPkcs8Pem(key.toPrivateKey(), "correct horse"));
     Path passphrase = TestKeys.write(dir.resolve("passphrase"), "correct horse\n");
 
     CliRun without = CliRun.of("jwks", "--private-key-file", file.toString());
-    CliRun with = CliRun.of("jwks", "--private-key-file", file.toString(), "--private-key-password-file",
-        passphrase.toString());
+    CliRun with =
+        CliRun.of(
+            "jwks",
+            "--private-key-file",
+            file.toString(),
+            "--private-key-password-file",
+            passphrase.toString());
 
     assertThat(without.exitCode()).isEqualTo(2);
-    assertThat(without.err()).contains("is encrypted with a passphrase").doesNotContain("correct horse");
+    assertThat(without.err())
+        .contains("is encrypted with a passphrase")
+        .doesNotContain("correct horse");
     assertThat(with.exitCode()).as(with.err()).isZero();
-    assertThat(JWKSet.parse(with.out()).getKeys().get(0).toRSAKey().getModulus()).isEqualTo(key.getModulus());
+    assertThat(JWKSet.parse(with.out()).getKeys().get(0).toRSAKey().getModulus())
+        .isEqualTo(key.getModulus());
   }
 
   @Test
   void anEcKeySavedWithoutItsPublicPointIsExplainedWithExitCode2() throws Exception {
-    Path file = TestKeys.write(dir.resolve("private.pem"), TestKeys.pkcs8Pem(TestKeys.ecP384().toPrivateKey()));
+    Path file =
+        TestKeys.write(
+            dir.resolve("private.pem"), TestKeys.pkcs8Pem(TestKeys.ecP384().toPrivateKey()));
 
     CliRun run = CliRun.of("jwks", "--private-key-file", file.toString(), "--algorithm", "ES384");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("error: Private key file " + file + " holds no public key to publish");
+    assertThat(run.err())
+        .startsWith("error: Private key file " + file + " holds no public key to publish");
   }
 
   @Test

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.llmfhiradapter.bench.ChildJvm;
 
 /**
- * The launcher script the build puts beside the jar, run as a user runs it: which JVM options each kind of command
- * gets, and that the class archive the build made is one the JVM accepts (an archive recorded with another class
- * path is silently ignored, and the start is only slower, which nothing else would notice).
+ * The launcher script the build puts beside the jar, run as a user runs it: which JVM options each
+ * kind of command gets, and that the class archive the build made is one the JVM accepts (an
+ * archive recorded with another class path is silently ignored, and the start is only slower, which
+ * nothing else would notice).
  */
 class LauncherScriptIT {
 
@@ -29,8 +30,10 @@ class LauncherScriptIT {
   @Test
   void commandsAPersonWaitsForStartWithTheQuickCompilerAndTheSerialCollector() throws Exception {
     for (String command : List.of("demo", "sandbox", "analyze", "jwks")) {
-      assertThat(flags(command, "--help")).as(command)
-          .contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");
+      assertThat(flags(command, "--help"))
+          .as(command)
+          .contains("-XX:TieredStopAtLevel=1")
+          .contains("-XX:+UseSerialGC");
     }
     assertThat(flags("--version")).contains("-XX:TieredStopAtLevel=1");
   }
@@ -38,8 +41,10 @@ class LauncherScriptIT {
   @Test
   void longUnattendedWorkKeepsTheJvmDefaults() throws Exception {
     for (String command : List.of("run", "validate", "sync", "serve", "bench")) {
-      assertThat(flags(command, "--help")).as(command)
-          .doesNotContain("TieredStopAtLevel").doesNotContain("-XX:+UseSerialGC");
+      assertThat(flags(command, "--help"))
+          .as(command)
+          .doesNotContain("TieredStopAtLevel")
+          .doesNotContain("-XX:+UseSerialGC");
     }
   }
 
@@ -53,21 +58,27 @@ class LauncherScriptIT {
     assertThat(archive).isRegularFile();
     String loading = launch(Map.of("JAVA_OPTS", "-Xlog:class+load=info"), "--version").output();
     // Classes of the adapter and its libraries come out of the archive's dynamic (top) layer.
-    assertThat(loading).containsPattern(
-        "org\\.llmfhiradapter\\.cli\\.Main source: shared objects file \\(top\\)");
+    assertThat(loading)
+        .containsPattern("org\\.llmfhiradapter\\.cli\\.Main source: shared objects file \\(top\\)");
   }
 
   @Test
   void javaOptsComeLastSoThatTheUserWins() throws Exception {
-    String flags = launch(Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:TieredStopAtLevel=4"), "--version")
-        .output();
-    assertThat(flags).contains("-XX:TieredStopAtLevel=4").doesNotContain("-XX:TieredStopAtLevel=1 ");
+    String flags =
+        launch(
+                Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:TieredStopAtLevel=4"),
+                "--version")
+            .output();
+    assertThat(flags)
+        .contains("-XX:TieredStopAtLevel=4")
+        .doesNotContain("-XX:TieredStopAtLevel=1 ");
   }
 
   @Test
   void worksThroughASymbolicLinkFromAnotherFolder() throws Exception {
     Path bin = Files.createTempDirectory("llm-bin");
-    Path link = Files.createSymbolicLink(bin.resolve("llm-fhir-adapter"), LAUNCHER.toAbsolutePath());
+    Path link =
+        Files.createSymbolicLink(bin.resolve("llm-fhir-adapter"), LAUNCHER.toAbsolutePath());
     Result result = run(List.of("sh", link.toString(), "--version"), Map.of(), bin);
     assertThat(result.exit()).isZero();
     assertThat(result.output()).contains("llm-fhir-adapter");
@@ -76,7 +87,8 @@ class LauncherScriptIT {
   private static String flags(String... args) throws Exception {
     Result result = launch(Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags"), args);
     assertThat(result.exit()).as(String.join(" ", args)).isZero();
-    return result.output().lines().filter(line -> line.startsWith("-XX:")).findFirst().orElse("") + " ";
+    return result.output().lines().filter(line -> line.startsWith("-XX:")).findFirst().orElse("")
+        + " ";
   }
 
   private static Result launch(Map<String, String> env, String... args) throws Exception {
@@ -89,7 +101,8 @@ class LauncherScriptIT {
 
   private static Result run(List<String> command, Map<String, String> env, Path folder)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process process = builder.start();

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.llmfhiradapter.config.ConfigException;
 
-/** What `demo` and `sandbox` check before the embedded server's half-minute start (tests run in adapter/). */
+/**
+ * What `demo` and `sandbox` check before the embedded server's half-minute start (tests run in
+ * adapter/).
+ */
 class SandboxesTest {
 
   @Test
@@ -36,7 +39,8 @@ class SandboxesTest {
   void aFixtureFolderThatIsNeitherOnDiskNorPackagedIsABadSettingNamingBoth() {
     assertThatThrownBy(() -> Sandboxes.Fixtures.of("no-such-folder"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("Fixture folder no-such-folder does not exist, and the jar packages no such folder")
+        .hasMessageContaining(
+            "Fixture folder no-such-folder does not exist, and the jar packages no such folder")
         .hasMessageContaining("--fixtures");
   }
 

@@ -24,7 +24,10 @@ class ValidateCommandTest {
 
   @Test
   void validResourcesExitZeroAndSaySo() {
-    CliRun run = CliRun.of("validate", EXAMPLES.resolve("Procedure-example-llm-hepatic-resection.json").toString());
+    CliRun run =
+        CliRun.of(
+            "validate",
+            EXAMPLES.resolve("Procedure-example-llm-hepatic-resection.json").toString());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("1 resources: 0 errors");
@@ -33,18 +36,24 @@ class ValidateCommandTest {
   @Test
   void errorsExitOneAndNameFileResourceLocationMessageAndRule() {
     CliRun run =
-        CliRun.of("validate", EXAMPLES.resolve("invalid/llm-recurrence--llm-rec-1.json").toString());
+        CliRun.of(
+            "validate", EXAMPLES.resolve("invalid/llm-recurrence--llm-rec-1.json").toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out())
-        .contains("llm-recurrence--llm-rec-1.json Condition/invalid-llm-recurrence--llm-rec-1 ERROR Condition:")
+        .contains(
+            "llm-recurrence--llm-rec-1.json Condition/invalid-llm-recurrence--llm-rec-1 ERROR Condition:")
         .contains("[llm-rec-1]");
   }
 
   @Test
   void jsonOutputListsEachResourceWithItsProfileAndIssues() throws Exception {
     CliRun run =
-        CliRun.of("validate", "--format", "json", EXAMPLES.resolve("invalid/llm-patient--gender-required.json").toString());
+        CliRun.of(
+            "validate",
+            "--format",
+            "json",
+            EXAMPLES.resolve("invalid/llm-patient--gender-required.json").toString());
 
     JsonNode json = new ObjectMapper().readTree(run.out());
     assertThat(json.get("errors").asInt()).isPositive();
@@ -54,9 +63,16 @@ class ValidateCommandTest {
 
   @Test
   void aBundleAndNdjsonAreValidatedResourceByResource() throws Exception {
-    String patient = Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json")).replaceAll("\\s*\\n\\s*", " ");
+    String patient =
+        Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json"))
+            .replaceAll("\\s*\\n\\s*", " ");
     Path ndjson = file("pull.ndjson", patient + "\n\n" + patient + "\n");
-    Path bundle = file("bundle.json", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":" + patient + "}]}");
+    Path bundle =
+        file(
+            "bundle.json",
+            "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+                + patient
+                + "}]}");
 
     CliRun run = CliRun.of("validate", ndjson.toString(), bundle.toString());
 
@@ -66,7 +82,9 @@ class ValidateCommandTest {
 
   @Test
   void anUnknownElementIsAnErrorNotSilentlyDropped() throws Exception {
-    String json = Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json")).replaceFirst("\\{", "{\"favouriteColour\":\"blue\",");
+    String json =
+        Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json"))
+            .replaceFirst("\\{", "{\"favouriteColour\":\"blue\",");
 
     CliRun run = CliRun.of("validate", file("p.json", json).toString());
 
@@ -76,22 +94,27 @@ class ValidateCommandTest {
 
   @Test
   void textThatIsNotJsonIsUnusableInputWithExitTwo() throws Exception {
-    assertUnusable(file("notes.json", "Patient: Jane\n"), "notes.json: not valid JSON (line 1, column");
+    assertUnusable(
+        file("notes.json", "Patient: Jane\n"), "notes.json: not valid JSON (line 1, column");
   }
 
   @Test
   void jsonThatIsNotFhirIsUnusableInput() throws Exception {
-    assertUnusable(file("config.json", "{\"name\": \"x\"}"), "config.json: JSON without a \"resourceType\"");
+    assertUnusable(
+        file("config.json", "{\"name\": \"x\"}"), "config.json: JSON without a \"resourceType\"");
   }
 
   @Test
   void anUnknownResourceTypeIsUnusableInput() throws Exception {
-    assertUnusable(file("p.json", "{\"resourceType\": \"Patients\"}"), "\"Patients\" is not a FHIR R4 resource type");
+    assertUnusable(
+        file("p.json", "{\"resourceType\": \"Patients\"}"),
+        "\"Patients\" is not a FHIR R4 resource type");
   }
 
   @Test
   void aDeeplyNestedDocumentIsRefusedWithoutAStackOverflow() throws Exception {
-    String nested = "{\"resourceType\":\"Patient\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+    String nested =
+        "{\"resourceType\":\"Patient\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
 
     assertUnusable(file("deep.json", nested), "deep.json: ");
   }
@@ -122,7 +145,11 @@ class ValidateCommandTest {
   @Test
   void anUnknownProfileIsUnusableInput() {
     CliRun run =
-        CliRun.of("validate", "--profile", "http://example.org/nope", EXAMPLES.resolve("Patient-example-llm-patient.json").toString());
+        CliRun.of(
+            "validate",
+            "--profile",
+            "http://example.org/nope",
+            EXAMPLES.resolve("Patient-example-llm-patient.json").toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("Unknown profile http://example.org/nope");
@@ -130,23 +157,40 @@ class ValidateCommandTest {
 
   @Test
   void badDatesAreErrorsOfTheirResourceAndEveryOtherFileIsStillValidated() throws Exception {
-    String condition = Files.readString(EXAMPLES.resolve("Condition-example-llm-liver-metastasis.json"));
+    String condition =
+        Files.readString(EXAMPLES.resolve("Condition-example-llm-liver-metastasis.json"));
     String onset = "\"onsetDateTime\": \"2015-09-01\"";
     assertThat(condition).contains(onset);
     Path folder = Files.createDirectories(dir.resolve("charts"));
-    Files.writeString(folder.resolve("a-feb30.json"), condition.replace(onset, "\"onsetDateTime\": \"2015-02-30\""));
-    Files.writeString(folder.resolve("b-yesterday.json"), condition.replace(onset, "\"onsetDateTime\": \"yesterday\""));
-    Files.writeString(folder.resolve("c-offset.json"), condition.replace(onset, "\"onsetDateTime\": \"+25:00\""));
-    Files.writeString(folder.resolve("d-boolean.json"), condition.replace(onset, "\"onsetDateTime\": true"));
-    Files.writeString(folder.resolve("e-birth.json"), Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json"))
-        .replaceFirst("\"birthDate\": \"[^\"]+\"", "\"birthDate\": \"2015-02-30\""));
+    Files.writeString(
+        folder.resolve("a-feb30.json"),
+        condition.replace(onset, "\"onsetDateTime\": \"2015-02-30\""));
+    Files.writeString(
+        folder.resolve("b-yesterday.json"),
+        condition.replace(onset, "\"onsetDateTime\": \"yesterday\""));
+    Files.writeString(
+        folder.resolve("c-offset.json"), condition.replace(onset, "\"onsetDateTime\": \"+25:00\""));
+    Files.writeString(
+        folder.resolve("d-boolean.json"), condition.replace(onset, "\"onsetDateTime\": true"));
+    Files.writeString(
+        folder.resolve("e-birth.json"),
+        Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json"))
+            .replaceFirst("\"birthDate\": \"[^\"]+\"", "\"birthDate\": \"2015-02-30\""));
     Files.writeString(folder.resolve("f-valid.json"), condition);
 
     CliRun run = CliRun.of("validate", folder.toString());
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
-    for (String file : List.of("a-feb30.json", "b-yesterday.json", "c-offset.json", "d-boolean.json", "e-birth.json")) {
-      assertThat(run.out().lines()).as(file).anySatisfy(line -> assertThat(line).contains(file).contains("ERROR"));
+    for (String file :
+        List.of(
+            "a-feb30.json",
+            "b-yesterday.json",
+            "c-offset.json",
+            "d-boolean.json",
+            "e-birth.json")) {
+      assertThat(run.out().lines())
+          .as(file)
+          .anySatisfy(line -> assertThat(line).contains(file).contains("ERROR"));
     }
     assertThat(run.out()).doesNotContain("f-valid.json").contains("6 resources:");
     assertThat(run.out() + run.err()).doesNotContain("\tat ");
@@ -155,39 +199,63 @@ class ValidateCommandTest {
   @Test
   void anEmptyResourceTypeIsUnusableInputButTheOtherFilesAreStillReported() throws Exception {
     Path folder = Files.createDirectories(dir.resolve("mixed"));
-    Files.writeString(folder.resolve("a-empty-type.json"), "{\"resourceType\": \"\", \"id\": \"x\"}");
-    Files.copy(EXAMPLES.resolve("invalid/llm-patient--gender-required.json"), folder.resolve("b-no-gender.json"));
+    Files.writeString(
+        folder.resolve("a-empty-type.json"), "{\"resourceType\": \"\", \"id\": \"x\"}");
+    Files.copy(
+        EXAMPLES.resolve("invalid/llm-patient--gender-required.json"),
+        folder.resolve("b-no-gender.json"));
 
     CliRun run = CliRun.of("validate", folder.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("a-empty-type.json: \"resourceType\" is empty");
-    assertThat(run.out()).contains("b-no-gender.json Patient/invalid-llm-patient--gender-required ERROR")
-        .contains("1 resources: 1 errors").contains("1 inputs unusable");
+    assertThat(run.out())
+        .contains("b-no-gender.json Patient/invalid-llm-patient--gender-required ERROR")
+        .contains("1 resources: 1 errors")
+        .contains("1 inputs unusable");
   }
 
   @Test
   void impossibleAndIncompleteResourcesAreErrors() throws Exception {
     String patient = Files.readString(EXAMPLES.resolve("Patient-example-llm-patient.json"));
-    Path deathBeforeBirth = file("death.json", patient.replaceFirst("\"deceasedDateTime\": \"[^\"]+\"",
-        "\"deceasedDateTime\": \"1950-12-31\""));
-    Path unborn = file("unborn.json", patient.replaceFirst("\"birthDate\": \"[^\"]+\"", "\"birthDate\": \"2099-01-01\""));
-    Path noCode = file("nocode.json",
-        "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"subject\":{\"reference\":\"Patient/p\"}}");
+    Path deathBeforeBirth =
+        file(
+            "death.json",
+            patient.replaceFirst(
+                "\"deceasedDateTime\": \"[^\"]+\"", "\"deceasedDateTime\": \"1950-12-31\""));
+    Path unborn =
+        file(
+            "unborn.json",
+            patient.replaceFirst("\"birthDate\": \"[^\"]+\"", "\"birthDate\": \"2099-01-01\""));
+    Path noCode =
+        file(
+            "nocode.json",
+            "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"subject\":{\"reference\":\"Patient/p\"}}");
 
-    CliRun run = CliRun.of("validate", deathBeforeBirth.toString(), unborn.toString(), noCode.toString());
+    CliRun run =
+        CliRun.of("validate", deathBeforeBirth.toString(), unborn.toString(), noCode.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("death.json").contains("[llm-pat-1]")
-        .contains("unborn.json").contains("[llm-pat-2]")
-        .contains("nocode.json Observation/o1 ERROR Observation: Observation.code: minimum required = 1");
+    assertThat(run.out())
+        .contains("death.json")
+        .contains("[llm-pat-1]")
+        .contains("unborn.json")
+        .contains("[llm-pat-2]")
+        .contains(
+            "nocode.json Observation/o1 ERROR Observation: Observation.code: minimum required = 1");
   }
 
   @Test
   void duplicateKeysAndABundleWhoseEntryIsNotAListAreUnusableInput() throws Exception {
-    assertUnusable(file("dup.json", "{\"resourceType\":\"Patient\",\"birthDate\":\"1950-01-01\",\"birthDate\":\"1960-01-01\"}"),
+    assertUnusable(
+        file(
+            "dup.json",
+            "{\"resourceType\":\"Patient\",\"birthDate\":\"1950-01-01\",\"birthDate\":\"1960-01-01\"}"),
         "a key appears twice in one object");
-    assertUnusable(file("bundle.json", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":\"oops\"}"),
+    assertUnusable(
+        file(
+            "bundle.json",
+            "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":\"oops\"}"),
         "Bundle.entry is string, not a list of entries");
   }
 

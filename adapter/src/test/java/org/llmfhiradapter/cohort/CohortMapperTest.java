@@ -40,20 +40,40 @@ class CohortMapperTest {
   private static final RoleClassifier CLASSIFIER = RoleClassifier.from(VALIDATOR.profiles());
   private static final LocalDate CUTOFF = LocalDate.of(2024, 12, 31);
   private static final String ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3";
+
   /** Parses as the pull does: values it cannot read are kept as written. */
-  private static final IParser PARSER = FhirContext.forR4Cached().newJsonParser()
-      .setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
+  private static final IParser PARSER =
+      FhirContext.forR4Cached()
+          .newJsonParser()
+          .setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
 
   private static CaseRow row(LocalDate death, LocalDate lastContact) {
     return new CaseRow(
-        "t1", "female", LocalDate.of(1950, 6, 15), "C54.2", LocalDate.of(2008, 2, 11), LocalDate.of(2008, 3, 20), "R0",
-        LocalDate.of(2010, 6, 2), 2, "3.1 cm", null, null, LocalDate.of(2010, 11, 15), "minor", null,
-        LocalDate.of(2011, 9, 1), List.of("lung"), death, lastContact);
+        "t1",
+        "female",
+        LocalDate.of(1950, 6, 15),
+        "C54.2",
+        LocalDate.of(2008, 2, 11),
+        LocalDate.of(2008, 3, 20),
+        "R0",
+        LocalDate.of(2010, 6, 2),
+        2,
+        "3.1 cm",
+        null,
+        null,
+        LocalDate.of(2010, 11, 15),
+        "minor",
+        null,
+        LocalDate.of(2011, 9, 1),
+        List.of("lung"),
+        death,
+        lastContact);
   }
 
   private static MappingOutcome map(List<Resource> chart) {
     PatientRecord record = PatientRecord.of("t1", chart);
-    return new CohortMapper(CLASSIFIER, CUTOFF).map(new ConformanceReview(CLASSIFIER, VALIDATOR).review(record));
+    return new CohortMapper(CLASSIFIER, CUTOFF)
+        .map(new ConformanceReview(CLASSIFIER, VALIDATOR).review(record));
   }
 
   private static List<Resource> render(CaseRow row) {
@@ -76,7 +96,9 @@ class CohortMapperTest {
     CaseRecord record = ((MappingOutcome.Included) outcome).record();
     assertThat(record.indexDate()).isEqualTo(LocalDate.of(2010, 11, 15));
     assertThat(record.osEvent()).isTrue();
-    assertThat(record.osDays()).isEqualTo((int) ChronoUnit.DAYS.between(LocalDate.of(2010, 11, 15), LocalDate.of(2016, 1, 10)));
+    assertThat(record.osDays())
+        .isEqualTo(
+            (int) ChronoUnit.DAYS.between(LocalDate.of(2010, 11, 15), LocalDate.of(2016, 1, 10)));
     assertThat(record.ageYears()).isEqualTo(60);
     assertThat(record.sex()).isEqualTo("female");
   }
@@ -87,12 +109,15 @@ class CohortMapperTest {
         ((MappingOutcome.Included) map(render(row(null, LocalDate.of(2019, 12, 1))))).record();
 
     assertThat(record.osEvent()).isFalse();
-    assertThat(record.osDays()).isEqualTo((int) ChronoUnit.DAYS.between(LocalDate.of(2010, 11, 15), LocalDate.of(2019, 12, 1)));
+    assertThat(record.osDays())
+        .isEqualTo(
+            (int) ChronoUnit.DAYS.between(LocalDate.of(2010, 11, 15), LocalDate.of(2019, 12, 1)));
   }
 
   @Test
   void aDeathAfterTheDataCutoffIsCensoredAtTheCutoffsLastSighting() {
-    CaseRecord record = ((MappingOutcome.Included) map(render(row(LocalDate.of(2025, 6, 1), null)))).record();
+    CaseRecord record =
+        ((MappingOutcome.Included) map(render(row(LocalDate.of(2025, 6, 1), null)))).record();
 
     assertThat(record.osEvent()).isFalse();
   }
@@ -111,7 +136,12 @@ class CohortMapperTest {
   void aResourceThatFailsItsProfileExcludesThePatientNamingResourceAndRule() {
     List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
     find(chart, "-llm-size", Observation.class)
-        .setValue(new Quantity().setValue(new BigDecimal("1.2")).setUnit("in").setSystem("http://unitsofmeasure.org").setCode("[in_i]"));
+        .setValue(
+            new Quantity()
+                .setValue(new BigDecimal("1.2"))
+                .setUnit("in")
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("[in_i]"));
 
     MappingOutcome outcome = map(chart);
 
@@ -119,7 +149,9 @@ class CohortMapperTest {
     Exclusion exclusion = ((MappingOutcome.Excluded) outcome).exclusion();
     assertThat(exclusion.reason()).isEqualTo(ExclusionReason.INVALID_RESOURCE);
     assertThat(exclusion.resource()).isEqualTo("Observation/t1-llm-size");
-    assertThat(exclusion.message()).contains("fails profile llm-tumor-size").contains("[llm-size-1]");
+    assertThat(exclusion.message())
+        .contains("fails profile llm-tumor-size")
+        .contains("[llm-size-1]");
   }
 
   @Test
@@ -135,7 +167,8 @@ class CohortMapperTest {
 
   @Test
   void aDeathRecordedBeforeTheResectionIsAnExclusionNotANegativeSurvival() {
-    Exclusion exclusion = ((MappingOutcome.Excluded) map(render(row(LocalDate.of(2009, 1, 1), null)))).exclusion();
+    Exclusion exclusion =
+        ((MappingOutcome.Excluded) map(render(row(LocalDate.of(2009, 1, 1), null)))).exclusion();
 
     assertThat(exclusion.reason()).isEqualTo(ExclusionReason.DEATH_BEFORE_INDEX);
   }
@@ -145,18 +178,23 @@ class CohortMapperTest {
     List<Resource> chart = render(row(null, LocalDate.of(2019, 12, 1)));
     find(chart, "t1", Patient.class).setDeceased(new BooleanType(true));
 
-    assertThat(((MappingOutcome.Excluded) map(chart)).exclusion().reason()).isEqualTo(ExclusionReason.DEATH_DATE_UNKNOWN);
+    assertThat(((MappingOutcome.Excluded) map(chart)).exclusion().reason())
+        .isEqualTo(ExclusionReason.DEATH_DATE_UNKNOWN);
   }
 
   @Test
   void aHistologyOtherThanLeiomyosarcomaIsNoLeiomyosarcomaDiagnosisNamingThePrimary() {
     List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
     Condition primary = find(chart, "-primary", Condition.class);
-    primary.getExtension().get(0).setValue(new CodeableConcept(new Coding(ICDO3, "8850/3", "Liposarcoma")));
+    primary
+        .getExtension()
+        .get(0)
+        .setValue(new CodeableConcept(new Coding(ICDO3, "8850/3", "Liposarcoma")));
 
     Exclusion exclusion = ((MappingOutcome.Excluded) map(chart)).exclusion();
 
-    // The validator objects to the histology too; the specific reason tells the person what is wrong.
+    // The validator objects to the histology too; the specific reason tells the person what is
+    // wrong.
     assertThat(exclusion.reason()).isEqualTo(ExclusionReason.NO_LEIOMYOSARCOMA);
     assertThat(exclusion.resource()).isEqualTo("Condition/t1-primary");
     assertThat(exclusion.message()).contains("8850/3").contains("llm-histology-codes");
@@ -188,7 +226,8 @@ class CohortMapperTest {
     List<Resource> chart = render(row(LocalDate.of(2016, 1, 10), null));
     find(chart, "t1", Patient.class).setBirthDate(null);
 
-    assertThat(((MappingOutcome.Excluded) map(chart)).exclusion().reason()).isEqualTo(ExclusionReason.NO_BIRTH_DATE);
+    assertThat(((MappingOutcome.Excluded) map(chart)).exclusion().reason())
+        .isEqualTo(ExclusionReason.NO_BIRTH_DATE);
   }
 
   @Test
@@ -197,14 +236,20 @@ class CohortMapperTest {
     Observation size = find(chart, "-llm-size", Observation.class);
     Observation inches = size.copy();
     inches.setId("t1-llm-size-inches");
-    inches.setValue(new Quantity().setValue(new BigDecimal("1.2")).setUnit("in").setSystem("http://unitsofmeasure.org").setCode("[in_i]"));
+    inches.setValue(
+        new Quantity()
+            .setValue(new BigDecimal("1.2"))
+            .setUnit("in")
+            .setSystem("http://unitsofmeasure.org")
+            .setCode("[in_i]"));
     chart.add(inches);
 
     MappingOutcome outcome = map(chart);
 
     assertThat(outcome).isInstanceOf(MappingOutcome.Included.class);
     assertThat(((MappingOutcome.Included) outcome).record().largestLlmCm()).isEqualTo(3.1);
-    assertThat(outcome.warnings()).anySatisfy(w -> assertThat(w.issue().rule()).isEqualTo("llm-size-1"));
+    assertThat(outcome.warnings())
+        .anySatisfy(w -> assertThat(w.issue().rule()).isEqualTo("llm-size-1"));
   }
 
   @Test
@@ -263,10 +308,27 @@ class CohortMapperTest {
 
   @Test
   void aResectionAfterTheDataCutoffIsExcludedNotANegativeSurvival() {
-    CaseRow late = new CaseRow(
-        "t1", "female", LocalDate.of(1950, 6, 15), "C54.2", LocalDate.of(2024, 2, 11), LocalDate.of(2024, 3, 20), "R0",
-        LocalDate.of(2024, 11, 2), 2, "3.1 cm", null, null, LocalDate.of(2025, 1, 15), "minor", null, null, List.of(),
-        null, LocalDate.of(2025, 6, 1));
+    CaseRow late =
+        new CaseRow(
+            "t1",
+            "female",
+            LocalDate.of(1950, 6, 15),
+            "C54.2",
+            LocalDate.of(2024, 2, 11),
+            LocalDate.of(2024, 3, 20),
+            "R0",
+            LocalDate.of(2024, 11, 2),
+            2,
+            "3.1 cm",
+            null,
+            null,
+            LocalDate.of(2025, 1, 15),
+            "minor",
+            null,
+            null,
+            List.of(),
+            null,
+            LocalDate.of(2025, 6, 1));
 
     Exclusion exclusion = ((MappingOutcome.Excluded) map(render(late))).exclusion();
 
@@ -281,9 +343,13 @@ class CohortMapperTest {
     deceased.setValueAsString("2016-01-10");
     find(chart, "t1", Patient.class).setDeceased(deceased);
     // What the pull's lenient parser keeps for "yesterday": the text, no value.
-    Patient patient = (Patient) PARSER.parseResource(
-        FhirContext.forR4Cached().newJsonParser().encodeResourceToString(find(chart, "t1", Patient.class))
-            .replace("\"2016-01-10\"", "\"yesterday\""));
+    Patient patient =
+        (Patient)
+            PARSER.parseResource(
+                FhirContext.forR4Cached()
+                    .newJsonParser()
+                    .encodeResourceToString(find(chart, "t1", Patient.class))
+                    .replace("\"2016-01-10\"", "\"yesterday\""));
     chart.set(0, patient);
 
     Exclusion exclusion = ((MappingOutcome.Excluded) map(chart)).exclusion();

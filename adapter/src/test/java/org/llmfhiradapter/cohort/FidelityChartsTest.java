@@ -30,10 +30,11 @@ import org.llmfhiradapter.source.PatientRecord;
 import org.llmfhiradapter.table.CsvTable;
 
 /**
- * Charts as EHRs write them ({@code fixtures/fidelity/}, three flavours): each maps to the case record an
- * abstractor reads off it ({@code cases.csv}, through the oracle {@link ExpectedRecord}), or is excluded for the
- * most specific reason, naming the resource to fix ({@code outcomes.csv}). The merged chart needs the pull to
- * follow its links and is checked over HTTP ({@code FidelityIT}).
+ * Charts as EHRs write them ({@code fixtures/fidelity/}, three flavours): each maps to the case
+ * record an abstractor reads off it ({@code cases.csv}, through the oracle {@link ExpectedRecord}),
+ * or is excluded for the most specific reason, naming the resource to fix ({@code outcomes.csv}).
+ * The merged chart needs the pull to follow its links and is checked over HTTP ({@code
+ * FidelityIT}).
  */
 class FidelityChartsTest {
 
@@ -48,35 +49,53 @@ class FidelityChartsTest {
 
   static Map<String, Outcome> outcomes() {
     CsvTable table = CsvTable.read(FIDELITY.resolve("outcomes.csv"));
-    return table.rows().stream().collect(Collectors.toMap(
-        r -> r.get(table.column("patient_id")),
-        r -> new Outcome(r.get(table.column("rule")), r.get(table.column("outcome")), r.get(table.column("resource")))));
+    return table.rows().stream()
+        .collect(
+            Collectors.toMap(
+                r -> r.get(table.column("patient_id")),
+                r ->
+                    new Outcome(
+                        r.get(table.column("rule")),
+                        r.get(table.column("outcome")),
+                        r.get(table.column("resource")))));
   }
 
   static Map<String, CaseRow> abstracted() {
-    return CaseTable.read(FIDELITY.resolve("cases.csv")).stream().collect(Collectors.toMap(CaseRow::id, Function.identity()));
+    return CaseTable.read(FIDELITY.resolve("cases.csv")).stream()
+        .collect(Collectors.toMap(CaseRow::id, Function.identity()));
   }
 
   static Stream<Arguments> charts() throws IOException {
     List<Arguments> charts = new ArrayList<>();
     for (String flavor : List.of("mcode", "epic", "cerner")) {
       try (Stream<Path> files = Files.list(FIDELITY.resolve(flavor))) {
-        files.sorted().forEach(file -> charts.add(Arguments.of(flavor, file.getFileName().toString().replace(".json", ""))));
+        files
+            .sorted()
+            .forEach(
+                file ->
+                    charts.add(
+                        Arguments.of(flavor, file.getFileName().toString().replace(".json", ""))));
       }
     }
     return charts.stream();
   }
 
   static MappingOutcome map(String flavor, String patient) throws IOException {
-    Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class,
-        Files.readString(FIDELITY.resolve(flavor).resolve(patient + ".json")));
-    List<Resource> chart = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
+    Bundle bundle =
+        FHIR.newJsonParser()
+            .parseResource(
+                Bundle.class,
+                Files.readString(FIDELITY.resolve(flavor).resolve(patient + ".json")));
+    List<Resource> chart =
+        bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
     PatientRecord record = PatientRecord.of(patient, chart);
-    return new CohortMapper(CLASSIFIER, CUTOFF).map(new ConformanceReview(CLASSIFIER, VALIDATOR).review(record));
+    return new CohortMapper(CLASSIFIER, CUTOFF)
+        .map(new ConformanceReview(CLASSIFIER, VALIDATOR).review(record));
   }
 
   private static boolean merged(String flavor, String patient) throws IOException {
-    return Files.readString(FIDELITY.resolve(flavor).resolve(patient + ".json")).contains("\"replaced-by\"");
+    return Files.readString(FIDELITY.resolve(flavor).resolve(patient + ".json"))
+        .contains("\"replaced-by\"");
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -132,7 +151,8 @@ class FidelityChartsTest {
   }
 
   @Test
-  void encounterDiagnosesRestatingTheLiverMetastasesAtEachVisitAreNotRecurrences() throws IOException {
+  void encounterDiagnosesRestatingTheLiverMetastasesAtEachVisitAreNotRecurrences()
+      throws IOException {
     for (String flavor : List.of("mcode", "epic", "cerner")) {
       CaseRecord record = included(flavor, "f-encounter-repeats");
 
@@ -142,7 +162,8 @@ class FidelityChartsTest {
   }
 
   @Test
-  void liverDiseaseEnteredAsANewDiagnosisAfterTheIndexIsARecurrenceEvenUnmarked() throws IOException {
+  void liverDiseaseEnteredAsANewDiagnosisAfterTheIndexIsARecurrenceEvenUnmarked()
+      throws IOException {
     CaseRecord record = included("epic", "f-liver-new");
 
     assertThat(record.rfsDays()).isEqualTo(250);
@@ -177,8 +198,12 @@ class FidelityChartsTest {
 
   @Test
   void excludedPatientsNameWhatToFix() throws IOException {
-    assertThat(excluded("mcode", "f-liposarcoma").message()).contains("8850/3").contains("not a leiomyosarcoma");
-    assertThat(excluded("epic", "f-gastric-no-histology").message()).contains("C16.2").contains("histology");
+    assertThat(excluded("mcode", "f-liposarcoma").message())
+        .contains("8850/3")
+        .contains("not a leiomyosarcoma");
+    assertThat(excluded("epic", "f-gastric-no-histology").message())
+        .contains("C16.2")
+        .contains("histology");
     assertThat(excluded("mcode", "f-no-birthdate").message()).contains("Patient.birthDate");
     assertThat(excluded("cerner", "f-prelim-only").message()).contains("llm-obs-1");
   }
@@ -211,6 +236,8 @@ class FidelityChartsTest {
   }
 
   private static String describe(MappingOutcome outcome) {
-    return outcome instanceof MappingOutcome.Excluded out ? out.exclusion().message() : outcome.toString();
+    return outcome instanceof MappingOutcome.Excluded out
+        ? out.exclusion().message()
+        : outcome.toString();
   }
 }

@@ -32,18 +32,21 @@ import org.llmfhiradapter.source.PatientRecord;
 
 /**
  * Charts and files mutated as a messy EHR or a careless export would: every value of a real chart's
- * resources in turn replaced by an impossible date, text, a wrong JSON type, emptiness or a very long string,
- * every element removed, the resourceType broken. Each mutated chart must come out included or excluded
- * (never an exception), and each mutated file must be reported with its source by {@code validate}.
+ * resources in turn replaced by an impossible date, text, a wrong JSON type, emptiness or a very
+ * long string, every element removed, the resourceType broken. Each mutated chart must come out
+ * included or excluded (never an exception), and each mutated file must be reported with its source
+ * by {@code validate}.
  */
 class MutatedInputsTest {
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path FIDELITY = Path.of("..", "fixtures", "fidelity");
+
   /** Parses as the pull does: a value it cannot read is kept as written. */
   private static final IParser PULL_PARSER =
-      FHIR.newJsonParser().setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
+      FHIR.newJsonParser()
+          .setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false));
 
   private static final List<Function<JsonNode, JsonNode>> VALUES =
       List.of(
@@ -63,7 +66,11 @@ class MutatedInputsTest {
     int charts = 0;
     int unreadable = 0;
     int excluded = 0;
-    for (String chart : List.of("epic/f-encounter-repeats.json", "cerner/f-reexcision.json", "mcode/f-recorded-date.json")) {
+    for (String chart :
+        List.of(
+            "epic/f-encounter-repeats.json",
+            "cerner/f-reexcision.json",
+            "mcode/f-recorded-date.json")) {
       JsonNode bundle = JSON.readTree(Files.readString(FIDELITY.resolve(chart)));
       for (JsonNode mutated : mutations(bundle, new Random(chart.hashCode()), 90)) {
         charts++;
@@ -75,21 +82,24 @@ class MutatedInputsTest {
           unreadable++;
           continue;
         }
-        List<Resource> resources = parsed.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
+        List<Resource> resources =
+            parsed.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
         PatientRecord record = PatientRecord.of("mutated", resources);
         if (record.patient() == null) {
           unreadable++;
           continue;
         }
         MappingOutcome outcome =
-            new CohortMapper(classifier, LocalDate.of(2024, 12, 31)).map(new ConformanceReview(classifier, validator).review(record));
+            new CohortMapper(classifier, LocalDate.of(2024, 12, 31))
+                .map(new ConformanceReview(classifier, validator).review(record));
         assertThat(outcome).as(mutated.toString()).isNotNull();
         if (outcome instanceof MappingOutcome.Excluded) {
           excluded++;
         }
       }
     }
-    System.out.printf("mutated charts: %d, every one mapped or refused as unreadable (%d unreadable, %d excluded)%n",
+    System.out.printf(
+        "mutated charts: %d, every one mapped or refused as unreadable (%d unreadable, %d excluded)%n",
         charts, unreadable, excluded);
     assertThat(charts).isGreaterThanOrEqualTo(250);
     assertThat(excluded).isPositive();
@@ -103,13 +113,20 @@ class MutatedInputsTest {
       for (Path example : examples.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
         JsonNode resource = JSON.readTree(Files.readString(example));
         for (JsonNode mutated : mutations(resource, new Random(example.hashCode()), 22)) {
-          files.add(Files.writeString(dir.resolve(String.format("m%04d.json", n++)), mutated.toString()));
+          files.add(
+              Files.writeString(dir.resolve(String.format("m%04d.json", n++)), mutated.toString()));
         }
       }
     }
     // Shapes no resource mutation gives: a key twice, an entry that is not a list, no JSON at all.
-    files.add(Files.writeString(dir.resolve("dup.json"), "{\"resourceType\":\"Patient\",\"gender\":\"male\",\"gender\":\"female\"}"));
-    files.add(Files.writeString(dir.resolve("entry.json"), "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":\"x\"}"));
+    files.add(
+        Files.writeString(
+            dir.resolve("dup.json"),
+            "{\"resourceType\":\"Patient\",\"gender\":\"male\",\"gender\":\"female\"}"));
+    files.add(
+        Files.writeString(
+            dir.resolve("entry.json"),
+            "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":\"x\"}"));
     files.add(Files.writeString(dir.resolve("text.json"), "not json"));
 
     FileValidation validation = new FileValidation(ProfileValidator.shared(FHIR));
@@ -125,12 +142,16 @@ class MutatedInputsTest {
       }
       assertThat(result).isNotNull();
     }
-    System.out.printf("mutated files: %d, every one reported (%d unusable input)%n", files.size(), unusable);
+    System.out.printf(
+        "mutated files: %d, every one reported (%d unusable input)%n", files.size(), unusable);
     assertThat(files).hasSizeGreaterThanOrEqualTo(350);
     assertThat(reported).containsAll(files.stream().map(f -> f.getFileName().toString()).toList());
   }
 
-  /** Up to {@code limit} mutations of a resource tree: values replaced, elements removed, resourceType broken. */
+  /**
+   * Up to {@code limit} mutations of a resource tree: values replaced, elements removed,
+   * resourceType broken.
+   */
   private static List<JsonNode> mutations(JsonNode root, Random random, int limit) {
     List<List<Object>> leaves = new ArrayList<>();
     collect(root, new ArrayList<>(), leaves);
@@ -165,17 +186,19 @@ class MutatedInputsTest {
 
   private static void collect(JsonNode node, List<Object> path, List<List<Object>> leaves) {
     if (node.isObject()) {
-      node.fields().forEachRemaining(field -> {
-        if (!field.getKey().equals("resourceType")) {
-          List<Object> next = new ArrayList<>(path);
-          next.add(field.getKey());
-          if (field.getValue().isValueNode()) {
-            leaves.add(next);
-          } else {
-            collect(field.getValue(), next, leaves);
-          }
-        }
-      });
+      node.fields()
+          .forEachRemaining(
+              field -> {
+                if (!field.getKey().equals("resourceType")) {
+                  List<Object> next = new ArrayList<>(path);
+                  next.add(field.getKey());
+                  if (field.getValue().isValueNode()) {
+                    leaves.add(next);
+                  } else {
+                    collect(field.getValue(), next, leaves);
+                  }
+                }
+              });
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         List<Object> next = new ArrayList<>(path);

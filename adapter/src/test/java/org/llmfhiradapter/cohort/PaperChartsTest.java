@@ -18,9 +18,10 @@ import org.llmfhiradapter.fixtures.Flavor;
 import org.llmfhiradapter.source.PatientRecord;
 
 /**
- * The paper's cohort charted as each EHR writes it (pathology-dated diagnoses, a diagnosis restated at every
- * visit, records entered in error, refuted, cancelled, not done, preliminary) maps to exactly the case records
- * its table defines: the records DemoCommandIT reproduces the abstract from. Without a server, in seconds.
+ * The paper's cohort charted as each EHR writes it (pathology-dated diagnoses, a diagnosis restated
+ * at every visit, records entered in error, refuted, cancelled, not done, preliminary) maps to
+ * exactly the case records its table defines: the records DemoCommandIT reproduces the abstract
+ * from. Without a server, in seconds.
  */
 class PaperChartsTest {
 
@@ -37,10 +38,15 @@ class PaperChartsTest {
     CaseRenderer renderer = new CaseRenderer(flavor);
     int mapped = 0;
     for (CaseRow row : CaseTable.read(Path.of("../fixtures/paper/cases.csv"))) {
-      MappingOutcome outcome = mapper.map(review.review(PatientRecord.of(row.id(), renderer.resources(row))));
+      MappingOutcome outcome =
+          mapper.map(review.review(PatientRecord.of(row.id(), renderer.resources(row))));
 
-      assertThat(outcome).as(flavor + " " + row.id() + " " + outcome).isInstanceOf(MappingOutcome.Included.class);
-      assertThat(((MappingOutcome.Included) outcome).record()).as(flavor + " " + row.id()).isEqualTo(ExpectedRecord.of(row, cutoff));
+      assertThat(outcome)
+          .as(flavor + " " + row.id() + " " + outcome)
+          .isInstanceOf(MappingOutcome.Included.class);
+      assertThat(((MappingOutcome.Included) outcome).record())
+          .as(flavor + " " + row.id())
+          .isEqualTo(ExpectedRecord.of(row, cutoff));
       mapped++;
     }
     assertThat(mapped).isEqualTo(54);

@@ -27,9 +27,9 @@ import org.llmfhiradapter.sandbox.SharedSandbox;
 import org.llmfhiradapter.source.FhirSource;
 
 /**
- * Property: a case table rendered to FHIR in any vendor's flavour, served, pulled over HTTP and mapped gives
- * back exactly the case records its raw facts define (the oracle {@link ExpectedRecord}), for generated
- * tables, not only the fixture.
+ * Property: a case table rendered to FHIR in any vendor's flavour, served, pulled over HTTP and
+ * mapped gives back exactly the case records its raw facts define (the oracle {@link
+ * ExpectedRecord}), for generated tables, not only the fixture.
  */
 @ExtendWith(SharedSandbox.class)
 class RoundTripIT {
@@ -41,13 +41,22 @@ class RoundTripIT {
   @EnumSource(Flavor.class)
   void aGeneratedCaseTableSurvivesRenderServePullAndMap(Flavor flavor, SandboxServer server) {
     for (long seed : new long[] {11, 12, 13}) {
-      List<CaseRow> rows = RandomCases.rows(seed * 31 + flavor.ordinal(), 20, flavor.name().toLowerCase() + seed + "-");
+      List<CaseRow> rows =
+          RandomCases.rows(
+              seed * 31 + flavor.ordinal(), 20, flavor.name().toLowerCase() + seed + "-");
       SandboxData.reset(server);
-      SandboxData.client(server).transaction().withBundle(new CaseRenderer(flavor).render(rows)).execute();
+      SandboxData.client(server)
+          .transaction()
+          .withBundle(new CaseRenderer(flavor).render(rows))
+          .execute();
 
       Map<String, MappingOutcome> pulled = pullAndMap(server);
 
-      assertThat(pulled).as(flavor + ": Conditions on the server: " + SandboxData.count(server, "Condition", "_id:missing=false"))
+      assertThat(pulled)
+          .as(
+              flavor
+                  + ": Conditions on the server: "
+                  + SandboxData.count(server, "Condition", "_id:missing=false"))
           .hasSize(rows.size());
       for (CaseRow row : rows) {
         MappingOutcome outcome = pulled.get(row.id());
@@ -70,6 +79,7 @@ class RoundTripIT {
     for (String id : ids) {
       outcomes.add(mapper.map(review.review(source.fetchPatient(id))));
     }
-    return outcomes.stream().collect(Collectors.toMap(CohortMapperTestSupport::patientId, Function.identity()));
+    return outcomes.stream()
+        .collect(Collectors.toMap(CohortMapperTestSupport::patientId, Function.identity()));
   }
 }

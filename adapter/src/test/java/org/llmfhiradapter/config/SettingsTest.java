@@ -26,8 +26,11 @@ class SettingsTest {
   @Test
   void aFileThenTheEnvironmentThenSetOverrideInThatOrder(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("site.properties");
-    Files.writeString(file, "llm.source.page-size=10\nllm.pipeline.concurrency=2\nllm.publish.cohort-name=file\n");
-    Map<String, String> env = Map.of("LLM_PIPELINE_CONCURRENCY", "3", "LLM_PUBLISH_COHORT_NAME", "env");
+    Files.writeString(
+        file,
+        "llm.source.page-size=10\nllm.pipeline.concurrency=2\nllm.publish.cohort-name=file\n");
+    Map<String, String> env =
+        Map.of("LLM_PIPELINE_CONCURRENCY", "3", "LLM_PUBLISH_COHORT_NAME", "env");
 
     Settings settings = Settings.load(file, env, Map.of("llm.publish.cohort-name", "cli"));
 
@@ -52,13 +55,16 @@ class SettingsTest {
   }
 
   @Test
-  void aCommentAfterAValueIsRefusedNamingTheLineInsteadOfBecomingPartOfIt(@TempDir Path dir) throws Exception {
+  void aCommentAfterAValueIsRefusedNamingTheLineInsteadOfBecomingPartOfIt(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("site.properties");
-    Files.writeString(file, "# Epic\nllm.source.page-size=50\nllm.source.vendor=epic          # or cerner\n");
+    Files.writeString(
+        file, "# Epic\nllm.source.page-size=50\nllm.source.vendor=epic          # or cerner\n");
 
     assertThatThrownBy(() -> Settings.load(file, Map.of(), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("In " + file + " line 3, llm.source.vendor = 'epic          # or cerner'")
+        .hasMessageContaining(
+            "In " + file + " line 3, llm.source.vendor = 'epic          # or cerner'")
         .hasMessageContaining("move it to a line of its own starting with #");
   }
 
@@ -71,13 +77,16 @@ class SettingsTest {
         Path file = dir.resolve("snippet-" + ++snippets + ".properties");
         Files.writeString(file, block.group(1));
 
-        assertThat(Settings.load(file, Map.of(), Map.of())).as(doc + ", snippet:\n" + block.group(1)).isNotNull();
+        assertThat(Settings.load(file, Map.of(), Map.of()))
+            .as(doc + ", snippet:\n" + block.group(1))
+            .isNotNull();
       }
     }
     assertThat(snippets).as("the EHR guide's settings").isGreaterThanOrEqualTo(5);
   }
 
-  private static final Pattern PROPERTIES_BLOCK = Pattern.compile("```properties\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern PROPERTIES_BLOCK =
+      Pattern.compile("```properties\n(.*?)```", Pattern.DOTALL);
 
   @Test
   void camelsOwnSettingsPassThroughToCamelMain(@TempDir Path dir) throws Exception {
@@ -116,7 +125,9 @@ class SettingsTest {
 
   @Test
   void anEmptyDataCutoffMeansToday() {
-    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-03-01T10:00:00Z"), java.time.ZoneOffset.UTC);
+    java.time.Clock clock =
+        java.time.Clock.fixed(
+            java.time.Instant.parse("2026-03-01T10:00:00Z"), java.time.ZoneOffset.UTC);
 
     AdapterConfig config = AdapterConfig.from(Settings.defaults(), clock);
 
@@ -135,17 +146,22 @@ class SettingsTest {
   @Test
   void aNamedSourceTakesWhatItDoesNotSetFromLlmSource() {
     Settings settings =
-        Settings.load(null, Map.of(), Map.of(
-            "llm.source.page-size", "20",
-            "llm.sources.epic.base-url", "https://epic.example.org/fhir",
-            "llm.sources.epic.vendor", "epic",
-            "llm.sources.epic.patients", "group:llm",
-            "llm.sources.lab.base-url", "https://lab.example.org/fhir",
-            "llm.publish.base-url", "https://registry.example.org/fhir"));
+        Settings.load(
+            null,
+            Map.of(),
+            Map.of(
+                "llm.source.page-size", "20",
+                "llm.sources.epic.base-url", "https://epic.example.org/fhir",
+                "llm.sources.epic.vendor", "epic",
+                "llm.sources.epic.patients", "group:llm",
+                "llm.sources.lab.base-url", "https://lab.example.org/fhir",
+                "llm.publish.base-url", "https://registry.example.org/fhir"));
 
     AdapterConfig config = AdapterConfig.from(settings);
 
-    assertThat(config.syncSources()).extracting(AdapterConfig.NamedSource::name).containsExactly("epic", "lab");
+    assertThat(config.syncSources())
+        .extracting(AdapterConfig.NamedSource::name)
+        .containsExactly("epic", "lab");
     AdapterConfig.Source epic = config.syncSources().get(0).server();
     assertThat(epic.vendor()).isEqualTo("epic");
     assertThat(epic.pageSize()).isEqualTo(20);
@@ -155,20 +171,27 @@ class SettingsTest {
 
   @Test
   void aNamedSourceKeyMustBeAKeyOfLlmSource() {
-    assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("llm.sources.epic.base-uri", "x")))
+    assertThatThrownBy(
+            () -> Settings.load(null, Map.of(), Map.of("llm.sources.epic.base-uri", "x")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("Unknown setting 'llm.sources.epic.base-uri' given with --set: llm.source.base-uri is no"
-            + " setting");
-    assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("llm.sources.Epic EHR.base-url", "x")))
+        .hasMessageContaining(
+            "Unknown setting 'llm.sources.epic.base-uri' given with --set: llm.source.base-uri is no"
+                + " setting");
+    assertThatThrownBy(
+            () -> Settings.load(null, Map.of(), Map.of("llm.sources.Epic EHR.base-url", "x")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("lower-case letters, digits and '-'");
   }
 
   @Test
   void severalSourcesNeedARegistryToPublishTo() {
-    Settings settings = Settings.load(null, Map.of(), Map.of(
-        "llm.sources.a.base-url", "https://a.example.org/fhir",
-        "llm.sources.b.base-url", "https://b.example.org/fhir"));
+    Settings settings =
+        Settings.load(
+            null,
+            Map.of(),
+            Map.of(
+                "llm.sources.a.base-url", "https://a.example.org/fhir",
+                "llm.sources.b.base-url", "https://b.example.org/fhir"));
 
     assertThatThrownBy(() -> AdapterConfig.from(settings))
         .isInstanceOf(ConfigException.class)
@@ -177,45 +200,71 @@ class SettingsTest {
 
   @Test
   void epicAndCernerPublishOnlyToARegistryThatIsNotTheEhr() {
-    Settings epic = Settings.defaults()
-        .with("llm.source.base-url", "https://fhir.epic.example.org/api/FHIR/R4")
-        .with("llm.source.vendor", "epic")
-        .with("llm.source.patients", "group:llm");
+    Settings epic =
+        Settings.defaults()
+            .with("llm.source.base-url", "https://fhir.epic.example.org/api/FHIR/R4")
+            .with("llm.source.vendor", "epic")
+            .with("llm.source.patients", "group:llm");
 
     assertThatThrownBy(() -> AdapterConfig.from(epic))
         .hasMessageStartingWith("llm.source.vendor=epic: epic accepts no MeasureReport writes");
-    assertThatThrownBy(() -> AdapterConfig.from(
-            epic.with("llm.publish.base-url", "https://FHIR.epic.example.org/api/FHIR/R4/")))
+    assertThatThrownBy(
+            () ->
+                AdapterConfig.from(
+                    epic.with(
+                        "llm.publish.base-url", "https://FHIR.epic.example.org/api/FHIR/R4/")))
         .hasMessageStartingWith("llm.publish.base-url is the source server itself");
-    assertThat(AdapterConfig.from(epic.with("llm.publish.base-url", "https://registry.example.org/fhir/")).publish()
-            .baseUrl())
+    assertThat(
+            AdapterConfig.from(
+                    epic.with("llm.publish.base-url", "https://registry.example.org/fhir/"))
+                .publish()
+                .baseUrl())
         .isEqualTo("https://registry.example.org/fhir");
-    assertThat(AdapterConfig.from(epic.with("llm.publish.enabled", "false")).publish().enabled()).isFalse();
+    assertThat(AdapterConfig.from(epic.with("llm.publish.enabled", "false")).publish().enabled())
+        .isFalse();
   }
 
   @Test
   void theStoreIsAnH2FileUnderTheDataFolderUnlessAUrlIsGiven() {
     AdapterConfig defaults = AdapterConfig.from(Settings.defaults());
 
-    assertThat(defaults.store().url()).startsWith("jdbc:h2:file:").contains("data").endsWith(";AUTO_SERVER=TRUE");
-    assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.store.url", "jdbc:mysql://db/llm")))
+    assertThat(defaults.store().url())
+        .startsWith("jdbc:h2:file:")
+        .contains("data")
+        .endsWith(";AUTO_SERVER=TRUE");
+    assertThatThrownBy(
+            () ->
+                AdapterConfig.from(
+                    Settings.defaults().with("llm.store.url", "jdbc:mysql://db/llm")))
         .hasMessageStartingWith("Setting llm.store.url must be a jdbc:h2: or jdbc:postgresql: URL");
-    assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.sync.schedule", "0 2 * * *")))
+    assertThatThrownBy(
+            () -> AdapterConfig.from(Settings.defaults().with("llm.sync.schedule", "0 2 * * *")))
         .hasMessageContaining("Quartz cron expression of 6 or 7 fields");
   }
 
   @Test
   void aBulkPullOnEpicExportsAGroupAndElsewhereMayNameItsPatients() {
-    Settings epic = Settings.defaults().with("llm.source.vendor", "epic").with("llm.source.patients", "file:ids.txt")
-        .with("llm.publish.enabled", "false");
+    Settings epic =
+        Settings.defaults()
+            .with("llm.source.vendor", "epic")
+            .with("llm.source.patients", "file:ids.txt")
+            .with("llm.publish.enabled", "false");
     assertThatThrownBy(() -> AdapterConfig.from(epic.with("llm.source.mode", "bulk")))
         .hasMessageStartingWith("llm.source.mode=bulk on Epic exports a Group's patients")
         .hasMessageContaining("group:ID");
-    assertThat(AdapterConfig.from(Settings.defaults().with("llm.source.mode", "bulk")).source().bulk()).isTrue();
-    assertThatThrownBy(() -> AdapterConfig.from(Settings.defaults().with("llm.source.mode", "ndjson")))
+    assertThat(
+            AdapterConfig.from(Settings.defaults().with("llm.source.mode", "bulk")).source().bulk())
+        .isTrue();
+    assertThatThrownBy(
+            () -> AdapterConfig.from(Settings.defaults().with("llm.source.mode", "ndjson")))
         .hasMessage("Setting llm.source.mode must be search or bulk, but is 'ndjson'");
-    assertThat(AdapterConfig.from(Settings.defaults().with("llm.source.mode", "bulk")
-            .with("llm.source.patients", "group:llm")).source().bulk())
+    assertThat(
+            AdapterConfig.from(
+                    Settings.defaults()
+                        .with("llm.source.mode", "bulk")
+                        .with("llm.source.patients", "group:llm"))
+                .source()
+                .bulk())
         .isTrue();
   }
 }

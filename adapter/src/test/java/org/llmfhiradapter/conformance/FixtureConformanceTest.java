@@ -14,9 +14,9 @@ import org.llmfhiradapter.fixtures.Flavor;
 import org.llmfhiradapter.source.PatientRecord;
 
 /**
- * Every rendered fixture chart passes the conformance stage as the pull runs it: what its status leaves in,
- * and that plays a role, validates without errors; what its status sets aside (the vendors' entered-in-error
- * and refuted records) is counted, never validated.
+ * Every rendered fixture chart passes the conformance stage as the pull runs it: what its status
+ * leaves in, and that plays a role, validates without errors; what its status sets aside (the
+ * vendors' entered-in-error and refuted records) is counted, never validated.
  */
 class FixtureConformanceTest {
 
@@ -24,9 +24,11 @@ class FixtureConformanceTest {
 
   @ParameterizedTest
   @CsvSource({"small,MCODE", "paper,MCODE", "paper,EPIC", "paper,CERNER", "exclusions,MCODE"})
-  void everyRenderedFixtureResourceThatPlaysARoleValidatesWithoutErrors(String folder, Flavor flavor) {
+  void everyRenderedFixtureResourceThatPlaysARoleValidatesWithoutErrors(
+      String folder, Flavor flavor) {
     ProfileValidator validator = ProfileValidator.shared(FHIR);
-    ConformanceReview review = new ConformanceReview(RoleClassifier.from(validator.profiles()), validator);
+    ConformanceReview review =
+        new ConformanceReview(RoleClassifier.from(validator.profiles()), validator);
     CaseRenderer renderer = new CaseRenderer(flavor);
     int validated = 0;
     int setAside = 0;
@@ -45,7 +47,8 @@ class FixtureConformanceTest {
       }
     }
     assertThat(validated).isGreaterThan(20);
-    // The vendor flavours carry the records an EHR keeps beside the good ones; the canonical one does not.
+    // The vendor flavours carry the records an EHR keeps beside the good ones; the canonical one
+    // does not.
     if (flavor == Flavor.MCODE) {
       assertThat(setAside).isZero();
     } else {

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The profiles do what they say: every valid example passes, and every rule a profile adds is broken by one
- * example in {@code profiles/examples/invalid/} that fails with the message listed in its EXPECTED.md.
+ * The profiles do what they say: every valid example passes, and every rule a profile adds is
+ * broken by one example in {@code profiles/examples/invalid/} that fails with the message listed in
+ * its EXPECTED.md.
  */
 class ProfileExamplesTest {
 
@@ -49,11 +50,14 @@ class ProfileExamplesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("brokenExamples")
-  void aBrokenExampleFailsWithTheExpectedMessage(String file, String expectedMessage, String severity) {
+  void aBrokenExampleFailsWithTheExpectedMessage(
+      String file, String expectedMessage, String severity) {
     String profileId = file.substring(0, file.indexOf("--"));
 
     FileValidation.Result result =
-        validate(EXAMPLES.resolve("invalid").resolve(file), ProfilePackage.CANONICAL + "/StructureDefinition/" + profileId);
+        validate(
+            EXAMPLES.resolve("invalid").resolve(file),
+            ProfilePackage.CANONICAL + "/StructureDefinition/" + profileId);
 
     assertThat(result.issues())
         .filteredOn(issue -> issue.severity().name().equals(severity))
@@ -65,7 +69,8 @@ class ProfileExamplesTest {
   void everyBrokenExampleIsListedWithItsExpectedMessage() throws IOException {
     List<String> listed = brokenExamples().map(a -> (String) a.get()[0]).toList();
     try (Stream<Path> files = Files.list(EXAMPLES.resolve("invalid"))) {
-      List<String> present = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).toList();
+      List<String> present =
+          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).toList();
       assertThat(listed).containsExactlyInAnyOrderElementsOf(present);
     }
   }

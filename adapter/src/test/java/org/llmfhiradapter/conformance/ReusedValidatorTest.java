@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reused core validator is only a speed-up: on every example, valid or broken, it reports exactly what
- * HAPI's own module reports, and validating twice changes nothing.
+ * The reused core validator is only a speed-up: on every example, valid or broken, it reports
+ * exactly what HAPI's own module reports, and validating twice changes nothing.
  */
 class ReusedValidatorTest {
 
@@ -23,7 +23,8 @@ class ReusedValidatorTest {
   void reportsTheSameIssuesAsHapisModuleOnEveryExampleInAnyOrder() throws IOException {
     ProfileValidator validator = ProfileValidator.shared(FHIR);
     List<Path> files = new ArrayList<>();
-    for (Path folder : List.of(Path.of("../profiles/examples"), Path.of("../profiles/examples/invalid"))) {
+    for (Path folder :
+        List.of(Path.of("../profiles/examples"), Path.of("../profiles/examples/invalid"))) {
       try (Stream<Path> list = Files.list(folder)) {
         list.filter(p -> p.toString().endsWith(".json")).forEach(files::add);
       }
@@ -34,7 +35,9 @@ class ReusedValidatorTest {
       String name = file.getFileName().toString();
       String profile =
           name.contains("--")
-              ? ProfilePackage.CANONICAL + "/StructureDefinition/" + name.substring(0, name.indexOf("--"))
+              ? ProfilePackage.CANONICAL
+                  + "/StructureDefinition/"
+                  + name.substring(0, name.indexOf("--"))
               : input.resource().getMeta().getProfile().get(0).getValue();
 
       List<ValidationIssue> reused = validator.validate(input.resource(), profile);
@@ -55,13 +58,16 @@ class ReusedValidatorTest {
     }
     InputResource input = new ResourceFiles(FHIR).read(List.of(broken)).get(0);
     String name = broken.getFileName().toString();
-    String profile = ProfilePackage.CANONICAL + "/StructureDefinition/" + name.substring(0, name.indexOf("--"));
+    String profile =
+        ProfilePackage.CANONICAL + "/StructureDefinition/" + name.substring(0, name.indexOf("--"));
 
     List<ValidationIssue> first = validator.validate(input.resource(), profile);
     assertThat(first).as(name).isNotEmpty();
     // On one thread, across at least one renewal of the core validator.
     for (int i = 0; i < ReusedInstanceValidator.VALIDATIONS_PER_INSTANCE + 1; i++) {
-      assertThat(validator.validate(input.resource(), profile)).as("validation %d", i).containsExactlyElementsOf(first);
+      assertThat(validator.validate(input.resource(), profile))
+          .as("validation %d", i)
+          .containsExactlyElementsOf(first);
     }
   }
 }

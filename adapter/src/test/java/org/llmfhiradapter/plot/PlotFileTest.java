@@ -36,6 +36,7 @@ class PlotFileTest {
 
   /** The first two Okabe-Ito colours, the first two curves'. */
   private static final int BLUE = 0x0072B2;
+
   private static final int VERMILLION = 0xD55E00;
   private static final int GREEN = 0x00FF00;
 
@@ -77,9 +78,13 @@ class PlotFileTest {
       assertThat(pdf.getNumberOfPages()).isEqualTo(1);
       PDPage page = pdf.getPage(0);
       Offset<Float> rounding = Offset.offset(0.01f);
-      assertThat(page.getMediaBox().getWidth()).as("in points").isCloseTo((float) (svgWidth() * 0.75), rounding);
+      assertThat(page.getMediaBox().getWidth())
+          .as("in points")
+          .isCloseTo((float) (svgWidth() * 0.75), rounding);
       assertThat(page.getMediaBox().getHeight()).isCloseTo((float) (svgHeight() * 0.75), rounding);
-      assertThat(rasterImages(page.getResources())).as("drawn as vectors, no embedded picture").isZero();
+      assertThat(rasterImages(page.getResources()))
+          .as("drawn as vectors, no embedded picture")
+          .isZero();
       BufferedImage rendered = new PDFRenderer(pdf).renderImageWithDPI(0, 150);
       assertThat(pixels(rendered, BLUE)).as("the first curve").isGreaterThan(300);
       assertThat(pixels(rendered, VERMILLION)).as("the second curve").isGreaterThan(300);
@@ -107,18 +112,23 @@ class PlotFileTest {
     ImageIO.write(green, "png", picture.toFile());
     try (ServerSocket listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
       AtomicInteger connections = new AtomicInteger();
-      Thread accepting = new Thread(() -> {
-        while (!listener.isClosed()) {
-          try (Socket ignored = listener.accept()) {
-            connections.incrementAndGet();
-          } catch (IOException closed) {
-            return;
-          }
-        }
-      });
+      Thread accepting =
+          new Thread(
+              () -> {
+                while (!listener.isClosed()) {
+                  try (Socket ignored = listener.accept()) {
+                    connections.incrementAndGet();
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              });
       accepting.setDaemon(true);
       accepting.start();
-      for (String url : List.of(picture.toUri().toString(), "http://127.0.0.1:" + listener.getLocalPort() + "/x.png")) {
+      for (String url :
+          List.of(
+              picture.toUri().toString(),
+              "http://127.0.0.1:" + listener.getLocalPort() + "/x.png")) {
         Path file = dir.resolve("km.png");
 
         assertThatThrownBy(() -> PlotFile.write(withImage(url), file))
@@ -134,17 +144,28 @@ class PlotFileTest {
   }
 
   private String withImage(String url) {
-    return plot.toSvg().replace("</svg>", "<image xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:href=\"" + url
-        + "\" x=\"0\" y=\"0\" width=\"200\" height=\"200\"/></svg>");
+    return plot.toSvg()
+        .replace(
+            "</svg>",
+            "<image xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:href=\""
+                + url
+                + "\" x=\"0\" y=\"0\" width=\"200\" height=\"200\"/></svg>");
   }
 
   private static SurvivalPlot twoCurves() {
     KaplanMeierFit first =
-        KaplanMeier.fit(new double[] {1, 2, 3, 4, 5, 6}, new boolean[] {true, true, false, true, false, true});
+        KaplanMeier.fit(
+            new double[] {1, 2, 3, 4, 5, 6}, new boolean[] {true, true, false, true, false, true});
     KaplanMeierFit second =
         KaplanMeier.fit(new double[] {2, 4, 7, 8}, new boolean[] {true, false, true, false});
-    return new SurvivalPlot("Overall survival by group", "Time (months)", 1, false, "Log-rank p = 0.4",
-        List.of(new PlotCurve("R0", "", first.n(), first.steps()),
+    return new SurvivalPlot(
+        "Overall survival by group",
+        "Time (months)",
+        1,
+        false,
+        "Log-rank p = 0.4",
+        List.of(
+            new PlotCurve("R0", "", first.n(), first.steps()),
             new PlotCurve("R1", "", second.n(), second.steps())));
   }
 
@@ -182,7 +203,9 @@ class PlotFileTest {
       ImageReader reader = ImageIO.getImageReaders(in).next();
       reader.setInput(in);
       org.w3c.dom.Node tree = reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
-      for (org.w3c.dom.Node node = tree.getFirstChild(); node != null; node = node.getNextSibling()) {
+      for (org.w3c.dom.Node node = tree.getFirstChild();
+          node != null;
+          node = node.getNextSibling()) {
         if (node.getNodeName().equals("pHYs")) {
           Element physical = (Element) node;
           assertThat(physical.getAttribute("unitSpecifier")).isEqualTo("meter");

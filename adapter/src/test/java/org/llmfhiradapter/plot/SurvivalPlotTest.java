@@ -15,16 +15,21 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** The picture says what the table says: the drawn steps, ticks and at-risk numbers read back to the fit. */
+/**
+ * The picture says what the table says: the drawn steps, ticks and at-risk numbers read back to the
+ * fit.
+ */
 class SurvivalPlotTest {
 
-  // Sorted: 1 death, 2 death, 3 censored, 4 death, 5 censored, 6 death (as in KaplanMeierTest), given shuffled.
+  // Sorted: 1 death, 2 death, 3 censored, 4 death, 5 censored, 6 death (as in KaplanMeierTest),
+  // given shuffled.
   private static final double[] TIME = {5, 1, 6, 3, 2, 4};
   private static final boolean[] EVENT = {false, true, true, false, true, true};
 
   private final KaplanMeierFit fit = KaplanMeier.fit(TIME, EVENT);
   private final PlotCurve curve = new PlotCurve("All", "median 3.0", fit.n(), fit.steps());
-  private final SurvivalPlot plot = new SurvivalPlot("Overall survival", "Time", 1, false, "", List.of(curve));
+  private final SurvivalPlot plot =
+      new SurvivalPlot("Overall survival", "Time", 1, false, "", List.of(curve));
 
   @Test
   void theCurveStartsAtOneAndDropsAtEachDeathToTheEstimateAndRunsToTheLastTime() throws Exception {
@@ -33,16 +38,31 @@ class SurvivalPlotTest {
 
     List<double[]> read = new ArrayList<>();
     for (double[] v : vertices) {
-      read.add(new double[] {(v[0] - f.left()) / (f.right() - f.left()) * f.ticks().max(),
-          (f.bottom() - v[1]) / (f.bottom() - f.top())});
+      read.add(
+          new double[] {
+            (v[0] - f.left()) / (f.right() - f.left()) * f.ticks().max(),
+            (f.bottom() - v[1]) / (f.bottom() - f.top())
+          });
     }
     // (0,1) → (1,1) (1,5/6) → (2,5/6) (2,4/6) → (4,4/6) (4,4/9) → (6,4/9) (6,0) → (6,0)
-    double[][] expected = {{0, 1}, {1, 1}, {1, 5.0 / 6}, {2, 5.0 / 6}, {2, 4.0 / 6}, {4, 4.0 / 6}, {4, 4.0 / 9},
-        {6, 4.0 / 9}, {6, 0}, {6, 0}};
+    double[][] expected = {
+      {0, 1},
+      {1, 1},
+      {1, 5.0 / 6},
+      {2, 5.0 / 6},
+      {2, 4.0 / 6},
+      {4, 4.0 / 6},
+      {4, 4.0 / 9},
+      {6, 4.0 / 9},
+      {6, 0},
+      {6, 0}
+    };
     assertThat(read).hasSize(expected.length);
     for (int i = 0; i < expected.length; i++) {
       assertThat(read.get(i)[0]).as("time of vertex %d", i).isCloseTo(expected[i][0], within(0.01));
-      assertThat(read.get(i)[1]).as("survival of vertex %d", i).isCloseTo(expected[i][1], within(0.001));
+      assertThat(read.get(i)[1])
+          .as("survival of vertex %d", i)
+          .isCloseTo(expected[i][1], within(0.001));
     }
   }
 
@@ -61,10 +81,12 @@ class SurvivalPlotTest {
   }
 
   @Test
-  void theRiskTableCountsThoseAtRiskCensoredAndWithTheEventAtEachTickAddingUpToN() throws Exception {
+  void theRiskTableCountsThoseAtRiskCensoredAndWithTheEventAtEachTickAddingUpToN()
+      throws Exception {
     Document svg = parse(plot.toSvg());
 
-    // Ticks 0, 1, ..., 6 (deaths at 1, 2, 4, 6; censored at 3, 5): at risk = times >= t; censored and events
+    // Ticks 0, 1, ..., 6 (deaths at 1, 2, 4, 6; censored at 3, 5): at risk = times >= t; censored
+    // and events
     // before t. Written tick by tick: at risk, censored, events.
     List<String> cells = texts(svg, "risk");
     assertThat(cells.get(0)).isEqualTo("All");
@@ -84,9 +106,16 @@ class SurvivalPlotTest {
 
   @Test
   void aSingleCurveShowsItsConfidenceBandAndSeveralCurvesDoNot() throws Exception {
-    KaplanMeierFit other = KaplanMeier.fit(new double[] {2, 3, 7}, new boolean[] {true, true, false});
-    SurvivalPlot two = new SurvivalPlot("By group", "Time", 1, false, "Log-rank p = 0.5",
-        List.of(curve, new PlotCurve("Other", "", other.n(), other.steps())));
+    KaplanMeierFit other =
+        KaplanMeier.fit(new double[] {2, 3, 7}, new boolean[] {true, true, false});
+    SurvivalPlot two =
+        new SurvivalPlot(
+            "By group",
+            "Time",
+            1,
+            false,
+            "Log-rank p = 0.5",
+            List.of(curve, new PlotCurve("Other", "", other.n(), other.steps())));
 
     assertThat(paths(parse(plot.toSvg()), "band")).isEqualTo(1);
     assertThat(paths(parse(two.toSvg()), "band")).isZero();
@@ -96,19 +125,35 @@ class SurvivalPlotTest {
 
   @Test
   void everyCurveGetsItsBandWhenAsked() throws Exception {
-    KaplanMeierFit other = KaplanMeier.fit(new double[] {2, 3, 7}, new boolean[] {true, true, false});
-    SurvivalPlot two = new SurvivalPlot("By group", "Time", 1, false, "",
-        List.of(curve, new PlotCurve("Other", "", other.n(), other.steps())));
+    KaplanMeierFit other =
+        KaplanMeier.fit(new double[] {2, 3, 7}, new boolean[] {true, true, false});
+    SurvivalPlot two =
+        new SurvivalPlot(
+            "By group",
+            "Time",
+            1,
+            false,
+            "",
+            List.of(curve, new PlotCurve("Other", "", other.n(), other.steps())));
 
     assertThat(paths(parse(two.withBands(true).toSvg()), "band")).isEqualTo(2);
   }
 
   @Test
-  void aLongGroupNameWrapsInTheLegendAndIsShortenedInTheRiskTableSoNoTextLeavesItsPlace() throws Exception {
-    String name = "Neoadjuvant chemotherapy with a partial response by RECIST 1.1 at the restaging before surgery";
-    SurvivalPlot longNames = new SurvivalPlot("By response", "Time", 1, false, "",
-        List.of(new PlotCurve(name, "median 3.0", fit.n(), fit.steps()),
-            new PlotCurve("None", "", fit.n(), fit.steps())));
+  void aLongGroupNameWrapsInTheLegendAndIsShortenedInTheRiskTableSoNoTextLeavesItsPlace()
+      throws Exception {
+    String name =
+        "Neoadjuvant chemotherapy with a partial response by RECIST 1.1 at the restaging before surgery";
+    SurvivalPlot longNames =
+        new SurvivalPlot(
+            "By response",
+            "Time",
+            1,
+            false,
+            "",
+            List.of(
+                new PlotCurve(name, "median 3.0", fit.n(), fit.steps()),
+                new PlotCurve("None", "", fit.n(), fit.steps())));
 
     Document svg = parse(longNames.toSvg());
 
@@ -118,25 +163,43 @@ class SurvivalPlotTest {
         .isEqualTo(name + "  (n = 6; median 3.0) None  (n = 6)");
     double width = Double.parseDouble(svg.getDocumentElement().getAttribute("width"));
     for (Element line : legend) {
-      assertThat(x(line) + 7 * line.getTextContent().length()).as(line.getTextContent()).isLessThanOrEqualTo(width);
+      assertThat(x(line) + 7 * line.getTextContent().length())
+          .as(line.getTextContent())
+          .isLessThanOrEqualTo(width);
     }
-    double firstColumn = textElements(svg, "risk").stream()
-        .filter(e -> !e.hasAttribute("fill")).mapToDouble(SurvivalPlotTest::x).min().orElseThrow();
-    Element rowName = textElements(svg, "risk").stream()
-        .filter(e -> e.hasAttribute("fill")).findFirst().orElseThrow();
+    double firstColumn =
+        textElements(svg, "risk").stream()
+            .filter(e -> !e.hasAttribute("fill"))
+            .mapToDouble(SurvivalPlotTest::x)
+            .min()
+            .orElseThrow();
+    Element rowName =
+        textElements(svg, "risk").stream()
+            .filter(e -> e.hasAttribute("fill"))
+            .findFirst()
+            .orElseThrow();
     assertThat(rowName.getTextContent()).startsWith("Neoadjuvant").endsWith("…");
     assertThat(x(rowName) + 7 * rowName.getTextContent().length())
         .as("the row name ends before the table's first column, which is centred on its tick")
         .isLessThan(firstColumn - 12);
     double lastLegendLine =
-        legend.stream().mapToDouble(e -> Double.parseDouble(e.getAttribute("y"))).max().orElseThrow();
+        legend.stream()
+            .mapToDouble(e -> Double.parseDouble(e.getAttribute("y")))
+            .max()
+            .orElseThrow();
     assertThat(Double.parseDouble(rowName.getAttribute("y"))).isGreaterThan(lastLegendLine + 18);
   }
 
   @Test
   void labelsAreEscapedSoTheDocumentStaysWellFormed() throws Exception {
-    SurvivalPlot odd = new SurvivalPlot("<5 cm & \"R0\"", "Months", 1, true, "p < 0.05",
-        List.of(new PlotCurve("<5 cm", "", fit.n(), fit.steps())));
+    SurvivalPlot odd =
+        new SurvivalPlot(
+            "<5 cm & \"R0\"",
+            "Months",
+            1,
+            true,
+            "p < 0.05",
+            List.of(new PlotCurve("<5 cm", "", fit.n(), fit.steps())));
 
     Document svg = parse(odd.toSvg());
     assertThat(texts(svg, "title")).containsExactly("<5 cm & \"R0\"");
@@ -156,7 +219,9 @@ class SurvivalPlotTest {
   static Document parse(String svg) throws Exception {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
-    return factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    return factory
+        .newDocumentBuilder()
+        .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static Element path(Document svg, String cssClass) {
@@ -198,7 +263,6 @@ class SurvivalPlotTest {
   private static List<String> texts(Document svg, String cssClass) {
     return textElements(svg, cssClass).stream().map(Element::getTextContent).toList();
   }
-
 
   /** The absolute points a path of M, H and V commands visits. */
   private static List<double[]> vertices(String d) {

@@ -19,7 +19,10 @@ import org.llmfhiradapter.cohort.ExclusionReason;
 import org.llmfhiradapter.fixtures.CaseTable;
 import org.llmfhiradapter.fixtures.ExpectedRecord;
 
-/** cohort.csv and exclusions.csv read back as a spreadsheet or R reads them, whatever the messages hold. */
+/**
+ * cohort.csv and exclusions.csv read back as a spreadsheet or R reads them, whatever the messages
+ * hold.
+ */
 class CsvFilesTest {
 
   private static final LocalDate CUTOFF = LocalDate.of(2026, 11, 30);
@@ -29,14 +32,19 @@ class CsvFilesTest {
   @Test
   void anExclusionMessageWithCommasQuotesAndLineBreaksStaysOneCell() throws Exception {
     String message = "Procedure/p7 \"hepatectomy\", dated 2001-02-30,\r\nwhich is no date";
-    StudyRun run = run(List.of(new Exclusion("p7", ExclusionReason.NO_HEPATIC_RESECTION, "Procedure/p7", message)));
+    StudyRun run =
+        run(
+            List.of(
+                new Exclusion(
+                    "p7", ExclusionReason.NO_HEPATIC_RESECTION, "Procedure/p7", message)));
     Path file = dir.resolve("exclusions.csv");
 
     ExclusionsCsv.write(run, file);
 
     List<CSVRecord> rows = read(file);
     assertThat(rows).hasSize(1);
-    assertThat(rows.get(0).toList()).containsExactly("Patient/p7", "no-hepatic-resection", "Procedure/p7", message);
+    assertThat(rows.get(0).toList())
+        .containsExactly("Patient/p7", "no-hepatic-resection", "Procedure/p7", message);
   }
 
   @Test
@@ -55,15 +63,25 @@ class CsvFilesTest {
 
   private static List<CSVRecord> read(Path file) throws Exception {
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
+      return CSVFormat.RFC4180
+          .builder()
+          .setHeader()
+          .setSkipHeaderRecord(true)
+          .get()
+          .parse(in)
+          .getRecords();
     }
   }
 
   private static StudyRun run(List<Exclusion> excluded) {
-    List<org.llmfhiradapter.cohort.CaseRecord> records = CaseTable.read(Path.of("../fixtures/paper/cases.csv"))
-        .stream().map(row -> ExpectedRecord.of(row, CUTOFF)).toList();
-    return new StudyRun(RunLineage.of(List.of()),
-        new StudyAnalysis("paper", CUTOFF).analyze(new Cohort(records, excluded, List.of())), null,
+    List<org.llmfhiradapter.cohort.CaseRecord> records =
+        CaseTable.read(Path.of("../fixtures/paper/cases.csv")).stream()
+            .map(row -> ExpectedRecord.of(row, CUTOFF))
+            .toList();
+    return new StudyRun(
+        RunLineage.of(List.of()),
+        new StudyAnalysis("paper", CUTOFF).analyze(new Cohort(records, excluded, List.of())),
+        null,
         CellSuppression.NONE);
   }
 }

@@ -25,19 +25,22 @@ import org.llmfhiradapter.testing.FaultProxy.Request;
 import org.llmfhiradapter.testing.FaultProxy.TruncatedBody;
 
 /**
- * The publish against a misbehaving network, through a loopback proxy that disturbs only the results
- * transaction (a POST to the base URL) and the read-back: retried like any request, and the report arrives
- * exactly once. When an answer is lost, what the server holds decides; when nothing can be known, the message
- * says so instead of claiming that nothing was written.
+ * The publish against a misbehaving network, through a loopback proxy that disturbs only the
+ * results transaction (a POST to the base URL) and the read-back: retried like any request, and the
+ * report arrives exactly once. When an answer is lost, what the server holds decides; when nothing
+ * can be known, the message says so instead of claiming that nothing was written.
  */
 @ExtendWith(SharedSandbox.class)
 class PublishFaultsIT {
 
   private static final String CUTOFF = "2024-12-31";
   private static final String REPORTS =
-      "identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-" + CUTOFF;
-  private static final Predicate<Request> TRANSACTION = r -> r.method().equals("POST") && r.pathAndQuery().equals("/fhir");
-  private static final Predicate<Request> READ_BACK = r -> r.method().equals("GET") && r.pathAndQuery().startsWith("/fhir/MeasureReport");
+      "identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-"
+          + CUTOFF;
+  private static final Predicate<Request> TRANSACTION =
+      r -> r.method().equals("POST") && r.pathAndQuery().equals("/fhir");
+  private static final Predicate<Request> READ_BACK =
+      r -> r.method().equals("GET") && r.pathAndQuery().startsWith("/fhir/MeasureReport");
 
   private SandboxServer server;
 
@@ -50,7 +53,10 @@ class PublishFaultsIT {
   @Test
   void tooManyRequestsAndServiceUnavailableAreRetried(@TempDir Path out) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(TRANSACTION, 1, new Answer(429, Map.of("Retry-After", "1"), "{\"resourceType\":\"OperationOutcome\"}"));
+      proxy.on(
+          TRANSACTION,
+          1,
+          new Answer(429, Map.of("Retry-After", "1"), "{\"resourceType\":\"OperationOutcome\"}"));
       proxy.on(TRANSACTION, 1, new Answer(503, Map.of(), ""));
       CliRun run = run(proxy, out);
 
@@ -62,7 +68,8 @@ class PublishFaultsIT {
   }
 
   @Test
-  void anAnswerCutOffAfterTheServerAppliedTheTransactionIsReadBackNotResent(@TempDir Path out) throws Exception {
+  void anAnswerCutOffAfterTheServerAppliedTheTransactionIsReadBackNotResent(@TempDir Path out)
+      throws Exception {
     AtomicInteger transactions = new AtomicInteger();
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       proxy.on(r -> TRANSACTION.test(r) && transactions.incrementAndGet() < 0, 0, new Delay(0));
@@ -104,7 +111,8 @@ class PublishFaultsIT {
   @Test
   void aConflictWithAConcurrentWriterIsRetriedOnce(@TempDir Path out) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(TRANSACTION, 1, new Answer(409, Map.of(), "{\"resourceType\":\"OperationOutcome\"}"));
+      proxy.on(
+          TRANSACTION, 1, new Answer(409, Map.of(), "{\"resourceType\":\"OperationOutcome\"}"));
       CliRun run = run(proxy, out);
 
       assertThat(proxy.faultsServed()).isEqualTo(1);
@@ -114,7 +122,8 @@ class PublishFaultsIT {
   }
 
   @Test
-  void whenNeitherTheAnswerNorTheReadBackArrivesTheOutcomeIsSaidToBeUnknown(@TempDir Path out) throws Exception {
+  void whenNeitherTheAnswerNorTheReadBackArrivesTheOutcomeIsSaidToBeUnknown(@TempDir Path out)
+      throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       proxy.on(TRANSACTION, Integer.MAX_VALUE, new CutConnection());
       proxy.on(READ_BACK, Integer.MAX_VALUE, new Answer(503, Map.of(), ""));
@@ -122,12 +131,18 @@ class PublishFaultsIT {
 
       assertThat(proxy.faultsServed()).isGreaterThanOrEqualTo(4);
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.err().lines().filter(l -> l.startsWith("error: "))).singleElement()
-          .satisfies(line -> assertThat(line).contains("whether the server applied the transaction is unknown")
-              .contains("Rerun to make sure").doesNotContain("nothing was written"));
+      assertThat(run.err().lines().filter(l -> l.startsWith("error: ")))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .contains("whether the server applied the transaction is unknown")
+                      .contains("Rerun to make sure")
+                      .doesNotContain("nothing was written"));
       assertThat(run.err()).doesNotContain("\tat ");
     }
-    // The server did apply it (the proxy forwarded every attempt): a rerun replaces, never duplicates.
+    // The server did apply it (the proxy forwarded every attempt): a rerun replaces, never
+    // duplicates.
     assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isEqualTo(1);
     assertThat(runDirect(out).exitCode()).isZero();
     assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isEqualTo(1);
@@ -135,8 +150,10 @@ class PublishFaultsIT {
 
   @Test
   void twoRunsAtOnceBothFinishWithOneReport(@TempDir Path out) throws Exception {
-    CompletableFuture<CliRun> first = CompletableFuture.supplyAsync(() -> runDirect(out.resolve("a")));
-    CompletableFuture<CliRun> second = CompletableFuture.supplyAsync(() -> runDirect(out.resolve("b")));
+    CompletableFuture<CliRun> first =
+        CompletableFuture.supplyAsync(() -> runDirect(out.resolve("a")));
+    CompletableFuture<CliRun> second =
+        CompletableFuture.supplyAsync(() -> runDirect(out.resolve("b")));
 
     assertThat(first.get().exitCode()).as(first.get().err()).isZero();
     assertThat(second.get().exitCode()).as(second.get().err()).isZero();
@@ -152,10 +169,24 @@ class PublishFaultsIT {
   }
 
   private static CliRun run(String baseUrl, Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("run", "--base-url", baseUrl, "--out", out.toString(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=" + CUTOFF,
-        "--set", "llm.source.retry.initial-wait-ms=50", "--set", "llm.source.retry.max-wait-seconds=1",
-        "--set", "llm.source.retry.max-attempts=4"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--base-url",
+                baseUrl,
+                "--out",
+                out.toString(),
+                "--set",
+                "llm.pipeline.routes=../routes",
+                "--set",
+                "llm.pipeline.data-cutoff=" + CUTOFF,
+                "--set",
+                "llm.source.retry.initial-wait-ms=50",
+                "--set",
+                "llm.source.retry.max-wait-seconds=1",
+                "--set",
+                "llm.source.retry.max-attempts=4"));
     args.addAll(List.of(extra));
     return CliRun.of(args.toArray(String[]::new));
   }

@@ -34,7 +34,10 @@ import org.llmfhiradapter.sandbox.SandboxServer;
 import org.llmfhiradapter.sandbox.SharedSandbox;
 import org.llmfhiradapter.testing.FaultProxy;
 
-/** The results land on the server as a Measure, a cohort Group and one MeasureReport per cohort and cut-off. */
+/**
+ * The results land on the server as a Measure, a cohort Group and one MeasureReport per cohort and
+ * cut-off.
+ */
 @ExtendWith(SharedSandbox.class)
 class PublishIT {
 
@@ -48,8 +51,8 @@ class PublishIT {
   }
 
   @Test
-  void theReportOnTheServerCarriesTheNumbersOfResultsJsonAndValidates(SandboxServer server, @TempDir Path out)
-      throws Exception {
+  void theReportOnTheServerCarriesTheNumbersOfResultsJsonAndValidates(
+      SandboxServer server, @TempDir Path out) throws Exception {
     CliRun run = run(server.baseUrl(), out);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -57,33 +60,48 @@ class PublishIT {
     MeasureReport report = reportOnServer(server);
     MeasureReportGroupComponent os = report.getGroup().get(0);
     assertThat(os.getCode().getCodingFirstRep().getCode()).isEqualTo("overall-survival");
-    assertThat(os.getMeasureScore().getValue().doubleValue()).isCloseTo(results.at("/os/median").asDouble(), within(1e-6));
+    assertThat(os.getMeasureScore().getValue().doubleValue())
+        .isCloseTo(results.at("/os/median").asDouble(), within(1e-6));
     assertThat(os.getPopulationFirstRep().getCount()).isEqualTo(results.at("/os/n").asInt());
     assertThat(intExtension(os, "llm-events")).isEqualTo(results.at("/os/events").asInt());
     assertThat(report.getGroup().get(1).getMeasureScore().getValue().doubleValue())
         .isCloseTo(results.at("/rfs/median").asDouble(), within(1e-6));
     assertThat(os.getStratifier()).hasSize(6);
     assertThat(os.getStratifier().get(3).getExtensionFirstRep().getExtensionString("p-value"))
-        .satisfies(p -> assertThat(Double.parseDouble(p)).isCloseTo(results.at("/factors/rfa/logrank_p").asDouble(), within(1e-9)));
+        .satisfies(
+            p ->
+                assertThat(Double.parseDouble(p))
+                    .isCloseTo(results.at("/factors/rfa/logrank_p").asDouble(), within(1e-9)));
     assertThat(report.getEvaluatedResourceFirstRep().getReference()).startsWith("Group/");
 
     List<ValidationIssue> issues =
-        ProfileValidator.shared(FhirContext.forR4Cached()).validate(report, MeasureReportFactory.PROFILE);
+        ProfileValidator.shared(FhirContext.forR4Cached())
+            .validate(report, MeasureReportFactory.PROFILE);
     assertThat(issues).noneMatch(ValidationIssue::isError);
     MeasureReport written =
-        FhirContext.forR4Cached().newJsonParser().parseResource(MeasureReport.class, Files.readString(out.resolve("measurereport.json")));
+        FhirContext.forR4Cached()
+            .newJsonParser()
+            .parseResource(
+                MeasureReport.class, Files.readString(out.resolve("measurereport.json")));
     assertThat(written.getIdElement().getIdPart()).isEqualTo(report.getIdElement().getIdPart());
   }
 
   @Test
-  void runningTwiceKeepsOneReportAndNewDataUpdatesIt(SandboxServer server, @TempDir Path out) throws Exception {
+  void runningTwiceKeepsOneReportAndNewDataUpdatesIt(SandboxServer server, @TempDir Path out)
+      throws Exception {
     assertThat(run(server.baseUrl(), out).exitCode()).isZero();
     MeasureReport first = reportOnServer(server);
     assertThat(run(server.baseUrl(), out).exitCode()).isZero();
     assertThat(SandboxData.count(server, "MeasureReport", "identifier=" + IDENTIFIER)).isEqualTo(1);
-    assertThat(SandboxData.count(server, "Measure", "url=http://llm-fhir-adapter.org/fhir/Measure/llm-survival")).isEqualTo(1);
+    assertThat(
+            SandboxData.count(
+                server, "Measure", "url=http://llm-fhir-adapter.org/fhir/Measure/llm-survival"))
+        .isEqualTo(1);
 
-    SandboxData.client(server).transaction().withBundle(new CaseRenderer(Flavor.MCODE).render(RandomCases.rows(5, 3, "new-"))).execute();
+    SandboxData.client(server)
+        .transaction()
+        .withBundle(new CaseRenderer(Flavor.MCODE).render(RandomCases.rows(5, 3, "new-")))
+        .execute();
     CliRun third = run(server.baseUrl(), out);
 
     assertThat(third.out()).contains("MeasureReport updated");
@@ -95,20 +113,29 @@ class PublishIT {
   }
 
   @Test
-  void aRefusedWriteFailsClearlyAndLeavesThePreviousReportAsItWas(SandboxServer server, @TempDir Path out) throws Exception {
+  void aRefusedWriteFailsClearlyAndLeavesThePreviousReportAsItWas(
+      SandboxServer server, @TempDir Path out) throws Exception {
     assertThat(run(server.baseUrl(), out).exitCode()).isZero();
     MeasureReport before = reportOnServer(server);
-    SandboxData.client(server).transaction().withBundle(new CaseRenderer(Flavor.MCODE).render(RandomCases.rows(6, 2, "late-"))).execute();
+    SandboxData.client(server)
+        .transaction()
+        .withBundle(new CaseRenderer(Flavor.MCODE).render(RandomCases.rows(6, 2, "late-")))
+        .execute();
 
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       // The transaction is a POST to the base URL; everything else is forwarded.
-      proxy.failWhen(r -> r.method().equals("POST") && r.pathAndQuery().equals("/fhir"), 500,
+      proxy.failWhen(
+          r -> r.method().equals("POST") && r.pathAndQuery().equals("/fhir"),
+          500,
           "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"exception\",\"diagnostics\":\"disk full\"}]}");
       CliRun refused = run(proxy.baseUrl(server.baseUrl()), out);
 
       assertThat(refused.exitCode()).isEqualTo(1);
-      assertThat(refused.err()).contains("error: Publishing the results: Results transaction").contains("answered HTTP 500")
-          .contains("nothing was written").doesNotContain("\tat ");
+      assertThat(refused.err())
+          .contains("error: Publishing the results: Results transaction")
+          .contains("answered HTTP 500")
+          .contains("nothing was written")
+          .doesNotContain("\tat ");
       assertThat(proxy.faultsServed()).isEqualTo(1);
     }
     MeasureReport after = reportOnServer(server);
@@ -118,48 +145,88 @@ class PublishIT {
   }
 
   @Test
-  void noPublishedAggregateCarriesADateOfOnePatient(SandboxServer server, @TempDir Path out) throws Exception {
+  void noPublishedAggregateCarriesADateOfOnePatient(SandboxServer server, @TempDir Path out)
+      throws Exception {
     CliRun run = run(server.baseUrl(), out);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> patientDates = new ArrayList<>();
     for (CaseRow row : CaseTable.read(SandboxData.FIXTURES.resolve("small").resolve("cases.csv"))) {
-      Stream.of(row.birthDate(), row.primaryDxDate(), row.primaryResectionDate(), row.llmDxDate(), row.chemoStartDate(),
-              row.hepatectomyDate(), row.rfaDate(), row.recurrenceDate(), row.deathDate(), row.lastContactDate())
+      Stream.of(
+              row.birthDate(),
+              row.primaryDxDate(),
+              row.primaryResectionDate(),
+              row.llmDxDate(),
+              row.chemoStartDate(),
+              row.hepatectomyDate(),
+              row.rfaDate(),
+              row.recurrenceDate(),
+              row.deathDate(),
+              row.lastContactDate())
           .filter(Objects::nonNull)
           .map(LocalDate::toString)
           .forEach(patientDates::add);
     }
-    Bundle groups = SandboxData.client(server).search()
-        .byUrl("Group?identifier=" + CohortGroupFactory.IDENTIFIER_SYSTEM + "|llm-resected-" + CUTOFF)
-        .returnBundle(Bundle.class).execute();
-    Map<String, String> published = Map.of(
-        "results.json", Files.readString(out.resolve("results.json")),
-        "measurereport.json", Files.readString(out.resolve("measurereport.json")),
-        "Group", FhirContext.forR4Cached().newJsonParser().encodeResourceToString(groups.getEntryFirstRep().getResource()));
-    published.forEach((name, text) -> assertThat(patientDates)
-        .as(name + " holds no patient's date").noneMatch(text::contains));
-    // The report's period: the study's (the year of the first resection here, as no study start is set).
+    Bundle groups =
+        SandboxData.client(server)
+            .search()
+            .byUrl(
+                "Group?identifier="
+                    + CohortGroupFactory.IDENTIFIER_SYSTEM
+                    + "|llm-resected-"
+                    + CUTOFF)
+            .returnBundle(Bundle.class)
+            .execute();
+    Map<String, String> published =
+        Map.of(
+            "results.json", Files.readString(out.resolve("results.json")),
+            "measurereport.json", Files.readString(out.resolve("measurereport.json")),
+            "Group",
+                FhirContext.forR4Cached()
+                    .newJsonParser()
+                    .encodeResourceToString(groups.getEntryFirstRep().getResource()));
+    published.forEach(
+        (name, text) ->
+            assertThat(patientDates)
+                .as(name + " holds no patient's date")
+                .noneMatch(text::contains));
+    // The report's period: the study's (the year of the first resection here, as no study start is
+    // set).
     MeasureReport report = reportOnServer(server);
     assertThat(report.getPeriod().getStartElement().getValueAsString()).matches("\\d{4}");
     assertThat(report.getPeriod().getEndElement().getValueAsString()).isEqualTo(CUTOFF);
   }
 
   private static CliRun run(String baseUrl, Path out) {
-    List<String> args = new ArrayList<>(List.of("run", "--base-url", baseUrl, "--out", out.toString(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=" + CUTOFF));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--base-url",
+                baseUrl,
+                "--out",
+                out.toString(),
+                "--set",
+                "llm.pipeline.routes=../routes",
+                "--set",
+                "llm.pipeline.data-cutoff=" + CUTOFF));
     return CliRun.of(args.toArray(String[]::new));
   }
 
   private static MeasureReport reportOnServer(SandboxServer server) {
     Bundle found =
-        SandboxData.client(server).search().byUrl("MeasureReport?identifier=" + IDENTIFIER).returnBundle(Bundle.class).execute();
+        SandboxData.client(server)
+            .search()
+            .byUrl("MeasureReport?identifier=" + IDENTIFIER)
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(found.getEntry()).hasSize(1);
     return (MeasureReport) found.getEntryFirstRep().getResource();
   }
 
   private static int intExtension(MeasureReportGroupComponent group, String id) {
-    Extension extension = group.getExtensionByUrl("http://llm-fhir-adapter.org/fhir/StructureDefinition/" + id);
+    Extension extension =
+        group.getExtensionByUrl("http://llm-fhir-adapter.org/fhir/StructureDefinition/" + id);
     return ((org.hl7.fhir.r4.model.UnsignedIntType) extension.getValue()).getValue();
   }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,26 +30,47 @@ import org.llmfhiradapter.sandbox.SandboxServer;
 import org.llmfhiradapter.sandbox.SharedSandbox;
 
 /**
- * llm.publish.min-cell-size: with strata of one to three patients in the small cohort and a minimum of 4, no
- * count below 4 appears anywhere the run writes or publishes (results.json, summary, plots, MeasureReport,
- * Group), and what is withheld is marked as withheld, never written as a zero.
+ * llm.publish.min-cell-size: with strata of one to three patients in the small cohort and a minimum
+ * of 4, no count below 4 appears anywhere the run writes or publishes (results.json, summary,
+ * plots, MeasureReport, Group), and what is withheld is marked as withheld, never written as a
+ * zero.
  */
 @ExtendWith(SharedSandbox.class)
 class SmallCellSuppressionIT {
 
   private static final int MIN = 4;
-  private static final Set<String> COUNT_KEYS = Set.of("pulled", "included", "merged_candidates", "n", "events",
-      "n_known", "n_missing", "n_true", "n_risk", "count");
+  private static final Set<String> COUNT_KEYS =
+      Set.of(
+          "pulled",
+          "included",
+          "merged_candidates",
+          "n",
+          "events",
+          "n_known",
+          "n_missing",
+          "n_true",
+          "n_risk",
+          "count");
   private static final String CUTOFF = "2024-12-31";
 
   @Test
-  void noCountBelowTheMinimumIsWrittenOrPublishedAndEachWithheldValueIsMarked(SandboxServer server,
-      @TempDir Path out) throws Exception {
+  void noCountBelowTheMinimumIsWrittenOrPublishedAndEachWithheldValueIsMarked(
+      SandboxServer server, @TempDir Path out) throws Exception {
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
 
-    CliRun run = CliRun.of("run", "--base-url", server.baseUrl(), "--out", out.toString(), "--set",
-        "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=" + CUTOFF, "--set",
-        "llm.publish.min-cell-size=" + MIN);
+    CliRun run =
+        CliRun.of(
+            "run",
+            "--base-url",
+            server.baseUrl(),
+            "--out",
+            out.toString(),
+            "--set",
+            "llm.pipeline.routes=../routes",
+            "--set",
+            "llm.pipeline.data-cutoff=" + CUTOFF,
+            "--set",
+            "llm.publish.min-cell-size=" + MIN);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode results = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
@@ -58,50 +78,76 @@ class SmallCellSuppressionIT {
     int[] withheld = {0};
     walk(results, "", small, withheld);
     assertThat(small).as("counts below " + MIN + " in results.json").isEmpty();
-    assertThat(withheld[0]).as("the cohort has small cells, so some values are withheld").isPositive();
+    assertThat(withheld[0])
+        .as("the cohort has small cells, so some values are withheld")
+        .isPositive();
     assertThat(results.at("/suppression/min_cell_size").asInt()).isEqualTo(MIN);
 
-    assertThat(smallCountsInSummary(run.out())).as("counts below " + MIN + " in the summary").isEmpty();
+    assertThat(smallCountsInSummary(run.out()))
+        .as("counts below " + MIN + " in the summary")
+        .isEmpty();
     assertThat(run.out()).contains("<" + MIN, "Small cells suppressed");
 
     try (Stream<Path> files = Files.list(out)) {
       for (Path svg : files.filter(f -> f.toString().endsWith(".svg")).toList()) {
-        assertThat(smallCountsInPlot(Files.readString(svg))).as(svg.getFileName().toString()).isEmpty();
+        assertThat(smallCountsInPlot(Files.readString(svg)))
+            .as(svg.getFileName().toString())
+            .isEmpty();
       }
     }
 
-    MeasureReport report = (MeasureReport) SandboxData.client(server).search()
-        .byUrl("MeasureReport?identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-"
-            + CUTOFF).returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
+    MeasureReport report =
+        (MeasureReport)
+            SandboxData.client(server)
+                .search()
+                .byUrl(
+                    "MeasureReport?identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-"
+                        + CUTOFF)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntryFirstRep()
+                .getResource();
     List<String> reported = new ArrayList<>();
     int[] masked = {0};
     counts(report, "MeasureReport", reported, masked);
     assertThat(reported).as("counts below " + MIN + " in the MeasureReport").isEmpty();
     assertThat(masked[0]).as("withheld counts carry data-absent-reason masked").isPositive();
     List<ValidationIssue> issues =
-        ProfileValidator.shared(FhirContext.forR4Cached()).validate(report, MeasureReportFactory.PROFILE);
+        ProfileValidator.shared(FhirContext.forR4Cached())
+            .validate(report, MeasureReportFactory.PROFILE);
     assertThat(issues).noneMatch(ValidationIssue::isError);
-    Group group = SandboxData.client(server).read().resource(Group.class)
-        .withUrl(report.getEvaluatedResourceFirstRep().getReference()).execute();
+    Group group =
+        SandboxData.client(server)
+            .read()
+            .resource(Group.class)
+            .withUrl(report.getEvaluatedResourceFirstRep().getReference())
+            .execute();
     assertThat(group.getQuantity()).isGreaterThanOrEqualTo(MIN);
   }
 
-  /** results.json: every count-named field, and the values of "levels" and "excluded", below the minimum. */
+  /**
+   * results.json: every count-named field, and the values of "levels" and "excluded", below the
+   * minimum.
+   */
   private static void walk(JsonNode node, String path, List<String> small, int[] withheld) {
     if (node.isObject()) {
-      node.fields().forEachRemaining(field -> {
-        String at = path + "/" + field.getKey();
-        JsonNode value = field.getValue();
-        boolean isCount = COUNT_KEYS.contains(field.getKey()) || path.endsWith("/levels") && !value.isObject()
-            || path.endsWith("/excluded");
-        if (isCount && value.isInt() && value.asInt() > 0 && value.asInt() < MIN) {
-          small.add(at + " = " + value.asInt());
-        }
-        if (value.isTextual() && value.asText().equals(CellSuppression.HIDDEN)) {
-          withheld[0]++;
-        }
-        walk(value, at, small, withheld);
-      });
+      node.fields()
+          .forEachRemaining(
+              field -> {
+                String at = path + "/" + field.getKey();
+                JsonNode value = field.getValue();
+                boolean isCount =
+                    COUNT_KEYS.contains(field.getKey())
+                        || path.endsWith("/levels") && !value.isObject()
+                        || path.endsWith("/excluded");
+                if (isCount && value.isInt() && value.asInt() > 0 && value.asInt() < MIN) {
+                  small.add(at + " = " + value.asInt());
+                }
+                if (value.isTextual() && value.asText().equals(CellSuppression.HIDDEN)) {
+                  withheld[0]++;
+                }
+                walk(value, at, small, withheld);
+              });
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         walk(node.get(i), path + "/" + i, small, withheld);
@@ -163,15 +209,19 @@ class SmallCellSuppressionIT {
     for (var property : element.children()) {
       for (Base value : property.getValues()) {
         String at = path + "." + property.getName();
-        if (value instanceof Extension extension && extension.getUrl().equals(MeasureReportFactory.EXT_LOGRANK)) {
+        if (value instanceof Extension extension
+            && extension.getUrl().equals(MeasureReportFactory.EXT_LOGRANK)) {
           continue; // p, chi-square and degrees of freedom: no count of patients
         }
         if (value instanceof Extension extension
             && extension.getUrl().equals(MeasureReportFactory.DATA_ABSENT_REASON)) {
           masked[0]++;
         }
-        if (value instanceof org.hl7.fhir.r4.model.IntegerType number && number.getValue() != null
-            && !at.endsWith(".month") && number.getValue() > 0 && number.getValue() < MIN) {
+        if (value instanceof org.hl7.fhir.r4.model.IntegerType number
+            && number.getValue() != null
+            && !at.endsWith(".month")
+            && number.getValue() > 0
+            && number.getValue() < MIN) {
           small.add(at + " = " + number.getValue());
         }
         if (value instanceof PrimitiveType<?> primitive) {

@@ -31,8 +31,9 @@ import org.llmfhiradapter.testing.FaultProxy;
 import org.llmfhiradapter.testing.LogCapture;
 
 /**
- * The registry sync by Bulk Data: the first sync exports the Group, the next ones ask with {@code _since} only
- * for what changed and export the changed patients' records alone, and the cohort is the one a full pull gives.
+ * The registry sync by Bulk Data: the first sync exports the Group, the next ones ask with {@code
+ * _since} only for what changed and export the changed patients' records alone, and the cohort is
+ * the one a full pull gives.
  */
 @ExtendWith({SharedSandbox.class, SharedRegistry.class})
 class BulkSyncIT {
@@ -48,8 +49,8 @@ class BulkSyncIT {
   }
 
   @Test
-  void anIncrementalExportBringsOnlyTheChangesAndTheCohortOfAFullPull(SandboxServer ehr, Registry registry)
-      throws Exception {
+  void anIncrementalExportBringsOnlyTheChangesAndTheCohortOfAFullPull(
+      SandboxServer ehr, Registry registry) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(ehr.baseUrl())) {
       String source = proxy.baseUrl(ehr.baseUrl());
       CliRun first = sync(source, registry, "first", "store");
@@ -66,43 +67,70 @@ class BulkSyncIT {
       }
 
       assertThat(second.exitCode()).as(second.err()).isZero();
-      assertThat(second.out()).contains("(incremental): 12 candidates; fetched 2 (0 new, 2 changed, 0 unchanged)");
-      List<String> asked = proxy.seen().subList(before, proxy.seen().size()).stream()
-          .map(r -> r.method() + " " + URLDecoder.decode(r.pathAndQuery(), StandardCharsets.UTF_8)).toList();
-      // One _since export of the Group, then the two changed patients' records exported by name; no search.
-      assertThat(asked).filteredOn(a -> a.contains("$export?")).singleElement()
-          .satisfies(a -> assertThat(a).startsWith("GET /fhir/Group/" + FixtureSeeder.CANDIDATES_GROUP)
-              .contains("_since=").contains("_typeFilter=Observation?code="));
+      assertThat(second.out())
+          .contains("(incremental): 12 candidates; fetched 2 (0 new, 2 changed, 0 unchanged)");
+      List<String> asked =
+          proxy.seen().subList(before, proxy.seen().size()).stream()
+              .map(
+                  r ->
+                      r.method()
+                          + " "
+                          + URLDecoder.decode(r.pathAndQuery(), StandardCharsets.UTF_8))
+              .toList();
+      // One _since export of the Group, then the two changed patients' records exported by name; no
+      // search.
+      assertThat(asked)
+          .filteredOn(a -> a.contains("$export?"))
+          .singleElement()
+          .satisfies(
+              a ->
+                  assertThat(a)
+                      .startsWith("GET /fhir/Group/" + FixtureSeeder.CANDIDATES_GROUP)
+                      .contains("_since=")
+                      .contains("_typeFilter=Observation?code="));
       assertThat(asked).contains("POST /fhir/Patient/$export");
-      assertThat(asked).noneMatch(a -> a.contains("patient=") || a.startsWith("GET /fhir/Patient/"));
-      // The _since export held the two changed resources, and the Condition the changed Observation is about
-      // (the Bulk Data spec lets a server add what a changed resource refers to), of the 124 a full export holds.
-      assertThat(logged).filteredOn(l -> l.contains("Bulk export:") && l.contains("downloaded")).first()
-          .asString().contains("Bulk export: 3 resources of 2 patients downloaded {Condition=2, Observation=1}");
+      assertThat(asked)
+          .noneMatch(a -> a.contains("patient=") || a.startsWith("GET /fhir/Patient/"));
+      // The _since export held the two changed resources, and the Condition the changed Observation
+      // is about
+      // (the Bulk Data spec lets a server add what a changed resource refers to), of the 124 a full
+      // export holds.
+      assertThat(logged)
+          .filteredOn(l -> l.contains("Bulk export:") && l.contains("downloaded"))
+          .first()
+          .asString()
+          .contains(
+              "Bulk export: 3 resources of 2 patients downloaded {Condition=2, Observation=1}");
 
       CliRun full = sync(source, registry, "full", "fresh-store");
       assertThat(full.exitCode()).as(full.err()).isZero();
       assertThat(full.out()).contains("(full)");
       for (String file : List.of("cohort.csv", "exclusions.csv")) {
-        assertThat(Files.readString(dir.resolve("second").resolve(file))).as(file)
+        assertThat(Files.readString(dir.resolve("second").resolve(file)))
+            .as(file)
             .isEqualTo(Files.readString(dir.resolve("full").resolve(file)));
       }
-      assertThat(withoutPublication(results("second"))).isEqualTo(withoutPublication(results("full")));
+      assertThat(withoutPublication(results("second")))
+          .isEqualTo(withoutPublication(results("full")));
       assertThat(results("second").at("/cohort/included").asInt())
           .isEqualTo(results("first").at("/cohort/included").asInt() - 1);
     }
   }
 
   @Test
-  void onEpicTheChangedPatientsAreReadBySearchAfterTheSinceExport(SandboxServer ehr, Registry registry)
-      throws Exception {
+  void onEpicTheChangedPatientsAreReadBySearchAfterTheSinceExport(
+      SandboxServer ehr, Registry registry) throws Exception {
     SandboxData.reset(ehr);
-    new FixtureSeeder(ca.uhn.fhir.context.FhirContext.forR4Cached(), org.llmfhiradapter.fixtures.Flavor.EPIC)
+    new FixtureSeeder(
+            ca.uhn.fhir.context.FhirContext.forR4Cached(), org.llmfhiradapter.fixtures.Flavor.EPIC)
         .seed(ehr.baseUrl(), SandboxData.FIXTURES.resolve("small"));
     ehr.personality(VendorPersonality.Kind.EPIC);
     try (FaultProxy proxy = FaultProxy.start(ehr.baseUrl())) {
       String source = proxy.baseUrl(ehr.baseUrl());
-      assertThat(sync(source, registry, "first", "store", "--set", "llm.source.vendor=epic").exitCode()).isZero();
+      assertThat(
+              sync(source, registry, "first", "store", "--set", "llm.source.vendor=epic")
+                  .exitCode())
+          .isZero();
       changeTwoPatients(ehr);
       int before = proxy.seen().size();
 
@@ -110,34 +138,68 @@ class BulkSyncIT {
 
       assertThat(second.exitCode()).as(second.err()).isZero();
       assertThat(second.out()).contains("fetched 2 (0 new, 2 changed, 0 unchanged)");
-      List<String> asked = proxy.seen().subList(before, proxy.seen().size()).stream()
-          .map(r -> URLDecoder.decode(r.pathAndQuery(), StandardCharsets.UTF_8)).toList();
-      assertThat(asked).filteredOn(a -> a.contains("$export")).allMatch(a -> !a.contains("/Patient/$export"));
+      List<String> asked =
+          proxy.seen().subList(before, proxy.seen().size()).stream()
+              .map(r -> URLDecoder.decode(r.pathAndQuery(), StandardCharsets.UTF_8))
+              .toList();
+      assertThat(asked)
+          .filteredOn(a -> a.contains("$export"))
+          .allMatch(a -> !a.contains("/Patient/$export"));
       assertThat(asked).filteredOn(a -> a.startsWith("/fhir/Patient/")).hasSize(2);
-      CliRun full = sync(source, registry, "full", "fresh-store", "--set", "llm.source.vendor=epic");
+      CliRun full =
+          sync(source, registry, "full", "fresh-store", "--set", "llm.source.vendor=epic");
       assertThat(full.exitCode()).as(full.err()).isZero();
-      assertThat(withoutPublication(results("second"))).isEqualTo(withoutPublication(results("full")));
+      assertThat(withoutPublication(results("second")))
+          .isEqualTo(withoutPublication(results("full")));
     } finally {
       ehr.personality(VendorPersonality.Kind.NONE);
     }
   }
 
-  /** d001's largest metastasis is remeasured; d002's liver-metastasis diagnosis was entered in error. */
+  /**
+   * d001's largest metastasis is remeasured; d002's liver-metastasis diagnosis was entered in
+   * error.
+   */
   private static void changeTwoPatients(SandboxServer ehr) {
-    Observation size = SandboxData.client(ehr).read().resource(Observation.class).withId("d001-llm-size").execute();
-    size.setValue(new Quantity(8.2).setUnit("cm").setSystem("http://unitsofmeasure.org").setCode("cm"));
+    Observation size =
+        SandboxData.client(ehr)
+            .read()
+            .resource(Observation.class)
+            .withId("d001-llm-size")
+            .execute();
+    size.setValue(
+        new Quantity(8.2).setUnit("cm").setSystem("http://unitsofmeasure.org").setCode("cm"));
     SandboxData.client(ehr).update().resource(size).execute();
-    Condition llm = SandboxData.client(ehr).read().resource(Condition.class).withId("d002-llm").execute();
-    llm.setVerificationStatus(new CodeableConcept().addCoding(new Coding(
-        "http://terminology.hl7.org/CodeSystem/condition-ver-status", "entered-in-error", "Entered in Error")));
+    Condition llm =
+        SandboxData.client(ehr).read().resource(Condition.class).withId("d002-llm").execute();
+    llm.setVerificationStatus(
+        new CodeableConcept()
+            .addCoding(
+                new Coding(
+                    "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                    "entered-in-error",
+                    "Entered in Error")));
     SandboxData.client(ehr).update().resource(llm).execute();
   }
 
   private CliRun sync(String source, Registry registry, String out, String store, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of(SyncTesting.syncArgs(source, registry.baseUrl(),
-        SyncTesting.storeUrl(dir, store), "--out", dir.resolve(out).toString(), "--set", "llm.sync.overlap-seconds=0",
-        "--set", "llm.source.mode=bulk", "--set", "llm.source.patients=group:" + FixtureSeeder.CANDIDATES_GROUP,
-        "--set", "llm.source.bulk.max-poll-interval-seconds=1")));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                SyncTesting.syncArgs(
+                    source,
+                    registry.baseUrl(),
+                    SyncTesting.storeUrl(dir, store),
+                    "--out",
+                    dir.resolve(out).toString(),
+                    "--set",
+                    "llm.sync.overlap-seconds=0",
+                    "--set",
+                    "llm.source.mode=bulk",
+                    "--set",
+                    "llm.source.patients=group:" + FixtureSeeder.CANDIDATES_GROUP,
+                    "--set",
+                    "llm.source.bulk.max-poll-interval-seconds=1")));
     args.addAll(List.of(more));
     return CliRun.of(args.toArray(String[]::new));
   }

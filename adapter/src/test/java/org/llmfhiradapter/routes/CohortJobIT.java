@@ -24,7 +24,10 @@ import org.llmfhiradapter.sandbox.SharedSandbox;
 import org.llmfhiradapter.survival.KaplanMeier;
 import org.llmfhiradapter.survival.Quantile;
 
-/** The whole job, over HTTP, against the embedded HAPI FHIR JPA server seeded with the demo fixtures. */
+/**
+ * The whole job, over HTTP, against the embedded HAPI FHIR JPA server seeded with the demo
+ * fixtures.
+ */
 @ExtendWith(SharedSandbox.class)
 class CohortJobIT {
 
@@ -39,8 +42,8 @@ class CohortJobIT {
   }
 
   @Test
-  void runPullsMapsAnalyzesAndPublishesTheMedianAsAMeasureReport(SandboxServer server, @TempDir Path out)
-      throws Exception {
+  void runPullsMapsAnalyzesAndPublishesTheMedianAsAMeasureReport(
+      SandboxServer server, @TempDir Path out) throws Exception {
     CliRun run = run(server, out, "--set", "llm.source.page-size=3");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -52,14 +55,18 @@ class CohortJobIT {
 
     Quantile expected = medianFromCaseTable(CaseTable.read(SMALL.resolve("cases.csv")));
     assertThat(results.at("/os/median").asDouble())
-        .isCloseTo(expected.estimate() / CaseRecord.DAYS_PER_MONTH, org.assertj.core.data.Offset.offset(1e-12));
+        .isCloseTo(
+            expected.estimate() / CaseRecord.DAYS_PER_MONTH,
+            org.assertj.core.data.Offset.offset(1e-12));
 
     MeasureReport onServer = reportOnServer(server);
     // The report keeps 10 significant digits; results.json every digit.
     assertThat(onServer.getGroupFirstRep().getMeasureScore().getValue().doubleValue())
         .isCloseTo(results.at("/os/median").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
     assertThat(onServer.getGroupFirstRep().getPopulationFirstRep().getCount()).isEqualTo(10);
-    assertThat(run.out()).contains("Patients pulled: 12, included: 10, excluded: 2").contains("MeasureReport created");
+    assertThat(run.out())
+        .contains("Patients pulled: 12, included: 10, excluded: 2")
+        .contains("MeasureReport created");
   }
 
   @Test
@@ -74,10 +81,17 @@ class CohortJobIT {
 
   @Test
   void anUnreachableServerFailsWithOneClearLine(@TempDir Path out) {
-    CliRun run = CliRun.of("run", "--base-url", "http://127.0.0.1:1/fhir", "--set", "llm.pipeline.routes=../routes");
+    CliRun run =
+        CliRun.of(
+            "run",
+            "--base-url",
+            "http://127.0.0.1:1/fhir",
+            "--set",
+            "llm.pipeline.routes=../routes");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err().strip().lines()).anySatisfy(line -> assertThat(line).startsWith("error: ").contains("cannot reach"));
+    assertThat(run.err().strip().lines())
+        .anySatisfy(line -> assertThat(line).startsWith("error: ").contains("cannot reach"));
     assertThat(run.err()).doesNotContain("\tat ");
   }
 
@@ -85,8 +99,15 @@ class CohortJobIT {
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
-                "run", "--base-url", server.baseUrl(), "--out", out.toString(),
-                "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=" + CUTOFF));
+                "run",
+                "--base-url",
+                server.baseUrl(),
+                "--out",
+                out.toString(),
+                "--set",
+                "llm.pipeline.routes=../routes",
+                "--set",
+                "llm.pipeline.data-cutoff=" + CUTOFF));
     args.addAll(List.of(extra));
     return CliRun.of(args.toArray(String[]::new));
   }
@@ -102,7 +123,10 @@ class CohortJobIT {
     return (MeasureReport) found.getEntryFirstRep().getResource();
   }
 
-  /** The expected KM median straight from the case table: index = hepatectomy, end = death or last contact. */
+  /**
+   * The expected KM median straight from the case table: index = hepatectomy, end = death or last
+   * contact.
+   */
   private static Quantile medianFromCaseTable(List<CaseRow> rows) {
     List<CaseRow> eligible =
         rows.stream().filter(r -> r.hepatectomyDate() != null && r.primarySite() != null).toList();
@@ -111,7 +135,9 @@ class CohortJobIT {
     for (int i = 0; i < eligible.size(); i++) {
       CaseRow row = eligible.get(i);
       boolean died = row.deathDate() != null;
-      time[i] = ChronoUnit.DAYS.between(row.hepatectomyDate(), died ? row.deathDate() : row.lastContactDate());
+      time[i] =
+          ChronoUnit.DAYS.between(
+              row.hepatectomyDate(), died ? row.deathDate() : row.lastContactDate());
       event[i] = died;
     }
     return KaplanMeier.fit(time, event).median();

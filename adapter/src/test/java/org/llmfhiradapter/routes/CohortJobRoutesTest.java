@@ -22,14 +22,18 @@ import org.junit.jupiter.api.Test;
 import org.llmfhiradapter.source.SourceException;
 
 /**
- * The cohort job's YAML routes ({@code routes/cohort-job.camel.yaml}) as camel-main runs them, with stub beans in
- * place of the stages: the order of the stages, what a failed fetch does with and without
- * {@code llm.pipeline.allow-partial}, and the publish switch. No FHIR server: seconds, not minutes.
+ * The cohort job's YAML routes ({@code routes/cohort-job.camel.yaml}) as camel-main runs them, with
+ * stub beans in place of the stages: the order of the stages, what a failed fetch does with and
+ * without {@code llm.pipeline.allow-partial}, and the publish switch. No FHIR server: seconds, not
+ * minutes.
  */
 @CamelMainTest
 class CohortJobRoutesTest {
 
-  /** What the stubs were asked to do, in order (the per-patient steps interleave across the pull's threads). */
+  /**
+   * What the stubs were asked to do, in order (the per-patient steps interleave across the pull's
+   * threads).
+   */
   static final List<String> CALLS = Collections.synchronizedList(new ArrayList<>());
 
   /** Patients whose fetch fails as a spent retry does. */
@@ -37,21 +41,39 @@ class CohortJobRoutesTest {
 
   abstract static class RoutesWithStubs {
 
-    @BindToRegistry("source") final Source source = new Source();
-    @BindToRegistry("conformance") final Review conformance = new Review();
-    @BindToRegistry("cohortMapper") final Mapper cohortMapper = new Mapper();
-    @BindToRegistry("cohort") final Gathering cohort = new Gathering();
-    @BindToRegistry("analysis") final Analysis analysis = new Analysis();
-    @BindToRegistry("publisher") final Publisher publisher = new Publisher();
-    @BindToRegistry("progress") final Progress progress = new Progress();
-    @BindToRegistry("pullThreads") final java.util.concurrent.ExecutorService pullThreads =
-        java.util.concurrent.Executors.newFixedThreadPool(2, work -> {
-          Thread thread = new Thread(work, "stub-pull");
-          thread.setDaemon(true);
-          return thread;
-        });
+    @BindToRegistry("source")
+    final Source source = new Source();
 
-    @Produce("direct:cohort-job") ProducerTemplate job;
+    @BindToRegistry("conformance")
+    final Review conformance = new Review();
+
+    @BindToRegistry("cohortMapper")
+    final Mapper cohortMapper = new Mapper();
+
+    @BindToRegistry("cohort")
+    final Gathering cohort = new Gathering();
+
+    @BindToRegistry("analysis")
+    final Analysis analysis = new Analysis();
+
+    @BindToRegistry("publisher")
+    final Publisher publisher = new Publisher();
+
+    @BindToRegistry("progress")
+    final Progress progress = new Progress();
+
+    @BindToRegistry("pullThreads")
+    final java.util.concurrent.ExecutorService pullThreads =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            2,
+            work -> {
+              Thread thread = new Thread(work, "stub-pull");
+              thread.setDaemon(true);
+              return thread;
+            });
+
+    @Produce("direct:cohort-job")
+    ProducerTemplate job;
 
     @Configure
     protected void routes(MainConfigurationProperties configuration) {
@@ -84,11 +106,16 @@ class CohortJobRoutesTest {
       Object result = runJob();
 
       assertThat(result).isEqualTo("published analysis of [record p1, record p2, record p3]");
-      assertThat(calls("")).startsWith("discover", "progress start").endsWith(
-          "progress finish", "cohort of 3", "analyze", "publish");
+      assertThat(calls(""))
+          .startsWith("discover", "progress start")
+          .endsWith("progress finish", "cohort of 3", "analyze", "publish");
       for (String patient : List.of("p1", "p2", "p3")) {
-        assertThat(calls("")).containsSubsequence("fetch " + patient, "review " + patient, "map " + patient,
-            "done record " + patient);
+        assertThat(calls(""))
+            .containsSubsequence(
+                "fetch " + patient,
+                "review " + patient,
+                "map " + patient,
+                "done record " + patient);
       }
     }
 
@@ -96,7 +123,8 @@ class CohortJobRoutesTest {
     void aPatientThatCannotBeFetchedFailsTheRunAndNothingIsPublished() {
       unreachable = Set.of("p2");
 
-      assertThatThrownBy(this::runJob).isInstanceOf(CamelExecutionException.class)
+      assertThatThrownBy(this::runJob)
+          .isInstanceOf(CamelExecutionException.class)
           .hasRootCauseInstanceOf(SourceException.class);
       assertThat(calls("publish")).isEmpty();
       assertThat(calls("analyze")).isEmpty();
@@ -133,7 +161,8 @@ class CohortJobRoutesTest {
     }
   }
 
-  // --- stub stages: the method names the routes call --------------------------------------------------------
+  // --- stub stages: the method names the routes call
+  // --------------------------------------------------------
 
   public static final class Source {
     public List<String> discoverPatients() {
@@ -144,7 +173,8 @@ class CohortJobRoutesTest {
     public String fetchPatient(String id) {
       CALLS.add("fetch " + id);
       if (unreachable.contains(id)) {
-        throw new SourceException("Condition search by patient: the FHIR server gave HTTP 503, after 4 attempts");
+        throw new SourceException(
+            "Condition search by patient: the FHIR server gave HTTP 503, after 4 attempts");
       }
       return id;
     }
@@ -168,8 +198,10 @@ class CohortJobRoutesTest {
   public static final class Gathering implements AggregationStrategy {
     @Override
     public Exchange aggregate(Exchange gathered, Exchange next) {
-      String[] outcomes = gathered == null ? new String[3] : gathered.getMessage().getBody(String[].class);
-      outcomes[next.getProperty(Exchange.SPLIT_INDEX, Integer.class)] = next.getMessage().getBody(String.class);
+      String[] outcomes =
+          gathered == null ? new String[3] : gathered.getMessage().getBody(String[].class);
+      outcomes[next.getProperty(Exchange.SPLIT_INDEX, Integer.class)] =
+          next.getMessage().getBody(String.class);
       Exchange into = gathered == null ? next : gathered;
       into.getMessage().setBody(outcomes);
       return into;

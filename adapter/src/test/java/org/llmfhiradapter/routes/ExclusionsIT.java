@@ -16,24 +16,37 @@ import org.llmfhiradapter.sandbox.SandboxData;
 import org.llmfhiradapter.sandbox.SandboxServer;
 import org.llmfhiradapter.sandbox.SharedSandbox;
 
-/** One fixture patient per exclusion rule: each is excluded for that reason, and the counts reconcile. */
+/**
+ * One fixture patient per exclusion rule: each is excluded for that reason, and the counts
+ * reconcile.
+ */
 @ExtendWith(SharedSandbox.class)
 class ExclusionsIT {
 
   @Test
-  void everyRuleExcludesItsPatientAndPulledEqualsIncludedPlusExcluded(SandboxServer server, @TempDir Path out)
-      throws Exception {
+  void everyRuleExcludesItsPatientAndPulledEqualsIncludedPlusExcluded(
+      SandboxServer server, @TempDir Path out) throws Exception {
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("exclusions"));
 
     CliRun run =
-        CliRun.of("run", "--base-url", server.baseUrl(), "--out", out.toString(),
-            "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=2024-12-31");
+        CliRun.of(
+            "run",
+            "--base-url",
+            server.baseUrl(),
+            "--out",
+            out.toString(),
+            "--set",
+            "llm.pipeline.routes=../routes",
+            "--set",
+            "llm.pipeline.data-cutoff=2024-12-31");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    JsonNode cohort = new ObjectMapper().readTree(Files.readString(out.resolve("results.json"))).get("cohort");
+    JsonNode cohort =
+        new ObjectMapper().readTree(Files.readString(out.resolve("results.json"))).get("cohort");
     assertThat(cohort.get("pulled").asInt()).isEqualTo(9);
     assertThat(cohort.get("included").asInt()).isEqualTo(1);
-    Map<String, Integer> excluded = new ObjectMapper().convertValue(cohort.get("excluded"), Map.class);
+    Map<String, Integer> excluded =
+        new ObjectMapper().convertValue(cohort.get("excluded"), Map.class);
     assertThat(excluded)
         .containsOnly(
             Map.entry("no-leiomyosarcoma-diagnosis", 1),
@@ -48,8 +61,14 @@ class ExclusionsIT {
     List<String> rows = Files.readAllLines(out.resolve("exclusions.csv"));
     assertThat(rows).hasSize(9);
     assertThat(rows)
-        .anySatisfy(r -> assertThat(r).startsWith("Patient/x-size-inches,invalid-resource,Observation/x-size-inches-llm-size,")
-            .contains("llm-size-1"))
-        .anySatisfy(r -> assertThat(r).startsWith("Patient/x-two-margins,conflicting-margins,Observation/"));
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith(
+                        "Patient/x-size-inches,invalid-resource,Observation/x-size-inches-llm-size,")
+                    .contains("llm-size-1"))
+        .anySatisfy(
+            r ->
+                assertThat(r).startsWith("Patient/x-two-margins,conflicting-margins,Observation/"));
   }
 }

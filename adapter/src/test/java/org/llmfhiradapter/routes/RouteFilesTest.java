@@ -21,10 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every route file in {@code routes/} against the YAML DSL's JSON schema, the one camel-yaml-dsl ships
- * ({@code schema/camelYamlDsl.json}): a misspelt step or option fails the build here, not when a registry's
- * scheduled sync first reaches that route. (What Camel's YAML validator does; its Maven plugin is not on Maven
- * Central for our Camel.)
+ * Every route file in {@code routes/} against the YAML DSL's JSON schema, the one camel-yaml-dsl
+ * ships ({@code schema/camelYamlDsl.json}): a misspelt step or option fails the build here, not
+ * when a registry's scheduled sync first reaches that route. (What Camel's YAML validator does; its
+ * Maven plugin is not on Maven Central for our Camel.)
  */
 class RouteFilesTest {
 
@@ -33,7 +33,8 @@ class RouteFilesTest {
 
   @BeforeAll
   static void loadTheSchemaCamelShips() throws IOException {
-    try (InputStream in = RouteFilesTest.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+    try (InputStream in =
+        RouteFilesTest.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
       assertThat(in).as("schema/camelYamlDsl.json in camel-yaml-dsl").isNotNull();
       schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
     }
@@ -47,21 +48,24 @@ class RouteFilesTest {
 
   @Test
   void theRoutesFolderHoldsTheThreeRouteFiles() throws IOException {
-    assertThat(routeFiles()).extracting(f -> f.getFileName().toString())
+    assertThat(routeFiles())
+        .extracting(f -> f.getFileName().toString())
         .containsExactly("cohort-job.camel.yaml", "serve.camel.yaml", "sync-job.camel.yaml");
   }
 
   @ParameterizedTest
   @MethodSource("routeFiles")
   void aRouteFileFollowsTheYamlDslSchema(Path file) throws IOException {
-    Set<ValidationMessage> problems = schema.validate(Files.readString(file, StandardCharsets.UTF_8), InputFormat.YAML);
+    Set<ValidationMessage> problems =
+        schema.validate(Files.readString(file, StandardCharsets.UTF_8), InputFormat.YAML);
 
     assertThat(problems).as(file + ": " + problems).isEmpty();
   }
 
   @Test
   void aMisspeltOptionIsCaught() {
-    String route = """
+    String route =
+        """
         - route:
             id: r
             from:
@@ -73,6 +77,7 @@ class RouteFilesTest {
         """;
 
     assertThat(schema.validate(route, InputFormat.YAML))
-        .extracting(ValidationMessage::getMessage).anySatisfy(m -> assertThat(m).contains("methd"));
+        .extracting(ValidationMessage::getMessage)
+        .anySatisfy(m -> assertThat(m).contains("methd"));
   }
 }

@@ -30,9 +30,10 @@ import org.llmfhiradapter.testing.FaultProxy.Delay;
 import org.llmfhiradapter.testing.FaultProxy.Request;
 
 /**
- * A sync process killed with SIGKILL mid-pull and mid-publish, then run again: the same cohort table, results
- * and report as an uninterrupted sync, and exactly one MeasureReport for the identifier. The sync runs in a JVM
- * of its own so that it can be killed as cron's or Kubernetes' would be.
+ * A sync process killed with SIGKILL mid-pull and mid-publish, then run again: the same cohort
+ * table, results and report as an uninterrupted sync, and exactly one MeasureReport for the
+ * identifier. The sync runs in a JVM of its own so that it can be killed as cron's or Kubernetes'
+ * would be.
  */
 @ExtendWith({SharedSandbox.class, SharedRegistry.class})
 class SyncKillIT {
@@ -52,10 +53,12 @@ class SyncKillIT {
   }
 
   @Test
-  void killedMidPullThenRerunGivesTheUninterruptedResult(SandboxServer ehr, Registry registry) throws Exception {
+  void killedMidPullThenRerunGivesTheUninterruptedResult(SandboxServer ehr, Registry registry)
+      throws Exception {
     try (FaultProxy slowEhr = FaultProxy.start(ehr.baseUrl())) {
       String source = slowEhr.baseUrl(ehr.baseUrl());
-      CliRun reference = CliRun.of(args(source, registry.baseUrl(), "reference-store", "reference"));
+      CliRun reference =
+          CliRun.of(args(source, registry.baseUrl(), "reference-store", "reference"));
       assertThat(reference.exitCode()).as(reference.err()).isZero();
       slowEhr.on(PATIENT_READ, Integer.MAX_VALUE, new Delay(400));
       int before = slowEhr.seen().size();
@@ -68,24 +71,35 @@ class SyncKillIT {
       int storedAtKill;
       try (CohortStore store = CohortStore.open(storeUrl("store"), "", "")) {
         storedAtKill = store.patients("default").size();
-        assertThat(store.source("default").orElseThrow().watermark()).as("no watermark before a publish").isEmpty();
+        assertThat(store.source("default").orElseThrow().watermark())
+            .as("no watermark before a publish")
+            .isEmpty();
       }
-      assertThat(storedAtKill).as("killed mid-pull: some patients stored, not all").isBetween(1, 11);
+      assertThat(storedAtKill)
+          .as("killed mid-pull: some patients stored, not all")
+          .isBetween(1, 11);
       assertThat(slowEhr.faultsServed()).isGreaterThanOrEqualTo(5);
 
       CliRun rerun = rerunAfterTheLeaseLapsed(source, registry.baseUrl(), "store", "rerun");
 
       assertThat(rerun.exitCode()).as(rerun.err()).isZero();
-      assertThat(rerun.out()).contains("12 candidates; fetched 12 (" + (12 - storedAtKill) + " new, 0 changed, "
-          + storedAtKill + " unchanged)");
+      assertThat(rerun.out())
+          .contains(
+              "12 candidates; fetched 12 ("
+                  + (12 - storedAtKill)
+                  + " new, 0 changed, "
+                  + storedAtKill
+                  + " unchanged)");
       assertSameResult("reference", "rerun");
       assertThat(SandboxData.count(registry.server(), "MeasureReport", REPORT)).isEqualTo(1);
     }
   }
 
   @Test
-  void killedMidPublishThenRerunLeavesOneReport(SandboxServer ehr, Registry registry) throws Exception {
-    CliRun reference = CliRun.of(args(ehr.baseUrl(), registry.baseUrl(), "reference-store", "reference"));
+  void killedMidPublishThenRerunLeavesOneReport(SandboxServer ehr, Registry registry)
+      throws Exception {
+    CliRun reference =
+        CliRun.of(args(ehr.baseUrl(), registry.baseUrl(), "reference-store", "reference"));
     assertThat(reference.exitCode()).as(reference.err()).isZero();
     try (FaultProxy slowRegistry = FaultProxy.start(registry.baseUrl())) {
       String destination = slowRegistry.baseUrl(registry.baseUrl());
@@ -98,13 +112,16 @@ class SyncKillIT {
       assertThat(slowRegistry.faultsServed()).isEqualTo(1);
       try (CohortStore store = CohortStore.open(storeUrl("store"), "", "")) {
         assertThat(store.patients("default")).hasSize(12);
-        assertThat(store.source("default").orElseThrow().watermark()).as("the publish did not finish").isEmpty();
+        assertThat(store.source("default").orElseThrow().watermark())
+            .as("the publish did not finish")
+            .isEmpty();
       }
 
       CliRun rerun = rerunAfterTheLeaseLapsed(ehr.baseUrl(), destination, "store", "rerun");
 
       assertThat(rerun.exitCode()).as(rerun.err()).isZero();
-      assertThat(rerun.out()).contains("12 candidates; fetched 12 (0 new, 0 changed, 12 unchanged)");
+      assertThat(rerun.out())
+          .contains("12 candidates; fetched 12 (0 new, 0 changed, 12 unchanged)");
       assertSameResult("reference", "rerun");
       assertThat(SandboxData.count(registry.server(), "MeasureReport", REPORT)).isEqualTo(1);
     }
@@ -117,7 +134,9 @@ class SyncKillIT {
     return CliRun.of(args(source, registry, store, out));
   }
 
-  /** The same cohort table, results and report (the report's id, version and generation time aside). */
+  /**
+   * The same cohort table, results and report (the report's id, version and generation time aside).
+   */
   private void assertSameResult(String expected, String actual) throws Exception {
     assertThat(Files.readString(dir.resolve(actual).resolve("cohort.csv")))
         .isEqualTo(Files.readString(dir.resolve(expected).resolve("cohort.csv")));
@@ -126,15 +145,19 @@ class SyncKillIT {
   }
 
   private JsonNode withoutPublication(String out) throws Exception {
-    ObjectNode results = (ObjectNode) JSON.readTree(Files.readString(dir.resolve(out).resolve("results.json")));
+    ObjectNode results =
+        (ObjectNode) JSON.readTree(Files.readString(dir.resolve(out).resolve("results.json")));
     results.remove("publication");
     return results;
   }
 
   private String reportContent(String out) throws Exception {
     FhirContext fhir = FhirContext.forR4Cached();
-    MeasureReport report = fhir.newJsonParser()
-        .parseResource(MeasureReport.class, Files.readString(dir.resolve(out).resolve("measurereport.json")));
+    MeasureReport report =
+        fhir.newJsonParser()
+            .parseResource(
+                MeasureReport.class,
+                Files.readString(dir.resolve(out).resolve("measurereport.json")));
     report.setId((String) null);
     report.setMeta(null);
     report.setDateElement(null);
@@ -143,8 +166,14 @@ class SyncKillIT {
   }
 
   private String[] args(String source, String registry, String store, String out) {
-    return SyncTesting.syncArgs(source, registry, storeUrl(store), "--out", dir.resolve(out).toString(),
-        "--set", "llm.sync.lock-seconds=1");
+    return SyncTesting.syncArgs(
+        source,
+        registry,
+        storeUrl(store),
+        "--out",
+        dir.resolve(out).toString(),
+        "--set",
+        "llm.sync.lock-seconds=1");
   }
 
   private String storeUrl(String name) {
@@ -152,9 +181,14 @@ class SyncKillIT {
   }
 
   private Process child(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), "org.llmfhiradapter.cli.Main"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.llmfhiradapter.cli.Main"));
     command.addAll(List.of(args));
     return new ProcessBuilder(command)
         .redirectOutput(dir.resolve("child.out").toFile())
@@ -166,9 +200,13 @@ class SyncKillIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!reached.getAsBoolean()) {
       assertThat(process.isAlive())
-          .as("the sync ended before the point it was to be killed at:\n" + Files.readString(dir.resolve("child.err")))
+          .as(
+              "the sync ended before the point it was to be killed at:\n"
+                  + Files.readString(dir.resolve("child.err")))
           .isTrue();
-      assertThat(System.nanoTime()).as("waited 2 minutes for the sync to get there").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("waited 2 minutes for the sync to get there")
+          .isLessThan(deadline);
       Thread.sleep(20);
     }
   }

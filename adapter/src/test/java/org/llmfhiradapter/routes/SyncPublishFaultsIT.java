@@ -24,8 +24,8 @@ import org.llmfhiradapter.testing.FaultProxy.CutConnection;
 import org.llmfhiradapter.testing.FaultProxy.Request;
 
 /**
- * The registry is a server like any other: its answers fail as an EHR's do, and its credentials are its own.
- * Each fault test asserts that its faults were served.
+ * The registry is a server like any other: its answers fail as an EHR's do, and its credentials are
+ * its own. Each fault test asserts that its faults were served.
  */
 @ExtendWith({SharedSandbox.class, SharedRegistry.class})
 class SyncPublishFaultsIT {
@@ -42,9 +42,13 @@ class SyncPublishFaultsIT {
   }
 
   @Test
-  void throttledUnavailableAndDroppedPublishesArriveOnce(SandboxServer ehr, Registry registry) throws Exception {
+  void throttledUnavailableAndDroppedPublishesArriveOnce(SandboxServer ehr, Registry registry)
+      throws Exception {
     try (FaultProxy proxy = FaultProxy.start(registry.baseUrl())) {
-      proxy.on(TRANSACTION, 1, new Answer(429, Map.of("Retry-After", "1"), "{\"resourceType\":\"OperationOutcome\"}"));
+      proxy.on(
+          TRANSACTION,
+          1,
+          new Answer(429, Map.of("Retry-After", "1"), "{\"resourceType\":\"OperationOutcome\"}"));
       proxy.on(TRANSACTION, 1, new Answer(503, Map.of(), ""));
       proxy.on(TRANSACTION, 1, new CutConnection());
 
@@ -65,24 +69,42 @@ class SyncPublishFaultsIT {
     Path token = Files.writeString(dir.resolve("registry-token"), "registry-t0ken\n");
     try (FaultProxy ehrProxy = FaultProxy.start(ehr.baseUrl());
         FaultProxy registryProxy = FaultProxy.start(registry.baseUrl())) {
-      CliRun run = sync(ehrProxy.baseUrl(ehr.baseUrl()), registryProxy.baseUrl(registry.baseUrl()),
-          "--set", "llm.source.auth.mode=basic", "--set", "llm.source.auth.basic-user=researcher",
-          "--set", "llm.source.auth.basic-password-file=" + password,
-          "--set", "llm.publish.auth.mode=bearer", "--set", "llm.publish.auth.bearer-token-file=" + token);
+      CliRun run =
+          sync(
+              ehrProxy.baseUrl(ehr.baseUrl()),
+              registryProxy.baseUrl(registry.baseUrl()),
+              "--set",
+              "llm.source.auth.mode=basic",
+              "--set",
+              "llm.source.auth.basic-user=researcher",
+              "--set",
+              "llm.source.auth.basic-password-file=" + password,
+              "--set",
+              "llm.publish.auth.mode=bearer",
+              "--set",
+              "llm.publish.auth.bearer-token-file=" + token);
 
       assertThat(run.exitCode()).as(run.err()).isZero();
-      String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("researcher:ehr-s3cret".getBytes());
-      assertThat(ehrProxy.seen()).isNotEmpty().allSatisfy(r -> assertThat(r.authorization()).isEqualTo(basic));
-      assertThat(registryProxy.seen()).isNotEmpty()
+      String basic =
+          "Basic "
+              + java.util.Base64.getEncoder().encodeToString("researcher:ehr-s3cret".getBytes());
+      assertThat(ehrProxy.seen())
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r.authorization()).isEqualTo(basic));
+      assertThat(registryProxy.seen())
+          .isNotEmpty()
           .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer registry-t0ken"));
-      assertThat(run.out() + run.err()).doesNotContain("ehr-s3cret").doesNotContain("registry-t0ken");
+      assertThat(run.out() + run.err())
+          .doesNotContain("ehr-s3cret")
+          .doesNotContain("registry-t0ken");
     }
   }
 
   private CliRun sync(String source, String registry, String... more) {
     List<String> options = new ArrayList<>(List.of("--set", "llm.source.retry.max-attempts=5"));
     options.addAll(List.of(more));
-    return CliRun.of(SyncTesting.syncArgs(source, registry, SyncTesting.storeUrl(dir, "store"),
-        options.toArray(String[]::new)));
+    return CliRun.of(
+        SyncTesting.syncArgs(
+            source, registry, SyncTesting.storeUrl(dir, "store"), options.toArray(String[]::new)));
   }
 }

@@ -14,15 +14,19 @@ class FixtureSeederIT {
 
   @Test
   void seedingLeavesTheClientSettingsOfTheContextItWasGivenAsTheyWere(SandboxServer server) {
-    // The context is process-wide in the CLI (FhirContext.forR4Cached): a seeder that set its own timeouts on
-    // that context's client factory would change them for every other client made from it afterwards.
+    // The context is process-wide in the CLI (FhirContext.forR4Cached): a seeder that set its own
+    // timeouts on
+    // that context's client factory would change them for every other client made from it
+    // afterwards.
     FhirContext context = FhirContext.forR4();
     IRestfulClientFactory shared = context.getRestfulClientFactory();
     shared.setSocketTimeout(7_000);
     shared.setServerValidationMode(ServerValidationModeEnum.ONCE);
 
     SandboxData.reset(server);
-    int written = new FixtureSeeder(context, Flavor.MCODE).seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
+    int written =
+        new FixtureSeeder(context, Flavor.MCODE)
+            .seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
 
     assertThat(written).isGreaterThan(1);
     assertThat(SandboxData.count(server, "Patient", "_lastUpdated=gt1900-01-01")).isPositive();

@@ -23,7 +23,10 @@ public final class SandboxData {
     return context.newRestfulGenericClient(server.baseUrl());
   }
 
-  /** Removes every resource (HAPI's {@code $expunge} with expungeEverything), so a test starts empty. */
+  /**
+   * Removes every resource (HAPI's {@code $expunge} with expungeEverything), so a test starts
+   * empty.
+   */
   public static void reset(SandboxServer server) {
     Parameters parameters = new Parameters();
     parameters.addParameter().setName("expungeEverything").setValue(new BooleanType(true));
@@ -33,13 +36,20 @@ public final class SandboxData {
   /** Empties the server and loads one fixture folder. */
   public static int resetAndSeed(SandboxServer server, Path folder) {
     reset(server);
-    return new FixtureSeeder(FhirContext.forR4Cached(), Flavor.MCODE).seed(server.baseUrl(), folder);
+    return new FixtureSeeder(FhirContext.forR4Cached(), Flavor.MCODE)
+        .seed(server.baseUrl(), folder);
   }
 
-  /** Number of resources of a type on the server matching a search (e.g. {@code identifier=...}). */
+  /**
+   * Number of resources of a type on the server matching a search (e.g. {@code identifier=...}).
+   */
   public static int count(SandboxServer server, String type, String query) {
     Bundle bundle =
-        client(server).search().byUrl(type + "?" + query + "&_summary=count").returnBundle(Bundle.class).execute();
+        client(server)
+            .search()
+            .byUrl(type + "?" + query + "&_summary=count")
+            .returnBundle(Bundle.class)
+            .execute();
     return bundle.getTotal();
   }
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.llmfhiradapter.testing.TestDatabases;
 
 /**
- * {@code llm.sandbox.database-url}: the embedded server keeps its data in PostgreSQL, in a schema of its own
- * that is gone when the server stops.
+ * {@code llm.sandbox.database-url}: the embedded server keeps its data in PostgreSQL, in a schema
+ * of its own that is gone when the server stops.
  */
 class SandboxOnPostgresIT {
 

@@ -6,8 +6,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * A second embedded FHIR server for the whole test run, standing in for the registry the sync publishes to
- * (the shared sandbox plays the EHR). Tests receive it as a {@link Registry} parameter.
+ * A second embedded FHIR server for the whole test run, standing in for the registry the sync
+ * publishes to (the shared sandbox plays the EHR). Tests receive it as a {@link Registry}
+ * parameter.
  */
 public final class SharedRegistry implements BeforeAllCallback, ParameterResolver {
 

@@ -7,8 +7,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One embedded FHIR server for the whole test run: it takes tens of seconds to start, so every
- * integration test class that declares {@code @ExtendWith(SharedSandbox.class)} shares it (each test seeds
- * its own resources under its own ids). Tests receive it as a {@link SandboxServer} parameter.
+ * integration test class that declares {@code @ExtendWith(SharedSandbox.class)} shares it (each
+ * test seeds its own resources under its own ids). Tests receive it as a {@link SandboxServer}
+ * parameter.
  */
 public final class SharedSandbox implements BeforeAllCallback, ParameterResolver {
 

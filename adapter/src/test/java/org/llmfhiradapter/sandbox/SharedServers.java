@@ -4,8 +4,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 
 /**
- * Embedded servers started once per test run and closed when it ends, one per name: the extensions that hand
- * them to tests ({@link SharedSandbox}, {@link SharedRegistry}) keep them here.
+ * Embedded servers started once per test run and closed when it ends, one per name: the extensions
+ * that hand them to tests ({@link SharedSandbox}, {@link SharedRegistry}) keep them here.
  */
 final class SharedServers {
 

@@ -38,10 +38,22 @@ class SmartAuthorizationTest {
   void aTokenRequestMustBeAClientCredentialsGrantWithAJwtAssertion() {
     assertThatThrownBy(() -> SmartAuthorization.clientAssertion(Map.of("grant_type", "password")))
         .isInstanceOf(SmartAuthorization.Refusal.class)
-        .satisfies(e -> assertThat(((SmartAuthorization.Refusal) e).error()).isEqualTo("unsupported_grant_type"));
-    assertThatThrownBy(() -> SmartAuthorization.clientAssertion(Map.of("grant_type", "client_credentials",
-            "client_assertion_type", SmartAuthorization.JWT_BEARER, "client_assertion", "not-a-jwt")))
+        .satisfies(
+            e ->
+                assertThat(((SmartAuthorization.Refusal) e).error())
+                    .isEqualTo("unsupported_grant_type"));
+    assertThatThrownBy(
+            () ->
+                SmartAuthorization.clientAssertion(
+                    Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_assertion_type",
+                        SmartAuthorization.JWT_BEARER,
+                        "client_assertion",
+                        "not-a-jwt")))
         .isInstanceOf(SmartAuthorization.Refusal.class)
-        .satisfies(e -> assertThat(((SmartAuthorization.Refusal) e).error()).isEqualTo("invalid_client"));
+        .satisfies(
+            e -> assertThat(((SmartAuthorization.Refusal) e).error()).isEqualTo("invalid_client"));
   }
 }

@@ -22,9 +22,9 @@ import org.llmfhiradapter.testing.LogCapture;
 import org.llmfhiradapter.testing.TestKeys;
 
 /**
- * The rehearsal of docs/ehr-setup.md on one machine: a key pair, its JWK Set from `jwks`, the sandbox as a
- * SMART Backend Services server that knows that client, and `run` against it with the settings an Epic or
- * Cerner connection takes.
+ * The rehearsal of docs/ehr-setup.md on one machine: a key pair, its JWK Set from `jwks`, the
+ * sandbox as a SMART Backend Services server that knows that client, and `run` against it with the
+ * settings an Epic or Cerner connection takes.
  */
 @ExtendWith(SharedSandbox.class)
 class SmartSandboxIT {
@@ -42,8 +42,9 @@ class SmartSandboxIT {
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
     RSAKey key = TestKeys.rsa("smart-sandbox", 2048);
     keyFile = TestKeys.write(dir.resolve("client.pem"), TestKeys.pkcs8Pem(key.toPrivateKey()));
-    server.requireSmart(SmartAuthorization.forClient(CLIENT, jwksOf(keyFile, "jwks.json").toString(),
-        Duration.ofMinutes(5)));
+    server.requireSmart(
+        SmartAuthorization.forClient(
+            CLIENT, jwksOf(keyFile, "jwks.json").toString(), Duration.ofMinutes(5)));
   }
 
   @AfterEach
@@ -59,8 +60,14 @@ class SmartSandboxIT {
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).contains("Patients pulled: 12, included: ");
       assertThat(logs.lines())
-          .anySatisfy(line -> assertThat(line).contains("Discovered the SMART token endpoint " + server.tokenUrl()))
-          .anySatisfy(line -> assertThat(line).contains("Fetched a new access token from " + server.tokenUrl()));
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains("Discovered the SMART token endpoint " + server.tokenUrl()))
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains("Fetched a new access token from " + server.tokenUrl()));
     }
   }
 
@@ -69,12 +76,17 @@ class SmartSandboxIT {
     HttpClient http = HttpClient.newHttpClient();
 
     assertThat(get(http, server.baseUrl() + "/Patient?_count=1").statusCode()).isEqualTo(401);
-    assertThat(get(http, server.baseUrl() + "/Patient?_count=1").headers().firstValue("WWW-Authenticate"))
+    assertThat(
+            get(http, server.baseUrl() + "/Patient?_count=1")
+                .headers()
+                .firstValue("WWW-Authenticate"))
         .hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
     assertThat(get(http, server.baseUrl() + "/metadata").statusCode()).isEqualTo(200);
-    HttpResponse<String> discovery = get(http, server.baseUrl() + "/.well-known/smart-configuration");
+    HttpResponse<String> discovery =
+        get(http, server.baseUrl() + "/.well-known/smart-configuration");
     assertThat(discovery.statusCode()).isEqualTo(200);
-    assertThat(discovery.body()).contains("\"token_endpoint\":\"" + server.tokenUrl() + "\"", "private_key_jwt");
+    assertThat(discovery.body())
+        .contains("\"token_endpoint\":\"" + server.tokenUrl() + "\"", "private_key_jwt");
   }
 
   @Test
@@ -85,9 +97,13 @@ class SmartSandboxIT {
     CliRun run = run();
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err().strip().lines().filter(line -> line.startsWith("error: "))).singleElement()
-        .satisfies(line -> assertThat(line).contains("SMART token request to " + server.tokenUrl())
-            .contains("invalid_client"));
+    assertThat(run.err().strip().lines().filter(line -> line.startsWith("error: ")))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .contains("SMART token request to " + server.tokenUrl())
+                    .contains("invalid_client"));
     assertThat(run.err()).doesNotContain("\tat ");
   }
 
@@ -100,11 +116,26 @@ class SmartSandboxIT {
   }
 
   private CliRun run(String... more) {
-    List<String> args = new ArrayList<>(List.of("run", "--base-url", server.baseUrl(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.publish.enabled=false",
-        "--set", "llm.source.retry.initial-wait-ms=20", "--set", "llm.source.retry.max-attempts=2",
-        "--set", "llm.source.auth.mode=smart-backend", "--set", "llm.source.auth.client-id=" + CLIENT,
-        "--set", "llm.source.auth.private-key-file=" + keyFile));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--base-url",
+                server.baseUrl(),
+                "--set",
+                "llm.pipeline.routes=../routes",
+                "--set",
+                "llm.publish.enabled=false",
+                "--set",
+                "llm.source.retry.initial-wait-ms=20",
+                "--set",
+                "llm.source.retry.max-attempts=2",
+                "--set",
+                "llm.source.auth.mode=smart-backend",
+                "--set",
+                "llm.source.auth.client-id=" + CLIENT,
+                "--set",
+                "llm.source.auth.private-key-file=" + keyFile));
     args.addAll(List.of(more));
     return CliRun.of(args.toArray(String[]::new));
   }
@@ -117,6 +148,8 @@ class SmartSandboxIT {
   }
 
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

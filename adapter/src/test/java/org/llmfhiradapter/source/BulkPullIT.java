@@ -3,14 +3,14 @@ package org.llmfhiradapter.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,13 +30,15 @@ import org.llmfhiradapter.testing.FaultProxy.Rewrite;
 import org.llmfhiradapter.testing.FaultProxy.TruncatedBody;
 
 /**
- * The Bulk Data path: a Group-level {@code $export} gives the same cohort as the per-patient searches, through
- * the faults a server and a network make, and its files get credentials only on the server's origin.
+ * The Bulk Data path: a Group-level {@code $export} gives the same cohort as the per-patient
+ * searches, through the faults a server and a network make, and its files get credentials only on
+ * the server's origin.
  */
 @ExtendWith(SharedSandbox.class)
 class BulkPullIT {
 
-  private static final Predicate<Request> STATUS = r -> r.pathAndQuery().contains("$export-poll-status");
+  private static final Predicate<Request> STATUS =
+      r -> r.pathAndQuery().contains("$export-poll-status");
   private static final Predicate<Request> FILE = r -> r.pathAndQuery().startsWith("/fhir/Binary/");
 
   @TempDir Path dir;
@@ -74,7 +76,8 @@ class BulkPullIT {
   }
 
   @Test
-  void throttledPollsAndBrokenDownloadsLoseNoPatientAndDoubleNone(SandboxServer server) throws Exception {
+  void throttledPollsAndBrokenDownloadsLoseNoPatientAndDoubleNone(SandboxServer server)
+      throws Exception {
     seed(server, Flavor.MCODE);
     assertThat(pull(server.baseUrl(), "search", "search").exitCode()).isZero();
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
@@ -99,14 +102,18 @@ class BulkPullIT {
     seed(server, Flavor.MCODE);
     assertThat(pull(server.baseUrl(), "search", "search").exitCode()).isZero();
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      // The generic default: candidates found by their liver-metastasis Conditions, then Patient/$export of them.
-      CliRun bulk = pull(proxy.baseUrl(server.baseUrl()), "bulk", "bulk", "--set", "llm.source.patients=");
+      // The generic default: candidates found by their liver-metastasis Conditions, then
+      // Patient/$export of them.
+      CliRun bulk =
+          pull(proxy.baseUrl(server.baseUrl()), "bulk", "bulk", "--set", "llm.source.patients=");
 
       assertThat(bulk.exitCode()).as(bulk.err()).isZero();
-      assertThat(proxy.seen()).anySatisfy(r -> {
-        assertThat(r.method()).isEqualTo("POST");
-        assertThat(r.pathAndQuery()).isEqualTo("/fhir/Patient/$export");
-      });
+      assertThat(proxy.seen())
+          .anySatisfy(
+              r -> {
+                assertThat(r.method()).isEqualTo("POST");
+                assertThat(r.pathAndQuery()).isEqualTo("/fhir/Patient/$export");
+              });
       assertSameCohort("search", "bulk");
     }
   }
@@ -116,7 +123,9 @@ class BulkPullIT {
     seed(server, Flavor.CERNER);
     server.personality(VendorPersonality.Kind.CERNER);
     Path list = Files.writeString(dir.resolve("patients.txt"), "d001\nd004\nd007\nd011\n");
-    String[] cerner = {"--set", "llm.source.vendor=cerner", "--set", "llm.source.patients=file:" + list};
+    String[] cerner = {
+      "--set", "llm.source.vendor=cerner", "--set", "llm.source.patients=file:" + list
+    };
 
     CliRun search = pull(server.baseUrl(), "search", "search", cerner);
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
@@ -124,15 +133,19 @@ class BulkPullIT {
 
       assertThat(search.exitCode()).as(search.err()).isZero();
       assertThat(bulk.exitCode()).as(bulk.err()).isZero();
-      assertThat(proxy.seen()).anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/fhir/Patient/$export"));
-      assertThat(proxy.seen()).noneSatisfy(r -> assertThat(r.pathAndQuery()).contains("_typeFilter"));
+      assertThat(proxy.seen())
+          .anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/fhir/Patient/$export"));
+      assertThat(proxy.seen())
+          .noneSatisfy(r -> assertThat(r.pathAndQuery()).contains("_typeFilter"));
       assertSameCohort("search", "bulk");
     }
   }
 
   @Test
-  void chartsAsVendorsWriteThemComeOutOfAnExportAsOutOfTheSearches(SandboxServer server) throws Exception {
-    // Merged records, entered-in-error and refuted diagnoses, codes repeated at every visit, missing fields.
+  void chartsAsVendorsWriteThemComeOutOfAnExportAsOutOfTheSearches(SandboxServer server)
+      throws Exception {
+    // Merged records, entered-in-error and refuted diagnoses, codes repeated at every visit,
+    // missing fields.
     this.server = server;
     server.personality(VendorPersonality.Kind.NONE);
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("fidelity").resolve("mcode"));
@@ -147,31 +160,56 @@ class BulkPullIT {
   }
 
   @Test
-  void theServersErrorFilesAreCountedByIssueCodeInDataQuality(SandboxServer server) throws Exception {
+  void theServersErrorFilesAreCountedByIssueCodeInDataQuality(SandboxServer server)
+      throws Exception {
     seed(server, Flavor.MCODE);
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       String base = proxy.baseUrl(server.baseUrl());
-      String outcome = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-          + "\"code\":\"%s\",\"diagnostics\":\"Observation/x1 of Patient/d003 could not be read\"}]}";
-      proxy.on(r -> r.pathAndQuery().equals("/fhir/errors.ndjson"), Integer.MAX_VALUE, new Answer(200, Map.of(),
-          String.format(outcome, "processing") + "\n" + String.format(outcome, "processing") + "\n"
-              + String.format(outcome, "too-costly") + "\n"));
-      proxy.on(STATUS, Integer.MAX_VALUE, new Rewrite(manifest -> manifest.replaceFirst(
-          "\"error\"\\s*:\\s*\\[\\s*\\]", "\"error\":[{\"type\":\"OperationOutcome\",\"url\":\"" + base + "/errors.ndjson\"}]")));
+      String outcome =
+          "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+              + "\"code\":\"%s\",\"diagnostics\":\"Observation/x1 of Patient/d003 could not be read\"}]}";
+      proxy.on(
+          r -> r.pathAndQuery().equals("/fhir/errors.ndjson"),
+          Integer.MAX_VALUE,
+          new Answer(
+              200,
+              Map.of(),
+              String.format(outcome, "processing")
+                  + "\n"
+                  + String.format(outcome, "processing")
+                  + "\n"
+                  + String.format(outcome, "too-costly")
+                  + "\n"));
+      proxy.on(
+          STATUS,
+          Integer.MAX_VALUE,
+          new Rewrite(
+              manifest ->
+                  manifest.replaceFirst(
+                      "\"error\"\\s*:\\s*\\[\\s*\\]",
+                      "\"error\":[{\"type\":\"OperationOutcome\",\"url\":\""
+                          + base
+                          + "/errors.ndjson\"}]")));
 
       CliRun bulk = pull(base, "bulk", "bulk");
 
       assertThat(bulk.exitCode()).as(bulk.err()).isZero();
-      assertThat(proxy.seen()).anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/fhir/errors.ndjson"));
-      JsonNode quality = new ObjectMapper().readTree(Files.readString(dir.resolve("bulk/results.json")))
-          .get("data_quality");
+      assertThat(proxy.seen())
+          .anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/fhir/errors.ndjson"));
+      JsonNode quality =
+          new ObjectMapper()
+              .readTree(Files.readString(dir.resolve("bulk/results.json")))
+              .get("data_quality");
       Map<String, Integer> counted = new java.util.TreeMap<>();
-      quality.forEach(note -> {
-        if (note.get("profile").asText().equals("bulk-export-errors")) {
-          counted.put(note.get("rule").asText(), note.get("count").asInt());
-        }
-      });
-      assertThat(counted).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("processing", 2, "too-costly", 1)));
+      quality.forEach(
+          note -> {
+            if (note.get("profile").asText().equals("bulk-export-errors")) {
+              counted.put(note.get("rule").asText(), note.get("count").asInt());
+            }
+          });
+      assertThat(counted)
+          .containsExactlyEntriesOf(
+              new java.util.TreeMap<>(Map.of("processing", 2, "too-costly", 1)));
       // The server's diagnostics name a patient: they go nowhere.
       assertThat(Files.readString(dir.resolve("bulk/results.json"))).doesNotContain("d003");
     }
@@ -186,15 +224,28 @@ class BulkPullIT {
       String base = ehr.baseUrl(server.baseUrl());
       // The manifest says a token is required, and names files on another origin.
       String other = elsewhere.baseUrl(server.baseUrl());
-      ehr.on(STATUS, Integer.MAX_VALUE,
+      ehr.on(
+          STATUS,
+          Integer.MAX_VALUE,
           new Rewrite(body -> body.replace(server.baseUrl(), other).replace(base, other)));
 
-      CliRun bulk = pull(base, "bulk", "bulk", "--set", "llm.source.auth.mode=bearer",
-          "--set", "llm.source.auth.bearer-token-file=" + token);
+      CliRun bulk =
+          pull(
+              base,
+              "bulk",
+              "bulk",
+              "--set",
+              "llm.source.auth.mode=bearer",
+              "--set",
+              "llm.source.auth.bearer-token-file=" + token);
 
       assertThat(bulk.exitCode()).as(bulk.err()).isZero();
-      assertThat(ehr.seen()).isNotEmpty().allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer ehr-t0ken"));
-      assertThat(elsewhere.seen()).as("the files were fetched there").isNotEmpty()
+      assertThat(ehr.seen())
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer ehr-t0ken"));
+      assertThat(elsewhere.seen())
+          .as("the files were fetched there")
+          .isNotEmpty()
           .allSatisfy(r -> assertThat(r.authorization()).isNull());
     }
   }
@@ -204,14 +255,23 @@ class BulkPullIT {
     seed(server, Flavor.MCODE);
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       // The export never gets ready, as far as the client can tell.
-      proxy.on(r -> STATUS.test(r) && r.method().equals("GET"), Integer.MAX_VALUE,
+      proxy.on(
+          r -> STATUS.test(r) && r.method().equals("GET"),
+          Integer.MAX_VALUE,
           new Answer(202, Map.of("Retry-After", "1", "X-Progress", "in progress"), ""));
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-          "org.llmfhiradapter.cli.Main"));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "org.llmfhiradapter.cli.Main"));
       command.addAll(List.of(args(proxy.baseUrl(server.baseUrl()), "bulk", "stopped")));
-      Process run = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("child.log").toFile()).start();
+      Process run =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("child.log").toFile())
+              .start();
       long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
       while (proxy.seen().stream().filter(STATUS).count() < 2) {
         assertThat(run.isAlive()).as(Files.readString(dir.resolve("child.log"))).isTrue();
@@ -221,16 +281,20 @@ class BulkPullIT {
 
       run.destroy(); // SIGTERM, as cron, systemd or Kubernetes stop a job
       long cancelBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-      while (proxy.seen().stream().noneMatch(r -> r.method().equals("DELETE")) && System.nanoTime() < cancelBy) {
+      while (proxy.seen().stream().noneMatch(r -> r.method().equals("DELETE"))
+          && System.nanoTime() < cancelBy) {
         Thread.sleep(50);
       }
       run.destroyForcibly();
 
       assertThat(proxy.faultsServed()).isGreaterThanOrEqualTo(2);
-      assertThat(proxy.seen()).as("the export cancelled on the server").anySatisfy(r -> {
-        assertThat(r.method()).isEqualTo("DELETE");
-        assertThat(r.pathAndQuery()).contains("$export-poll-status");
-      });
+      assertThat(proxy.seen())
+          .as("the export cancelled on the server")
+          .anySatisfy(
+              r -> {
+                assertThat(r.method()).isEqualTo("DELETE");
+                assertThat(r.pathAndQuery()).contains("$export-poll-status");
+              });
     }
   }
 
@@ -238,7 +302,8 @@ class BulkPullIT {
     this.server = server;
     server.personality(VendorPersonality.Kind.NONE);
     SandboxData.reset(server);
-    new FixtureSeeder(FhirContext.forR4Cached(), flavor).seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
+    new FixtureSeeder(FhirContext.forR4Cached(), flavor)
+        .seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
   }
 
   private CliRun pull(String baseUrl, String mode, String out, String... more) {
@@ -246,10 +311,26 @@ class BulkPullIT {
   }
 
   private String[] args(String baseUrl, String mode, String out, String... more) {
-    List<String> args = new ArrayList<>(List.of("run", "--base-url", baseUrl, "--out", dir.resolve(out).toString(),
-        "--set", "llm.source.mode=" + mode, "--set", "llm.source.patients=group:" + FixtureSeeder.CANDIDATES_GROUP,
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=2024-12-31",
-        "--set", "llm.publish.enabled=false", "--set", "llm.source.bulk.max-poll-interval-seconds=1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--base-url",
+                baseUrl,
+                "--out",
+                dir.resolve(out).toString(),
+                "--set",
+                "llm.source.mode=" + mode,
+                "--set",
+                "llm.source.patients=group:" + FixtureSeeder.CANDIDATES_GROUP,
+                "--set",
+                "llm.pipeline.routes=../routes",
+                "--set",
+                "llm.pipeline.data-cutoff=2024-12-31",
+                "--set",
+                "llm.publish.enabled=false",
+                "--set",
+                "llm.source.bulk.max-poll-interval-seconds=1"));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }

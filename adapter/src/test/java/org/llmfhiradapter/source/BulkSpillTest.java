@@ -10,16 +10,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The spill of a bulk export: lines filed per patient on disk, a file's lines kept or forgotten as a unit, files
- * written side by side and read back in manifest order.
+ * The spill of a bulk export: lines filed per patient on disk, a file's lines kept or forgotten as
+ * a unit, files written side by side and read back in manifest order.
  */
 class BulkSpillTest {
 
-  private static final String PATIENT = "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"gender\":\"female\"}";
+  private static final String PATIENT =
+      "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"gender\":\"female\"}";
   private static final String CONDITION =
       "{\"resourceType\":\"Condition\",\"id\":\"c1\",\"code\":{\"text\":\"x\"},\"subject\":{\"reference\":\"Patient/p1\"}}";
-  private static final String OBSERVATION = "{\"resourceType\":\"Observation\",\"id\":\"o1\","
-      + "\"subject\":{\"display\":\"x\",\"reference\":\"https://ehr.example/fhir/Patient/p2/_history/3\"}}";
+  private static final String OBSERVATION =
+      "{\"resourceType\":\"Observation\",\"id\":\"o1\","
+          + "\"subject\":{\"display\":\"x\",\"reference\":\"https://ehr.example/fhir/Patient/p2/_history/3\"}}";
 
   @TempDir Path dir;
 
@@ -31,7 +33,9 @@ class BulkSpillTest {
       assertThat(writer.add(PATIENT)).isEqualTo("Patient");
       assertThat(writer.add(CONDITION)).isEqualTo("Condition");
       assertThat(writer.add(OBSERVATION)).isEqualTo("Observation");
-      assertThat(writer.add("{\"resourceType\":\"Observation\",\"id\":\"o2\",\"subject\":{\"reference\":\"Group/g\"}}"))
+      assertThat(
+              writer.add(
+                  "{\"resourceType\":\"Observation\",\"id\":\"o2\",\"subject\":{\"reference\":\"Group/g\"}}"))
           .isNull();
       writer.commit();
 

@@ -32,16 +32,23 @@ class NdjsonLinesTest {
     assertThat(lines("", 3)).isEmpty();
   }
 
-  /** The lines read from a stream that hands out at most {@code chunk} bytes a read, as a network does. */
+  /**
+   * The lines read from a stream that hands out at most {@code chunk} bytes a read, as a network
+   * does.
+   */
   private static List<String> lines(String text, int chunk) throws IOException {
-    InputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, chunk));
-      }
-    };
+    InputStream in =
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, chunk));
+          }
+        };
     List<String> lines = new ArrayList<>();
-    NdjsonLines.read(in, (bytes, offset, length) -> lines.add(new String(bytes, offset, length, StandardCharsets.UTF_8)));
+    NdjsonLines.read(
+        in,
+        (bytes, offset, length) ->
+            lines.add(new String(bytes, offset, length, StandardCharsets.UTF_8)));
     return lines;
   }
 }

@@ -16,7 +16,9 @@ class PatientListTest {
   @Test
   void idsOnePerLineWithCommentsBlankLinesAPrefixAndRepeats() throws Exception {
     Path list = dir.resolve("ids.txt");
-    Files.writeString(list, "# exported 2026-11-30\n\nPatient/e63wRTbPfr1p8UW81d8Seiw3\n  12724066  \ne63wRTbPfr1p8UW81d8Seiw3\n");
+    Files.writeString(
+        list,
+        "# exported 2026-11-30\n\nPatient/e63wRTbPfr1p8UW81d8Seiw3\n  12724066  \ne63wRTbPfr1p8UW81d8Seiw3\n");
 
     assertThat(FhirSource.fromFile(list)).containsExactly("e63wRTbPfr1p8UW81d8Seiw3", "12724066");
   }
@@ -24,7 +26,8 @@ class PatientListTest {
   @Test
   void aLineThatIsNoIdIsNamedByItsNumberNotItsText() throws Exception {
     Path list = dir.resolve("ids.txt");
-    Files.writeString(list, "12724066\n# the next one was pasted from the chart\nSmith, John 1960-04-02\n");
+    Files.writeString(
+        list, "12724066\n# the next one was pasted from the chart\nSmith, John 1960-04-02\n");
 
     assertThatThrownBy(() -> FhirSource.fromFile(list))
         .isInstanceOf(SourceException.class)

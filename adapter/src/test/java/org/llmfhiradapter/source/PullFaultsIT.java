@@ -27,16 +27,17 @@ import org.llmfhiradapter.testing.FaultProxy.Rewrite;
 import org.llmfhiradapter.testing.FaultProxy.TruncatedBody;
 
 /**
- * The pull against a misbehaving network, through a loopback proxy in front of the embedded server. Every
- * fault that may pass is retried and the run loses no patient and counts none twice; the others fail the run
- * in one clear line and publish nothing.
+ * The pull against a misbehaving network, through a loopback proxy in front of the embedded server.
+ * Every fault that may pass is retried and the run loses no patient and counts none twice; the
+ * others fail the run in one clear line and publish nothing.
  */
 @ExtendWith(SharedSandbox.class)
 class PullFaultsIT {
 
   private static final int PATIENTS = 12;
   private static final int INCLUDED = 10;
-  private static final String REPORTS = "identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-2024-12-31";
+  private static final String REPORTS =
+      "identifier=http://llm-fhir-adapter.org/fhir/identifier/survival-report|llm-resected-2024-12-31";
 
   private SandboxServer server;
 
@@ -49,7 +50,9 @@ class PullFaultsIT {
   @Test
   void tooManyRequestsWithRetryAfterIsWaitedOut(@TempDir Path out) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation"), 3,
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Observation"),
+          3,
           new Answer(429, Map.of("Retry-After", "1"), "{\"resourceType\":\"OperationOutcome\"}"));
       CliRun run = run(proxy, out);
 
@@ -61,17 +64,26 @@ class PullFaultsIT {
 
   @Test
   void burstsOfServiceUnavailableAreRetried(@TempDir Path out) throws Exception {
-    // Every fifth distinct request is refused twice (fewer than the 4 attempts allowed), then answered. Counted per
-    // request, not across the pull: the pull's threads interleave, and a shared counter could refuse one request's
+    // Every fifth distinct request is refused twice (fewer than the 4 attempts allowed), then
+    // answered. Counted per
+    // request, not across the pull: the pull's threads interleave, and a shared counter could
+    // refuse one request's
     // retries four times.
     Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
     AtomicInteger distinct = new AtomicInteger();
     Map<String, Integer> ordinal = new ConcurrentHashMap<>();
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.method().equals("GET")
-              && ordinal.computeIfAbsent(r.pathAndQuery(), k -> distinct.getAndIncrement()) % 5 == 0
-              && tries.computeIfAbsent(r.pathAndQuery(), k -> new AtomicInteger()).incrementAndGet() <= 2,
-          12, new Answer(503, Map.of(), ""));
+      proxy.on(
+          r ->
+              r.method().equals("GET")
+                  && ordinal.computeIfAbsent(r.pathAndQuery(), k -> distinct.getAndIncrement()) % 5
+                      == 0
+                  && tries
+                          .computeIfAbsent(r.pathAndQuery(), k -> new AtomicInteger())
+                          .incrementAndGet()
+                      <= 2,
+          12,
+          new Answer(503, Map.of(), ""));
       CliRun run = run(proxy, out);
 
       assertThat(run.exitCode()).as(run.err()).isZero();
@@ -119,47 +131,79 @@ class PullFaultsIT {
   @Test
   void aNextLinkToAnotherOriginIsRefusedAndNothingIsPublished(@TempDir Path out) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?code"), 1,
-          new Rewrite(body -> body.replaceAll("\"url\":\"http://127\\.0\\.0\\.1:(\\d+)/fhir\\?_getpages", "\"url\":\"http://evil.example:$1/fhir?_getpages")));
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Condition?code"),
+          1,
+          new Rewrite(
+              body ->
+                  body.replaceAll(
+                      "\"url\":\"http://127\\.0\\.0\\.1:(\\d+)/fhir\\?_getpages",
+                      "\"url\":\"http://evil.example:$1/fhir?_getpages")));
       CliRun run = run(proxy, out, "--set", "llm.source.page-size=3");
 
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(proxy.faultsServed()).isEqualTo(1);
-      assertThat(run.err()).contains("error: Condition search by liver-metastasis codes: the server's next link points to another origin (http://evil.example:")
-          .contains("refusing to follow it").doesNotContain("\tat ");
+      assertThat(run.err())
+          .contains(
+              "error: Condition search by liver-metastasis codes: the server's next link points to another origin (http://evil.example:")
+          .contains("refusing to follow it")
+          .doesNotContain("\tat ");
       assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isZero();
     }
   }
 
   @Test
   void aServerThatIsDownFailsInOneLineAfterTheRetries() {
-    CliRun run = CliRun.of("run", "--base-url", "http://127.0.0.1:1/fhir", "--set", "llm.pipeline.routes=../routes",
-        "--set", "llm.source.retry.initial-wait-ms=20", "--set", "llm.source.retry.max-attempts=3");
+    CliRun run =
+        CliRun.of(
+            "run",
+            "--base-url",
+            "http://127.0.0.1:1/fhir",
+            "--set",
+            "llm.pipeline.routes=../routes",
+            "--set",
+            "llm.source.retry.initial-wait-ms=20",
+            "--set",
+            "llm.source.retry.max-attempts=3");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err().strip().lines().filter(l -> l.startsWith("error: ")))
         .singleElement()
-        .satisfies(line -> assertThat(line).contains("cannot reach the FHIR server at http://127.0.0.1:1/fhir (Connection refused), after 3 attempts"));
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .contains(
+                        "cannot reach the FHIR server at http://127.0.0.1:1/fhir (Connection refused), after 3 attempts"));
   }
 
   @Test
-  void aPatientThatCannotBeFetchedFailsTheRunAndNothingIsPublished(@TempDir Path out) throws Exception {
+  void aPatientThatCannotBeFetchedFailsTheRunAndNothingIsPublished(@TempDir Path out)
+      throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation?patient=d004"), Integer.MAX_VALUE, new Answer(503, Map.of(), ""));
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Observation?patient=d004"),
+          Integer.MAX_VALUE,
+          new Answer(503, Map.of(), ""));
       CliRun run = run(proxy, out);
 
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(proxy.faultsServed()).isEqualTo(4);
-      assertThat(run.err()).contains("error: Observation search by patient: the FHIR server at").contains("gave HTTP 503, after 4 attempts")
+      assertThat(run.err())
+          .contains("error: Observation search by patient: the FHIR server at")
+          .contains("gave HTTP 503, after 4 attempts")
           .doesNotContain("d004");
       assertThat(SandboxData.count(server, "MeasureReport", REPORTS)).isZero();
     }
   }
 
   @Test
-  void withAllowPartialTheUnfetchedPatientIsListedAndTheRestPublished(@TempDir Path out) throws Exception {
+  void withAllowPartialTheUnfetchedPatientIsListedAndTheRestPublished(@TempDir Path out)
+      throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation?patient=d004"), Integer.MAX_VALUE, new Answer(503, Map.of(), ""));
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Observation?patient=d004"),
+          Integer.MAX_VALUE,
+          new Answer(503, Map.of(), ""));
       CliRun run = run(proxy, out, "--allow-partial");
 
       assertThat(run.exitCode()).as(run.err()).isZero();
@@ -174,21 +218,36 @@ class PullFaultsIT {
   }
 
   @Test
-  void aRedirectToAnotherOriginIsRefusedAndTheCredentialsNeverGoThere(@TempDir Path out) throws Exception {
+  void aRedirectToAnotherOriginIsRefusedAndTheCredentialsNeverGoThere(@TempDir Path out)
+      throws Exception {
     Path password = Files.writeString(out.resolve("password"), "s3cret-for-the-ehr");
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl());
         FaultProxy elsewhere = FaultProxy.start(server.baseUrl())) {
       String otherOrigin = elsewhere.baseUrl(server.baseUrl());
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?patient"), 1,
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Condition?patient"),
+          1,
           new Answer(302, Map.of("Location", otherOrigin + "/Condition?patient=x"), ""));
-      CliRun run = run(proxy, out, "--set", "llm.source.auth.mode=basic", "--set", "llm.source.auth.basic-user=llm",
-          "--set", "llm.source.auth.basic-password-file=" + password);
+      CliRun run =
+          run(
+              proxy,
+              out,
+              "--set",
+              "llm.source.auth.mode=basic",
+              "--set",
+              "llm.source.auth.basic-user=llm",
+              "--set",
+              "llm.source.auth.basic-password-file=" + password);
 
       assertThat(proxy.faultsServed()).isEqualTo(1);
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.err().lines().filter(l -> l.startsWith("error: "))).singleElement()
-          .satisfies(line -> assertThat(line).contains("redirected the request to another origin (http://127.0.0.1:")
-              .contains("follows no redirect off the server's origin"));
+      assertThat(run.err().lines().filter(l -> l.startsWith("error: ")))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .contains("redirected the request to another origin (http://127.0.0.1:")
+                      .contains("follows no redirect off the server's origin"));
       assertThat(run.err()).doesNotContain("\tat ");
       // Nothing at all, let alone the Authorization header, reached the other origin.
       assertThat(elsewhere.requests()).isZero();
@@ -200,7 +259,9 @@ class PullFaultsIT {
   void aRedirectWithinTheServersOriginIsFollowed(@TempDir Path out) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       String base = proxy.baseUrl(server.baseUrl());
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Procedure?patient=d003"), 1,
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Procedure?patient=d003"),
+          1,
           new Answer(302, Map.of("Location", base + "/Procedure?patient=d003&_count=50"), ""));
       CliRun run = run(proxy, out);
 
@@ -213,8 +274,13 @@ class PullFaultsIT {
   @Test
   void aMalformedDateCostsItsPatientNotTheRun(@TempDir Path out) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?patient=d003"), Integer.MAX_VALUE,
-          new Rewrite(body -> body.replace("\"onsetDateTime\":\"2013-04-18\"", "\"onsetDateTime\":\"2001-02-30\"")));
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Condition?patient=d003"),
+          Integer.MAX_VALUE,
+          new Rewrite(
+              body ->
+                  body.replace(
+                      "\"onsetDateTime\":\"2013-04-18\"", "\"onsetDateTime\":\"2001-02-30\"")));
       CliRun run = run(proxy, out);
 
       assertThat(proxy.faultsServed()).isPositive();
@@ -223,16 +289,21 @@ class PullFaultsIT {
       assertThat(cohort.get("pulled").asInt()).isEqualTo(PATIENTS);
       assertThat(cohort.get("included").asInt()).isEqualTo(INCLUDED - 1);
       assertThat(Files.readString(out.resolve("exclusions.csv")))
-          .contains("Patient/d003,invalid-resource,Condition/d003-llm,").contains("Condition.onset");
+          .contains("Patient/d003,invalid-resource,Condition/d003-llm,")
+          .contains("Condition.onset");
       assertThat(run.err()).doesNotContain("cannot reach");
     }
   }
 
   @Test
-  void aSearchPageNoParserCanReadCostsItsPatientAfterTheRetriesNotTheRun(@TempDir Path out) throws Exception {
+  void aSearchPageNoParserCanReadCostsItsPatientAfterTheRetriesNotTheRun(@TempDir Path out)
+      throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Procedure?patient=d005"), Integer.MAX_VALUE,
-          new Rewrite(body -> body.replace("\"resourceType\":\"Procedure\"", "\"resourceType\":\"\"")));
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Procedure?patient=d005"),
+          Integer.MAX_VALUE,
+          new Rewrite(
+              body -> body.replace("\"resourceType\":\"Procedure\"", "\"resourceType\":\"\"")));
       CliRun run = run(proxy, out);
 
       assertThat(proxy.faultsServed()).isEqualTo(4);
@@ -240,15 +311,20 @@ class PullFaultsIT {
       assertThat(results(out).at("/cohort/included").asInt()).isEqualTo(INCLUDED - 1);
       assertThat(Files.readString(out.resolve("exclusions.csv")))
           .contains("Patient/d005,invalid-resource,Patient/d005,")
-          .contains("Procedure search by patient").contains("not valid FHIR JSON").contains("incomplete");
+          .contains("Procedure search by patient")
+          .contains("not valid FHIR JSON")
+          .contains("incomplete");
     }
   }
 
   @Test
   void anHtmlPageWithStatus200IsRetriedLikeAnyTransientFault(@TempDir Path out) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Observation"), 2,
-          new Answer(200, Map.of("Content-Type", "text/html"), "<html><body>Gateway busy</body></html>"));
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Observation"),
+          2,
+          new Answer(
+              200, Map.of("Content-Type", "text/html"), "<html><body>Gateway busy</body></html>"));
       CliRun run = run(proxy, out);
 
       assertThat(proxy.faultsServed()).isEqualTo(2);
@@ -260,28 +336,52 @@ class PullFaultsIT {
   @Test
   void anHtmlPageThatNeverGoesAwayFailsInOneClearLine(@TempDir Path out) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
-      proxy.on(r -> r.pathAndQuery().startsWith("/fhir/Condition?code"), Integer.MAX_VALUE,
-          new Answer(200, Map.of("Content-Type", "text/html"), "<html><body>Sign in</body></html>"));
+      proxy.on(
+          r -> r.pathAndQuery().startsWith("/fhir/Condition?code"),
+          Integer.MAX_VALUE,
+          new Answer(
+              200, Map.of("Content-Type", "text/html"), "<html><body>Sign in</body></html>"));
       CliRun run = run(proxy, out);
 
       assertThat(proxy.faultsServed()).isEqualTo(4);
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.err().lines().filter(l -> l.startsWith("error: "))).singleElement()
-          .satisfies(line -> assertThat(line).contains("HTTP 200 with a body that is not FHIR JSON (text/html")
-              .contains("after 4 attempts"));
+      assertThat(run.err().lines().filter(l -> l.startsWith("error: ")))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .contains("HTTP 200 with a body that is not FHIR JSON (text/html")
+                      .contains("after 4 attempts"));
     }
   }
 
   private CliRun run(FaultProxy proxy, Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("run", "--base-url", proxy.baseUrl(server.baseUrl()), "--out", out.toString(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=2024-12-31",
-        "--set", "llm.source.retry.initial-wait-ms=50", "--set", "llm.source.retry.max-wait-seconds=1",
-        "--set", "llm.source.retry.max-attempts=4"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--base-url",
+                proxy.baseUrl(server.baseUrl()),
+                "--out",
+                out.toString(),
+                "--set",
+                "llm.pipeline.routes=../routes",
+                "--set",
+                "llm.pipeline.data-cutoff=2024-12-31",
+                "--set",
+                "llm.source.retry.initial-wait-ms=50",
+                "--set",
+                "llm.source.retry.max-wait-seconds=1",
+                "--set",
+                "llm.source.retry.max-attempts=4"));
     args.addAll(List.of(extra));
     return CliRun.of(args.toArray(String[]::new));
   }
 
-  /** No patient lost, none counted twice: every candidate once, and the Group lists exactly the included. */
+  /**
+   * No patient lost, none counted twice: every candidate once, and the Group lists exactly the
+   * included.
+   */
   private void assertEveryPatientOnce(Path out) throws Exception {
     JsonNode cohort = results(out).get("cohort");
     assertThat(cohort.get("pulled").asInt()).isEqualTo(PATIENTS);

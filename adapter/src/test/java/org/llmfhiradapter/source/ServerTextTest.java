@@ -9,13 +9,17 @@ import org.junit.jupiter.api.Test;
 
 class ServerTextTest {
 
-  private static final String QUOTE = "Failed on Patient/123 (Jane Doe, born 1952-03-14, MRN 000123)";
+  private static final String QUOTE =
+      "Failed on Patient/123 (Jane Doe, born 1952-03-14, MRN 000123)";
 
   @Test
   void aFailedReadIsItsStatusAndIssueCodesNeverTheServersText() {
     OperationOutcome outcome = new OperationOutcome();
-    outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.EXCEPTION).setDiagnostics(QUOTE);
+    outcome
+        .addIssue()
+        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        .setCode(OperationOutcome.IssueType.EXCEPTION)
+        .setDiagnostics(QUOTE);
     InternalErrorException failure = new InternalErrorException(QUOTE, outcome);
 
     assertThat(ServerText.ofRead(failure))
@@ -24,12 +28,17 @@ class ServerTextTest {
 
   @Test
   void aBulkExportsOperationOutcomeGivesItsIssueCodesOnly() throws Exception {
-    String body = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"fatal\",\"code\":\"processing\","
-        + "\"diagnostics\":\"" + QUOTE + "\"},{\"severity\":\"fatal\",\"code\":\"Jane Doe\"}]}";
+    String body =
+        "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"fatal\",\"code\":\"processing\","
+            + "\"diagnostics\":\""
+            + QUOTE
+            + "\"},{\"severity\":\"fatal\",\"code\":\"Jane Doe\"}]}";
 
     String issues = ServerText.issuesOf(new ObjectMapper().readTree(body));
 
     // A code that is not one (a server that put text there) is dropped like the text.
-    assertThat(issues).isEqualTo("; issues: fatal processing; " + ServerText.LEFT_OUT).doesNotContain("Jane");
+    assertThat(issues)
+        .isEqualTo("; issues: fatal processing; " + ServerText.LEFT_OUT)
+        .doesNotContain("Jane");
   }
 }

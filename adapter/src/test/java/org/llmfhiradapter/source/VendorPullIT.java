@@ -21,9 +21,9 @@ import org.llmfhiradapter.sandbox.SharedSandbox;
 import org.llmfhiradapter.sandbox.VendorPersonality;
 
 /**
- * The embedded server behaving like Epic or like Cerner (required search parameters enforced, Epic's outcome
- * entries, Cerner's bundles without totals or search modes, each vendor's codings): the pull follows each
- * vendor's rules and gets the same cohort as from plain R4.
+ * The embedded server behaving like Epic or like Cerner (required search parameters enforced,
+ * Epic's outcome entries, Cerner's bundles without totals or search modes, each vendor's codings):
+ * the pull follows each vendor's rules and gets the same cohort as from plain R4.
  */
 @ExtendWith(SharedSandbox.class)
 class VendorPullIT {
@@ -37,12 +37,18 @@ class VendorPullIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"epic", "cerner"})
-  void theVendorPathPullsTheWholeCohortFromAServerWithThatVendorsRules(String vendor, @TempDir Path out)
-      throws Exception {
-    JsonNode plain = pull("generic", "", Flavor.MCODE, VendorPersonality.Kind.NONE, out.resolve("plain"));
+  void theVendorPathPullsTheWholeCohortFromAServerWithThatVendorsRules(
+      String vendor, @TempDir Path out) throws Exception {
+    JsonNode plain =
+        pull("generic", "", Flavor.MCODE, VendorPersonality.Kind.NONE, out.resolve("plain"));
 
-    JsonNode viaVendor = pull(vendor, "group:" + FixtureSeeder.CANDIDATES_GROUP, Flavor.parse(vendor),
-        VendorPersonality.Kind.parse(vendor), out.resolve(vendor));
+    JsonNode viaVendor =
+        pull(
+            vendor,
+            "group:" + FixtureSeeder.CANDIDATES_GROUP,
+            Flavor.parse(vendor),
+            VendorPersonality.Kind.parse(vendor),
+            out.resolve(vendor));
 
     assertThat(viaVendor.get("cohort")).isEqualTo(plain.get("cohort"));
     assertThat(viaVendor.get("os")).isEqualTo(plain.get("os"));
@@ -53,48 +59,88 @@ class VendorPullIT {
   void aPatientListInAFileIsPulledToo(SandboxServer server, @TempDir Path out) throws Exception {
     this.server = server;
     SandboxData.reset(server);
-    new FixtureSeeder(ca.uhn.fhir.context.FhirContext.forR4Cached(), Flavor.EPIC).seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
+    new FixtureSeeder(ca.uhn.fhir.context.FhirContext.forR4Cached(), Flavor.EPIC)
+        .seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
     server.personality(VendorPersonality.Kind.EPIC);
-    Path list = Files.writeString(out.resolve("patients.txt"), "# registry extract\nd001\nPatient/d002\n\nd012\n");
+    Path list =
+        Files.writeString(
+            out.resolve("patients.txt"), "# registry extract\nd001\nPatient/d002\n\nd012\n");
 
-    CliRun run = CliRun.of("run", "--base-url", server.baseUrl(), "--out", out.toString(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.source.vendor=epic",
-        "--set", "llm.source.patients=file:" + list, "--set", "llm.publish.enabled=false");
+    CliRun run =
+        CliRun.of(
+            "run",
+            "--base-url",
+            server.baseUrl(),
+            "--out",
+            out.toString(),
+            "--set",
+            "llm.pipeline.routes=../routes",
+            "--set",
+            "llm.source.vendor=epic",
+            "--set",
+            "llm.source.patients=file:" + list,
+            "--set",
+            "llm.publish.enabled=false");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("Patients pulled: 3, included: 2, excluded: 1");
   }
 
   @Test
-  void aGenericPullOfAnEpicServerFailsWithTheServersReason(SandboxServer server, @TempDir Path out) {
+  void aGenericPullOfAnEpicServerFailsWithTheServersReason(
+      SandboxServer server, @TempDir Path out) {
     this.server = server;
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
     server.personality(VendorPersonality.Kind.EPIC);
 
-    CliRun run = CliRun.of("run", "--base-url", server.baseUrl(), "--set", "llm.pipeline.routes=../routes");
+    CliRun run =
+        CliRun.of("run", "--base-url", server.baseUrl(), "--set", "llm.pipeline.routes=../routes");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("answered HTTP 400").contains("Condition search requires the patient parameter");
+    assertThat(run.err())
+        .contains("answered HTTP 400")
+        .contains("Condition search requires the patient parameter");
   }
 
   @Test
   void anEhrVendorWithoutAPatientListIsAConfigurationError() {
-    CliRun run = CliRun.of("run", "--base-url", "http://127.0.0.1:1/fhir", "--set", "llm.source.vendor=cerner");
+    CliRun run =
+        CliRun.of(
+            "run", "--base-url", "http://127.0.0.1:1/fhir", "--set", "llm.source.vendor=cerner");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("llm.source.vendor=cerner requires `patient` on every search").contains("llm.source.patients");
+    assertThat(run.err())
+        .contains("llm.source.vendor=cerner requires `patient` on every search")
+        .contains("llm.source.patients");
   }
 
-  private JsonNode pull(String vendor, String patients, Flavor flavor, VendorPersonality.Kind personality, Path out)
+  private JsonNode pull(
+      String vendor, String patients, Flavor flavor, VendorPersonality.Kind personality, Path out)
       throws Exception {
     server.personality(VendorPersonality.Kind.NONE);
     SandboxData.reset(server);
-    new FixtureSeeder(ca.uhn.fhir.context.FhirContext.forR4Cached(), flavor).seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
+    new FixtureSeeder(ca.uhn.fhir.context.FhirContext.forR4Cached(), flavor)
+        .seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
     server.personality(personality);
-    CliRun run = CliRun.of("run", "--base-url", server.baseUrl(), "--out", out.toString(),
-        "--set", "llm.pipeline.routes=../routes", "--set", "llm.pipeline.data-cutoff=2024-12-31",
-        "--set", "llm.source.vendor=" + vendor, "--set", "llm.source.patients=" + patients,
-        "--set", "llm.source.page-size=500", "--set", "llm.publish.enabled=false");
+    CliRun run =
+        CliRun.of(
+            "run",
+            "--base-url",
+            server.baseUrl(),
+            "--out",
+            out.toString(),
+            "--set",
+            "llm.pipeline.routes=../routes",
+            "--set",
+            "llm.pipeline.data-cutoff=2024-12-31",
+            "--set",
+            "llm.source.vendor=" + vendor,
+            "--set",
+            "llm.source.patients=" + patients,
+            "--set",
+            "llm.source.page-size=500",
+            "--set",
+            "llm.publish.enabled=false");
     assertThat(run.exitCode()).as(vendor + ": " + run.err()).isZero();
     return new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
   }

@@ -30,9 +30,10 @@ import org.llmfhiradapter.testing.TestDatabases;
 import org.llmfhiradapter.testing.TestDatabases.TestDatabase;
 
 /**
- * The cohort store on both databases it supports, each real: an H2 file and the local PostgreSQL (a schema of
- * its own per test). What a sync relies on: outcomes survive, one sync holds the lock, a dead sync's lock
- * lapses, and the watermark moves only with a run that says so while it still holds the lock.
+ * The cohort store on both databases it supports, each real: an H2 file and the local PostgreSQL (a
+ * schema of its own per test). What a sync relies on: outcomes survive, one sync holds the lock, a
+ * dead sync's lock lapses, and the watermark moves only with a run that says so while it still
+ * holds the lock.
  */
 class CohortStoreTest {
 
@@ -46,16 +47,25 @@ class CohortStoreTest {
   @ParameterizedTest
   @MethodSource("databases")
   void outcomesSurviveClosingAndReopeningTheStore(Function<Path, TestDatabase> database) {
-    MappingOutcome included = new MappingOutcome.Included(record("p1"), List.of(warning("Condition/c1")));
+    MappingOutcome included =
+        new MappingOutcome.Included(record("p1"), List.of(warning("Condition/c1")));
     MappingOutcome excluded =
         new MappingOutcome.Excluded(
-            new Exclusion("p2", ExclusionReason.NO_HEPATIC_RESECTION, "Patient/p2", "no hepatic resection"), List.of());
+            new Exclusion(
+                "p2", ExclusionReason.NO_HEPATIC_RESECTION, "Patient/p2", "no hepatic resection"),
+            List.of());
     try (TestDatabase db = database.apply(dir)) {
       try (CohortStore store = open(db)) {
         store.registerSource("ehr", "https://ehr.example.org/fhir", "generic", "key-1");
         long run = store.startRun("full");
-        store.save("ehr", "p1", "included", "hash-1", Instant.parse("2026-01-02T03:04:05Z"),
-            StoredOutcomes.write(included), run);
+        store.save(
+            "ehr",
+            "p1",
+            "included",
+            "hash-1",
+            Instant.parse("2026-01-02T03:04:05Z"),
+            StoredOutcomes.write(included),
+            run);
         store.save("ehr", "p2", "excluded", "hash-2", null, StoredOutcomes.write(excluded), run);
       }
       try (CohortStore store = open(db)) {
@@ -88,7 +98,8 @@ class CohortStoreTest {
   @ParameterizedTest
   @MethodSource("databases")
   void aReleasedLockIsFreeAtOnce(Function<Path, TestDatabase> database) {
-    try (TestDatabase db = database.apply(dir); CohortStore store = open(db)) {
+    try (TestDatabase db = database.apply(dir);
+        CohortStore store = open(db)) {
       store.lock("host-a pid 1", Duration.ofMinutes(2)).close();
 
       try (SyncLease again = store.lock("host-b pid 2", Duration.ofMinutes(2))) {
@@ -99,15 +110,18 @@ class CohortStoreTest {
 
   @ParameterizedTest
   @MethodSource("databases")
-  void closingTheLeaseWaitsForARenewalInFlightAndLeavesTheStoreWorking(Function<Path, TestDatabase> database)
-      throws Exception {
-    try (TestDatabase db = database.apply(dir); CohortStore store = open(db)) {
+  void closingTheLeaseWaitsForARenewalInFlightAndLeavesTheStoreWorking(
+      Function<Path, TestDatabase> database) throws Exception {
+    try (TestDatabase db = database.apply(dir);
+        CohortStore store = open(db)) {
       SyncLease lease = store.lock("host-a pid 1", Duration.ofMillis(600)); // renewed every 200 ms
       try (LogCapture logs = LogCapture.start();
           Connection other = DriverManager.getConnection(db.url(), db.user(), "")) {
         other.setAutoCommit(false);
         try (Statement holdsTheRow = other.createStatement()) {
-          holdsTheRow.executeQuery("SELECT owner FROM sync_lock WHERE lock_name = 'sync' FOR UPDATE").close();
+          holdsTheRow
+              .executeQuery("SELECT owner FROM sync_lock WHERE lock_name = 'sync' FOR UPDATE")
+              .close();
         }
         Thread.sleep(500); // a renewal now waits for the row
         Thread closing = new Thread(lease::close);
@@ -132,8 +146,10 @@ class CohortStoreTest {
 
   @ParameterizedTest
   @MethodSource("databases")
-  void aKilledSyncsLockLapsesAndItsRunIsMarkedInterrupted(Function<Path, TestDatabase> database) throws Exception {
-    try (TestDatabase db = database.apply(dir); CohortStore store = open(db)) {
+  void aKilledSyncsLockLapsesAndItsRunIsMarkedInterrupted(Function<Path, TestDatabase> database)
+      throws Exception {
+    try (TestDatabase db = database.apply(dir);
+        CohortStore store = open(db)) {
       SyncLease dead = store.lock("host-a pid 1", Duration.ofMillis(600));
       long deadRun = store.startRun("full");
       dead.attachRun(deadRun);
@@ -144,7 +160,9 @@ class CohortStoreTest {
       Thread.sleep(1_000);
       try (SyncLease next = store.lock("host-b pid 2", Duration.ofMinutes(2))) {
         assertThat(next.stillHeld()).isTrue();
-        assertThat(store.runs(5)).filteredOn(r -> r.runId() == deadRun).singleElement()
+        assertThat(store.runs(5))
+            .filteredOn(r -> r.runId() == deadRun)
+            .singleElement()
             .satisfies(r -> assertThat(r.status()).isEqualTo("interrupted"));
       }
     }
@@ -154,7 +172,8 @@ class CohortStoreTest {
   @MethodSource("databases")
   void theWatermarkMovesOnlyWithARunThatSaysSo(Function<Path, TestDatabase> database) {
     Instant mark = Instant.parse("2026-11-30T02:00:00Z");
-    try (TestDatabase db = database.apply(dir); CohortStore store = open(db);
+    try (TestDatabase db = database.apply(dir);
+        CohortStore store = open(db);
         SyncLease lease = store.lock("host-a pid 1", Duration.ofMinutes(2))) {
       store.registerSource("ehr", "https://ehr.example.org/fhir", "generic", "key-1");
       long failed = store.startRun("full");
@@ -162,19 +181,29 @@ class CohortStoreTest {
       assertThat(store.source("ehr").orElseThrow().watermark()).isEmpty();
 
       long published = store.startRun("full");
-      store.finishRun(published, lease, "published", counts(), "https://registry/MeasureReport/1", null,
+      store.finishRun(
+          published,
+          lease,
+          "published",
+          counts(),
+          "https://registry/MeasureReport/1",
+          null,
           Map.of("ehr", mark));
 
       assertThat(store.source("ehr").orElseThrow().watermark()).contains(mark);
-      assertThat(store.runs(2)).extracting(SyncRunRecord::status).containsExactly("published", "failed");
+      assertThat(store.runs(2))
+          .extracting(SyncRunRecord::status)
+          .containsExactly("published", "failed");
       assertThat(store.runs(2).get(1).message()).isEqualTo("publish refused");
     }
   }
 
   @ParameterizedTest
   @MethodSource("databases")
-  void aSyncThatLostItsLockCannotMoveTheWatermark(Function<Path, TestDatabase> database) throws Exception {
-    try (TestDatabase db = database.apply(dir); CohortStore store = open(db)) {
+  void aSyncThatLostItsLockCannotMoveTheWatermark(Function<Path, TestDatabase> database)
+      throws Exception {
+    try (TestDatabase db = database.apply(dir);
+        CohortStore store = open(db)) {
       store.registerSource("ehr", "https://ehr.example.org/fhir", "generic", "key-1");
       SyncLease paused = store.lock("host-a pid 1", Duration.ofMillis(600));
       long run = store.startRun("full");
@@ -182,8 +211,15 @@ class CohortStoreTest {
       Thread.sleep(1_000);
       try (SyncLease other = store.lock("host-b pid 2", Duration.ofMinutes(2))) {
         assertThatThrownBy(
-                () -> store.finishRun(run, paused, "published", counts(), null, null,
-                    Map.of("ehr", Instant.parse("2026-11-30T02:00:00Z"))))
+                () ->
+                    store.finishRun(
+                        run,
+                        paused,
+                        "published",
+                        counts(),
+                        null,
+                        null,
+                        Map.of("ehr", Instant.parse("2026-11-30T02:00:00Z"))))
             .isInstanceOf(StoreException.class)
             .hasMessageContaining("the watermark is left alone");
         assertThat(store.source("ehr").orElseThrow().watermark()).isEmpty();
@@ -193,19 +229,29 @@ class CohortStoreTest {
 
   @ParameterizedTest
   @MethodSource("databases")
-  void aNewMappingKeyMakesEveryPatientMappedAgainAndANewServerStartsEmpty(Function<Path, TestDatabase> database) {
-    try (TestDatabase db = database.apply(dir); CohortStore store = open(db);
+  void aNewMappingKeyMakesEveryPatientMappedAgainAndANewServerStartsEmpty(
+      Function<Path, TestDatabase> database) {
+    try (TestDatabase db = database.apply(dir);
+        CohortStore store = open(db);
         SyncLease lease = store.lock("host-a pid 1", Duration.ofMinutes(2))) {
       store.registerSource("ehr", "https://ehr.example.org/fhir", "generic", "adapter 1");
       long run = store.startRun("full");
-      store.save("ehr", "p1", "included", "hash-1", null, StoredOutcomes.write(
-          new MappingOutcome.Included(record("p1"), List.of())), run);
+      store.save(
+          "ehr",
+          "p1",
+          "included",
+          "hash-1",
+          null,
+          StoredOutcomes.write(new MappingOutcome.Included(record("p1"), List.of())),
+          run);
       store.finishRun(run, lease, "published", counts(), null, null, Map.of("ehr", Instant.now()));
 
-      SourceState upgraded = store.registerSource("ehr", "https://ehr.example.org/fhir", "generic", "adapter 2");
+      SourceState upgraded =
+          store.registerSource("ehr", "https://ehr.example.org/fhir", "generic", "adapter 2");
 
       assertThat(upgraded.watermark()).isEmpty();
-      assertThat(store.patients("ehr").get("p1")).isEqualTo(new StoredPatient("p1", "included", null, true));
+      assertThat(store.patients("ehr").get("p1"))
+          .isEqualTo(new StoredPatient("p1", "included", null, true));
 
       store.registerSource("ehr", "https://other-ehr.example.org/fhir", "generic", "adapter 2");
       assertThat(store.patients("ehr")).isEmpty();
@@ -214,19 +260,26 @@ class CohortStoreTest {
 
   @ParameterizedTest
   @MethodSource("databases")
-  void aPatientWhoseFetchFailedKeepsItsOutcomeAndIsFetchedNextTime(Function<Path, TestDatabase> database) {
+  void aPatientWhoseFetchFailedKeepsItsOutcomeAndIsFetchedNextTime(
+      Function<Path, TestDatabase> database) {
     MappingOutcome included = new MappingOutcome.Included(record("p1"), List.of());
-    try (TestDatabase db = database.apply(dir); CohortStore store = open(db)) {
+    try (TestDatabase db = database.apply(dir);
+        CohortStore store = open(db)) {
       store.registerSource("ehr", "https://ehr.example.org/fhir", "generic", "key-1");
       long run = store.startRun("full");
       store.save("ehr", "p1", "included", "hash-1", null, StoredOutcomes.write(included), run);
 
-      store.markNeedsFetch("ehr", "p1", StoredOutcomes.write(new MappingOutcome.Unfetched("p1", "HTTP 503")), run);
-      store.markNeedsFetch("ehr", "p9", StoredOutcomes.write(new MappingOutcome.Unfetched("p9", "HTTP 503")), run);
+      store.markNeedsFetch(
+          "ehr", "p1", StoredOutcomes.write(new MappingOutcome.Unfetched("p1", "HTTP 503")), run);
+      store.markNeedsFetch(
+          "ehr", "p9", StoredOutcomes.write(new MappingOutcome.Unfetched("p9", "HTTP 503")), run);
 
-      assertThat(store.patients("ehr").get("p1")).isEqualTo(new StoredPatient("p1", "included", "hash-1", true));
-      assertThat(store.patients("ehr").get("p9")).isEqualTo(new StoredPatient("p9", "unfetched", null, true));
-      assertThat(StoredOutcomes.read(store.outcomesBySource().get("ehr").get(0))).isEqualTo(included);
+      assertThat(store.patients("ehr").get("p1"))
+          .isEqualTo(new StoredPatient("p1", "included", "hash-1", true));
+      assertThat(store.patients("ehr").get("p9"))
+          .isEqualTo(new StoredPatient("p9", "unfetched", null, true));
+      assertThat(StoredOutcomes.read(store.outcomesBySource().get("ehr").get(0)))
+          .isEqualTo(included);
     }
   }
 
@@ -236,11 +289,13 @@ class CohortStoreTest {
     try (TestDatabase db = database.apply(dir)) {
       open(db).close();
       open(db).close();
-      try (Connection connection = DriverManager.getConnection(db.url(), db.user().isEmpty() ? null : db.user(), null);
+      try (Connection connection =
+              DriverManager.getConnection(db.url(), db.user().isEmpty() ? null : db.user(), null);
           Statement statement = connection.createStatement();
-          ResultSet rows = statement.executeQuery(
-              "SELECT \"version\", \"success\" FROM \"store_schema_history\" WHERE \"version\" IS NOT NULL"
-                  + " AND \"version\" <> '0'")) {
+          ResultSet rows =
+              statement.executeQuery(
+                  "SELECT \"version\", \"success\" FROM \"store_schema_history\" WHERE \"version\" IS NOT NULL"
+                      + " AND \"version\" <> '0'")) {
         assertThat(rows.next()).isTrue();
         assertThat(rows.getString(1)).isEqualTo("1");
         assertThat(rows.getBoolean(2)).isTrue();
@@ -252,7 +307,9 @@ class CohortStoreTest {
   @org.junit.jupiter.api.Test
   void anUnreachableStoreIsNamedWithoutItsPassword() {
     assertThatThrownBy(
-            () -> CohortStore.open("jdbc:postgresql://127.0.0.1:1/none?password=s3cret", "postgres", "s3cret"))
+            () ->
+                CohortStore.open(
+                    "jdbc:postgresql://127.0.0.1:1/none?password=s3cret", "postgres", "s3cret"))
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith(
             "Cannot prepare the cohort store at jdbc:postgresql://127.0.0.1:1/none?password=(hidden)")
@@ -261,13 +318,21 @@ class CohortStoreTest {
 
   @org.junit.jupiter.api.Test
   void aDatabaseMessageLosesTheRowValuesItQuotes() {
-    java.sql.SQLException h2 = new java.sql.SQLException("Unique index or primary key violation: \"PUBLIC.PK ON"
-        + " PUBLIC.PATIENT_STATE(SOURCE_NAME, PATIENT_ID) VALUES ( /* key:1 */ 'default', 'd001')\"; SQL statement:");
-    java.sql.SQLException postgres = new java.sql.SQLException("ERROR: duplicate key value violates unique constraint"
-        + " \"patient_state_pkey\"\n  Detail: Key (source_name, patient_id)=(default, d001) already exists.");
+    java.sql.SQLException h2 =
+        new java.sql.SQLException(
+            "Unique index or primary key violation: \"PUBLIC.PK ON"
+                + " PUBLIC.PATIENT_STATE(SOURCE_NAME, PATIENT_ID) VALUES ( /* key:1 */ 'default', 'd001')\"; SQL statement:");
+    java.sql.SQLException postgres =
+        new java.sql.SQLException(
+            "ERROR: duplicate key value violates unique constraint"
+                + " \"patient_state_pkey\"\n  Detail: Key (source_name, patient_id)=(default, d001) already exists.");
 
-    assertThat(CohortStore.firstLine(h2)).doesNotContain("d001").startsWith("Unique index or primary key violation");
-    assertThat(CohortStore.firstLine(postgres)).doesNotContain("d001").endsWith("\"patient_state_pkey\"");
+    assertThat(CohortStore.firstLine(h2))
+        .doesNotContain("d001")
+        .startsWith("Unique index or primary key violation");
+    assertThat(CohortStore.firstLine(postgres))
+        .doesNotContain("d001")
+        .endsWith("\"patient_state_pkey\"");
   }
 
   private static CohortStore open(TestDatabase db) {
@@ -279,12 +344,32 @@ class CohortStoreTest {
   }
 
   private static ResourceFinding warning(String resource) {
-    return new ResourceFinding(resource, "llm-liver-metastasis",
-        new ValidationIssue(ValidationIssue.Severity.WARNING, "Condition.bodySite", "no body site", "llm-cond-3"));
+    return new ResourceFinding(
+        resource,
+        "llm-liver-metastasis",
+        new ValidationIssue(
+            ValidationIssue.Severity.WARNING, "Condition.bodySite", "no body site", "llm-cond-3"));
   }
 
   private static CaseRecord record(String id) {
-    return new CaseRecord(id, "female", 61, LocalDate.of(2010, 11, 15), true, 843, 804, 3.1, 1, true, "responded",
-        false, null, 1882, true, 290, true, "lung-only");
+    return new CaseRecord(
+        id,
+        "female",
+        61,
+        LocalDate.of(2010, 11, 15),
+        true,
+        843,
+        804,
+        3.1,
+        1,
+        true,
+        "responded",
+        false,
+        null,
+        1882,
+        true,
+        290,
+        true,
+        "lung-only");
   }
 }

@@ -11,8 +11,12 @@ class ConcordanceTest {
 
   @Test
   void higherRiskDyingFirstIsConcordant() {
-    Concordance c = Concordance.of(
-        new double[] {3, 1, 4, 2}, new boolean[] {true, true, true, true}, null, new double[] {2, 4, 1, 3});
+    Concordance c =
+        Concordance.of(
+            new double[] {3, 1, 4, 2},
+            new boolean[] {true, true, true, true},
+            null,
+            new double[] {2, 4, 1, 3});
 
     assertThat(c.concordant()).isEqualTo(6);
     assertThat(c.estimate()).isEqualTo(1.0);
@@ -23,8 +27,12 @@ class ConcordanceTest {
     // Rows: (t=1, death, lp 1), (t=1, death, lp 1), (t=1, censored, lp 2), (t=2, death, lp 0).
     // Comparable: each t=1 death with the t=1 censored (lp 1 < 2: discordant) and with t=2 (1 > 0:
     // concordant). The two t=1 deaths: tied_xy.
-    Concordance c = Concordance.of(
-        new double[] {1, 1, 1, 2}, new boolean[] {true, true, false, true}, null, new double[] {1, 1, 2, 0});
+    Concordance c =
+        Concordance.of(
+            new double[] {1, 1, 1, 2},
+            new boolean[] {true, true, false, true},
+            null,
+            new double[] {1, 1, 2, 0});
 
     assertThat(c.concordant()).isEqualTo(2);
     assertThat(c.discordant()).isEqualTo(2);
@@ -36,9 +44,12 @@ class ConcordanceTest {
 
   @Test
   void pairsAcrossStrataAreNotCompared() {
-    Concordance c = Concordance.of(
-        new double[] {1, 2, 1, 2}, new boolean[] {true, true, true, true}, new int[] {0, 0, 1, 1},
-        new double[] {2, 1, 1, 2});
+    Concordance c =
+        Concordance.of(
+            new double[] {1, 2, 1, 2},
+            new boolean[] {true, true, true, true},
+            new int[] {0, 0, 1, 1},
+            new double[] {2, 1, 1, 2});
 
     assertThat(c.concordant()).isEqualTo(1);
     assertThat(c.discordant()).isEqualTo(1);
@@ -85,7 +96,10 @@ class ConcordanceTest {
       sum += term * term;
     }
 
-    assertThat(new long[] {fast.concordant(), fast.discordant(), fast.tiedX(), fast.tiedY(), fast.tiedXY()})
+    assertThat(
+            new long[] {
+              fast.concordant(), fast.discordant(), fast.tiedX(), fast.tiedY(), fast.tiedXY()
+            })
         .containsExactly(counts);
     assertThat(fast.estimate()).isCloseTo((counts[0] + counts[2] / 2.0) / pairs, within(1e-15));
     assertThat(fast.se()).isCloseTo(Math.sqrt(sum) / (2 * pairs), within(1e-15));
@@ -107,8 +121,8 @@ class ConcordanceTest {
       stratum[i + n] = 1;
     }
 
-    Concordance one = Concordance.of(
-        Arrays.copyOf(time, n), Arrays.copyOf(event, n), null, Arrays.copyOf(lp, n));
+    Concordance one =
+        Concordance.of(Arrays.copyOf(time, n), Arrays.copyOf(event, n), null, Arrays.copyOf(lp, n));
     Concordance two = Concordance.of(time, event, stratum, lp);
 
     assertThat(two.concordant()).isEqualTo(2 * one.concordant());

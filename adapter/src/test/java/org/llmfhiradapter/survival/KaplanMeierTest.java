@@ -26,7 +26,8 @@ class KaplanMeierTest {
     assertThat(fit.steps()).extracting(KmStep::nCensor).containsExactly(0, 0, 1, 0, 1, 0);
     // S = 5/6, 4/6, 4/6, 4/6 * 2/3, same, 0
     assertThat(fit.steps().stream().mapToDouble(KmStep::surv).toArray())
-        .containsExactly(new double[] {5.0 / 6, 4.0 / 6, 4.0 / 6, 4.0 / 9, 4.0 / 9, 0.0}, within(1e-15));
+        .containsExactly(
+            new double[] {5.0 / 6, 4.0 / 6, 4.0 / 6, 4.0 / 9, 4.0 / 9, 0.0}, within(1e-15));
     assertThat(fit.n()).isEqualTo(6);
     assertThat(fit.events()).isEqualTo(4);
   }
@@ -36,7 +37,8 @@ class KaplanMeierTest {
     KaplanMeierFit fit = KaplanMeier.fit(TIME, EVENT);
 
     // sum d/(n(n-d)) = 1/30 + 1/20 + 1/6 at t = 4
-    assertThat(fit.steps().get(3).stdErr()).isCloseTo(Math.sqrt(1.0 / 30 + 1.0 / 20 + 1.0 / 6), within(1e-15));
+    assertThat(fit.steps().get(3).stdErr())
+        .isCloseTo(Math.sqrt(1.0 / 30 + 1.0 / 20 + 1.0 / 6), within(1e-15));
     assertThat(fit.steps().get(5).stdErr()).isInfinite();
   }
 
@@ -66,7 +68,8 @@ class KaplanMeierTest {
   @Test
   void onAnExactHalfPlateauTheMedianIsTheMidpointToTheNextDrop() {
     // S = 3/4, 1/2 (t=2), 1/2 (censored at 5), 0 (t=8): R takes (2 + 8) / 2.
-    KaplanMeierFit fit = KaplanMeier.fit(new double[] {8, 2, 1, 5}, new boolean[] {true, true, true, false});
+    KaplanMeierFit fit =
+        KaplanMeier.fit(new double[] {8, 2, 1, 5}, new boolean[] {true, true, true, false});
 
     assertThat(fit.median().estimate()).isEqualTo(5.0);
     assertThat(fit.summaryTableMedian().estimate()).isEqualTo(5.0);
@@ -75,7 +78,8 @@ class KaplanMeierTest {
   @Test
   void aHalfPlateauRunningToTheEndTakesTheMidpointWithTheLastTimeWhilePrintTakesItsStart() {
     // S = 3/4, 1/2 from t = 2, then only censorings at 3 and 4.
-    KaplanMeierFit fit = KaplanMeier.fit(new double[] {4, 1, 3, 2}, new boolean[] {false, true, false, true});
+    KaplanMeierFit fit =
+        KaplanMeier.fit(new double[] {4, 1, 3, 2}, new boolean[] {false, true, false, true});
 
     assertThat(fit.median().estimate()).isEqualTo(3.0);
     assertThat(fit.summaryTableMedian().estimate()).isEqualTo(2.0);
@@ -83,13 +87,17 @@ class KaplanMeierTest {
 
   @Test
   void withoutEventsTheCurveStaysAtOneAndNothingIsReached() {
-    KaplanMeierFit fit = KaplanMeier.fit(new double[] {3, 1, 2}, new boolean[] {false, false, false}, ConfType.LOG_LOG, 0.95);
+    KaplanMeierFit fit =
+        KaplanMeier.fit(
+            new double[] {3, 1, 2}, new boolean[] {false, false, false}, ConfType.LOG_LOG, 0.95);
 
-    assertThat(fit.steps()).allSatisfy(step -> {
-      assertThat(step.surv()).isEqualTo(1.0);
-      assertThat(step.stdErr()).isZero();
-      assertThat(step.lower()).isNaN(); // log(-log 1) does not exist
-    });
+    assertThat(fit.steps())
+        .allSatisfy(
+            step -> {
+              assertThat(step.surv()).isEqualTo(1.0);
+              assertThat(step.stdErr()).isZero();
+              assertThat(step.lower()).isNaN(); // log(-log 1) does not exist
+            });
     assertThat(fit.median().reached()).isFalse();
     assertThat(fit.restrictedMean().estimate()).isEqualTo(3.0);
     assertThat(fit.restrictedMean().se()).isZero();
@@ -117,7 +125,8 @@ class KaplanMeierTest {
     KaplanMeierFit fit = KaplanMeier.fit(TIME, EVENT);
 
     SurvivalAt before = fit.at(0.5);
-    assertThat(List.of(before.surv(), before.stdErr(), before.lower(), before.upper())).containsExactly(1.0, 0.0, 1.0, 1.0);
+    assertThat(List.of(before.surv(), before.stdErr(), before.lower(), before.upper()))
+        .containsExactly(1.0, 0.0, 1.0, 1.0);
     assertThat(before.nRisk()).isEqualTo(6);
     assertThat(fit.at(3.5).surv()).isCloseTo(4.0 / 6, within(1e-15));
     assertThat(fit.at(3.5).nRisk()).isEqualTo(3);
@@ -128,7 +137,8 @@ class KaplanMeierTest {
 
   @Test
   void timesEqualUpToRoundingAreOneTime() {
-    KaplanMeierFit fit = KaplanMeier.fit(new double[] {5 + 1e-10, 7, 5}, new boolean[] {true, false, true});
+    KaplanMeierFit fit =
+        KaplanMeier.fit(new double[] {5 + 1e-10, 7, 5}, new boolean[] {true, false, true});
 
     assertThat(fit.steps()).extracting(KmStep::time).containsExactly(5.0, 7.0);
     assertThat(fit.steps().get(0).nEvent()).isEqualTo(2);
@@ -136,11 +146,12 @@ class KaplanMeierTest {
 
   @Test
   void groupsAreFittedSeparatelyInNumericLevelOrderAndIncompleteRowsAreDroppedAndCounted() {
-    SurvivalData data = SurvivalData.builder()
-        .time(new double[] {3, 1, Double.NaN, 2, 4})
-        .status(new double[] {1, 1, 1, 0, 1})
-        .group(new String[] {"10", "2", "2", "10", null})
-        .build();
+    SurvivalData data =
+        SurvivalData.builder()
+            .time(new double[] {3, 1, Double.NaN, 2, 4})
+            .status(new double[] {1, 1, 1, 0, 1})
+            .group(new String[] {"10", "2", "2", "10", null})
+            .build();
 
     Map<String, KaplanMeierFit> fits = KaplanMeier.byGroup(data, ConfType.LOG, 0.95);
 
@@ -155,7 +166,8 @@ class KaplanMeierTest {
     assertThatThrownBy(() -> KaplanMeier.fit(new double[] {1, -2}, new boolean[] {true, true}))
         .isInstanceOf(SurvivalDataException.class)
         .hasMessageContaining("row 1 has -2.0");
-    assertThatThrownBy(() -> SurvivalData.builder().time(new double[] {1}).status(new double[] {2}).build())
+    assertThatThrownBy(
+            () -> SurvivalData.builder().time(new double[] {1}).status(new double[] {2}).build())
         .hasMessageContaining("status must be 1 (event) or 0 (censored); row 0 has 2.0");
   }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** Tier 1: two groups of two, by hand. */
 class LogRankTestTest {
 
-  // Sorted: t1 a dies (2 a + 2 b at risk), t2 b dies (1 a + 2 b), t3 a dies (1 a + 1 b), t4 b censored.
+  // Sorted: t1 a dies (2 a + 2 b at risk), t2 b dies (1 a + 2 b), t3 a dies (1 a + 1 b), t4 b
+  // censored.
   private static final double[] TIME = {4, 3, 1, 2};
   private static final double[] STATUS = {0, 1, 1, 1};
   private static final String[] GROUP = {"b", "a", "a", "b"};
@@ -65,8 +66,14 @@ class LogRankTestTest {
   @Test
   void tiedDeathsUseTheHypergeometricVariance() {
     // t1: both a-deaths with 2 a + 2 b at risk: E_a = 2·2/4, V = 2·2/3·1/4 = 1/3.
-    LogRankResult result = LogRankTest.test(
-        data(new double[] {1, 5, 1, 5}, new double[] {1, 0, 1, 0}, new String[] {"a", "b", "a", "b"}, null), 0);
+    LogRankResult result =
+        LogRankTest.test(
+            data(
+                new double[] {1, 5, 1, 5},
+                new double[] {1, 0, 1, 0},
+                new String[] {"a", "b", "a", "b"},
+                null),
+            0);
 
     assertThat(result.expected().get(0)).isEqualTo(1.0);
     assertThat(result.chisq()).isCloseTo(3.0, within(1e-14)); // 1² / (1/3)
@@ -74,8 +81,14 @@ class LogRankTestTest {
 
   @Test
   void aGroupWithNothingExpectedIsLeftOutAndWithOneGroupLeftThereIsNoTest() {
-    LogRankResult result = LogRankTest.test(
-        data(new double[] {0.5, 1, 2}, new double[] {0, 1, 1}, new String[] {"c", "a", "a"}, null), 0);
+    LogRankResult result =
+        LogRankTest.test(
+            data(
+                new double[] {0.5, 1, 2},
+                new double[] {0, 1, 1},
+                new String[] {"c", "a", "a"},
+                null),
+            0);
 
     assertThat(result.expected()).containsExactly(2.0, 0.0);
     assertThat(result.test()).isEqualTo(new ChiSquareTest(0, 0, 1));

@@ -17,16 +17,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Tier 3: every value R's survival package wrote into {@code survival/reference/*.json} (see the README
- * there for the calls and conventions), recomputed from the file's own data and compared at 1e-9 relative.
+ * Tier 3: every value R's survival package wrote into {@code survival/reference/*.json} (see the
+ * README there for the calls and conventions), recomputed from the file's own data and compared at
+ * 1e-9 relative.
  */
 class RReferenceTest {
 
   private static final double TOLERANCE = 1e-9;
+
   /**
-   * The separation cases' coef/se/z/p/hr/CI/Wald/var: β ≈ 22 is where Newton happened to stop on a likelihood
-   * flat to 1e-9, and se² ≈ 1/I(β) with I ≈ 2e-9 is computed by cancellation; an independent implementation
-   * agrees to ~4e-7 (README). Log-likelihoods, tests, iterations and warnings are still held to 1e-9.
+   * The separation cases' coef/se/z/p/hr/CI/Wald/var: β ≈ 22 is where Newton happened to stop on a
+   * likelihood flat to 1e-9, and se² ≈ 1/I(β) with I ≈ 2e-9 is computed by cancellation; an
+   * independent implementation agrees to ~4e-7 (README). Log-likelihoods, tests, iterations and
+   * warnings are still held to 1e-9.
    */
   private static final double SEPARATION_TOLERANCE = 1e-6;
 
@@ -35,7 +38,12 @@ class RReferenceTest {
   static Stream<String> files() throws IOException, URISyntaxException {
     Path dir = Path.of(RReferenceTest.class.getResource("/survival/reference").toURI());
     try (Stream<Path> paths = Files.list(dir)) {
-      List<String> names = paths.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+      List<String> names =
+          paths
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".json"))
+              .sorted()
+              .toList();
       assertThat(names).hasSizeGreaterThanOrEqualTo(44);
       return names.stream();
     }
@@ -49,7 +57,11 @@ class RReferenceTest {
     switch (root.get("kind").asText()) {
       case "km" -> km(root, check);
       case "logrank" -> logRank(root, check);
-      case "cox" -> cox(root, check, file.startsWith("cox-edge-separation") ? SEPARATION_TOLERANCE : TOLERANCE);
+      case "cox" ->
+          cox(
+              root,
+              check,
+              file.startsWith("cox-edge-separation") ? SEPARATION_TOLERANCE : TOLERANCE);
       case "identity" -> identity(root, check);
       case "zph" -> zph(root, check);
       case "quantile" -> quantile(root, check);
@@ -62,68 +74,80 @@ class RReferenceTest {
   private static void km(JsonNode root, Check check) {
     JsonNode options = root.get("options");
     JsonNode data = root.get("data");
-    SurvivalData.Builder builder = SurvivalData.builder()
-        .time(numbers(data.get(options.get("time").asText())))
-        .status(numbers(data.get(options.get("event").asText())));
+    SurvivalData.Builder builder =
+        SurvivalData.builder()
+            .time(numbers(data.get(options.get("time").asText())))
+            .status(numbers(data.get(options.get("event").asText())));
     if (options.has("group")) {
-      builder.group(labels(data.get(options.get("group").asText())), texts(options.get("group_levels")));
+      builder.group(
+          labels(data.get(options.get("group").asText())), texts(options.get("group_levels")));
     }
     ConfType confType = ConfType.parse(options.get("conf_type").asText());
     Map<String, KaplanMeierFit> fits =
         KaplanMeier.byGroup(builder.build(), confType, options.get("conf_int").asDouble());
     JsonNode expected = root.get("expected");
     check.equal("groups", List.copyOf(fits.keySet()), fieldNames(expected));
-    fits.forEach((key, fit) -> {
-      JsonNode e = expected.get(key);
-      String at = key + ".";
-      check.exact(at + "n", fit.n(), e.get("n"));
-      check.exact(at + "events", fit.events(), e.get("events"));
-      List<KmStep> steps = fit.steps();
-      check.equal(at + "steps", steps.size(), e.get("steps").size());
-      for (int i = 0; i < Math.min(steps.size(), e.get("steps").size()); i++) {
-        KmStep s = steps.get(i);
-        JsonNode r = e.get("steps").get(i);
-        String row = at + "steps[" + i + "].";
-        check.close(row + "time", s.time(), r.get("time"), TOLERANCE);
-        check.exact(row + "n_risk", s.nRisk(), r.get("n_risk"));
-        check.exact(row + "n_event", s.nEvent(), r.get("n_event"));
-        check.exact(row + "n_censor", s.nCensor(), r.get("n_censor"));
-        check.close(row + "surv", s.surv(), r.get("surv"), TOLERANCE);
-        check.close(row + "std_err", s.stdErr(), r.get("std_err"), TOLERANCE);
-        check.close(row + "lower", s.lower(), r.get("lower"), TOLERANCE);
-        check.close(row + "upper", s.upper(), r.get("upper"), TOLERANCE);
-      }
-      check.quantile(at + "median", fit.median(), e.get("median"));
-      e.get("quantiles").fields().forEachRemaining(q ->
-          check.quantile(at + "quantile " + q.getKey(), fit.quantile(Double.parseDouble(q.getKey())), q.getValue()));
-      check.quantile(at + "median_summary_table", fit.summaryTableMedian(), e.get("median_summary_table"));
-      RestrictedMean rmean = options.get("rmean").isNumber()
-          ? fit.restrictedMean(options.get("rmean").asDouble())
-          : fit.restrictedMean();
-      check.close(at + "rmean", rmean.estimate(), e.get("rmean").get("rmean"), TOLERANCE);
-      check.close(at + "rmean.se", rmean.se(), e.get("rmean").get("se"), TOLERANCE);
-      check.close(at + "rmean.tau", rmean.tau(), e.get("rmean").get("tau"), TOLERANCE);
-      for (JsonNode mark : e.get("landmarks")) {
-        SurvivalAt s = fit.at(mark.get("time").asDouble());
-        String row = at + "landmark " + mark.get("time").asText() + ".";
-        check.close(row + "surv", s.surv(), mark.get("surv"), TOLERANCE);
-        check.close(row + "std_err", s.stdErr(), mark.get("std_err"), TOLERANCE);
-        check.close(row + "std_err_surv", s.stdErrSurv(), mark.get("std_err_surv"), TOLERANCE);
-        check.close(row + "lower", s.lower(), mark.get("lower"), TOLERANCE);
-        check.close(row + "upper", s.upper(), mark.get("upper"), TOLERANCE);
-        check.exact(row + "n_risk", s.nRisk(), mark.get("n_risk"));
-      }
-    });
+    fits.forEach(
+        (key, fit) -> {
+          JsonNode e = expected.get(key);
+          String at = key + ".";
+          check.exact(at + "n", fit.n(), e.get("n"));
+          check.exact(at + "events", fit.events(), e.get("events"));
+          List<KmStep> steps = fit.steps();
+          check.equal(at + "steps", steps.size(), e.get("steps").size());
+          for (int i = 0; i < Math.min(steps.size(), e.get("steps").size()); i++) {
+            KmStep s = steps.get(i);
+            JsonNode r = e.get("steps").get(i);
+            String row = at + "steps[" + i + "].";
+            check.close(row + "time", s.time(), r.get("time"), TOLERANCE);
+            check.exact(row + "n_risk", s.nRisk(), r.get("n_risk"));
+            check.exact(row + "n_event", s.nEvent(), r.get("n_event"));
+            check.exact(row + "n_censor", s.nCensor(), r.get("n_censor"));
+            check.close(row + "surv", s.surv(), r.get("surv"), TOLERANCE);
+            check.close(row + "std_err", s.stdErr(), r.get("std_err"), TOLERANCE);
+            check.close(row + "lower", s.lower(), r.get("lower"), TOLERANCE);
+            check.close(row + "upper", s.upper(), r.get("upper"), TOLERANCE);
+          }
+          check.quantile(at + "median", fit.median(), e.get("median"));
+          e.get("quantiles")
+              .fields()
+              .forEachRemaining(
+                  q ->
+                      check.quantile(
+                          at + "quantile " + q.getKey(),
+                          fit.quantile(Double.parseDouble(q.getKey())),
+                          q.getValue()));
+          check.quantile(
+              at + "median_summary_table", fit.summaryTableMedian(), e.get("median_summary_table"));
+          RestrictedMean rmean =
+              options.get("rmean").isNumber()
+                  ? fit.restrictedMean(options.get("rmean").asDouble())
+                  : fit.restrictedMean();
+          check.close(at + "rmean", rmean.estimate(), e.get("rmean").get("rmean"), TOLERANCE);
+          check.close(at + "rmean.se", rmean.se(), e.get("rmean").get("se"), TOLERANCE);
+          check.close(at + "rmean.tau", rmean.tau(), e.get("rmean").get("tau"), TOLERANCE);
+          for (JsonNode mark : e.get("landmarks")) {
+            SurvivalAt s = fit.at(mark.get("time").asDouble());
+            String row = at + "landmark " + mark.get("time").asText() + ".";
+            check.close(row + "surv", s.surv(), mark.get("surv"), TOLERANCE);
+            check.close(row + "std_err", s.stdErr(), mark.get("std_err"), TOLERANCE);
+            check.close(row + "std_err_surv", s.stdErrSurv(), mark.get("std_err_surv"), TOLERANCE);
+            check.close(row + "lower", s.lower(), mark.get("lower"), TOLERANCE);
+            check.close(row + "upper", s.upper(), mark.get("upper"), TOLERANCE);
+            check.exact(row + "n_risk", s.nRisk(), mark.get("n_risk"));
+          }
+        });
   }
 
   private static void logRank(JsonNode root, Check check) {
     JsonNode options = root.get("options");
     JsonNode data = root.get("data");
     JsonNode e = root.get("expected");
-    SurvivalData.Builder builder = SurvivalData.builder()
-        .time(numbers(data.get(options.get("time").asText())))
-        .status(numbers(data.get(options.get("event").asText())))
-        .group(labels(data.get(options.get("group").asText())), texts(e.get("groups")));
+    SurvivalData.Builder builder =
+        SurvivalData.builder()
+            .time(numbers(data.get(options.get("time").asText())))
+            .status(numbers(data.get(options.get("event").asText())))
+            .group(labels(data.get(options.get("group").asText())), texts(e.get("groups")));
     if (options.has("strata")) {
       builder.strata(labels(data.get(options.get("strata").asText())));
     }
@@ -134,10 +158,16 @@ class RReferenceTest {
     check.exact("n_dropped", sd.dropped(), e.get("n_dropped"));
     for (int g = 0; g < result.groups().size(); g++) {
       check.exact("n[" + g + "]", result.n().get(g), e.get("n").get(g));
-      check.close("observed[" + g + "]", result.observed().get(g), e.get("observed").get(g), TOLERANCE);
-      check.close("expected[" + g + "]", result.expected().get(g), e.get("expected").get(g), TOLERANCE);
+      check.close(
+          "observed[" + g + "]", result.observed().get(g), e.get("observed").get(g), TOLERANCE);
+      check.close(
+          "expected[" + g + "]", result.expected().get(g), e.get("expected").get(g), TOLERANCE);
       for (int h = 0; h < result.groups().size(); h++) {
-        check.close("var[" + g + "][" + h + "]", result.variance().get(g).get(h), e.get("var").get(g).get(h), TOLERANCE);
+        check.close(
+            "var[" + g + "][" + h + "]",
+            result.variance().get(g).get(h),
+            e.get("var").get(g).get(h),
+            TOLERANCE);
       }
     }
     check.close("chisq", result.chisq(), e.get("chisq"), TOLERANCE);
@@ -150,12 +180,14 @@ class RReferenceTest {
     JsonNode options = root.get("options");
     JsonNode e = root.get("expected");
     SurvivalData sd = coxData(root);
-    CoxOptions coxOptions = CoxOptions.DEFAULTS
-        .withTies(Ties.parse(options.get("ties").asText()))
-        .withIterMax(options.get("iter_max").asInt());
+    CoxOptions coxOptions =
+        CoxOptions.DEFAULTS
+            .withTies(Ties.parse(options.get("ties").asText()))
+            .withIterMax(options.get("iter_max").asInt());
     CoxFit fit = CoxModel.fit(sd, coxOptions);
 
-    // R's variance after running out of iterations is not the inverse information (README: bug in 3.5-3);
+    // R's variance after running out of iterations is not the inverse information (README: bug in
+    // 3.5-3);
     // the file holds the proper values at the same β under at_final_beta.
     JsonNode proper = e.has("at_final_beta") ? e.get("at_final_beta") : e;
     check.exact("n", fit.n(), e.get("n"));
@@ -194,7 +226,11 @@ class RReferenceTest {
     check.exact("tied_xy", fit.concordance().tiedXY(), c.get("tied_xy"));
     for (int i = 0; i < fit.terms().size(); i++) {
       for (int j = 0; j < fit.terms().size(); j++) {
-        check.close("var[" + i + "][" + j + "]", fit.variance().get(i).get(j), proper.get("var").get(i).get(j), fragileTolerance);
+        check.close(
+            "var[" + i + "][" + j + "]",
+            fit.variance().get(i).get(j),
+            proper.get("var").get(i).get(j),
+            fragileTolerance);
       }
     }
   }
@@ -206,20 +242,34 @@ class RReferenceTest {
     double[] time = numbers(data.get(options.get("time").asText()));
     double[] status = numbers(data.get(options.get("event").asText()));
     String group = options.get("group").asText();
-    SurvivalData byGroup = SurvivalData.builder().time(time).status(status).group(labels(data.get(group))).build();
-    SurvivalData withCovariate = SurvivalData.builder().time(time).status(status)
-        .covariate(group, numbers(data.get(group))).build();
-    check.close("logrank_chisq", LogRankTest.test(byGroup, 0).chisq(), e.get("logrank_chisq"), TOLERANCE);
-    check.close("cox_score_efron", CoxModel.fit(withCovariate, CoxOptions.DEFAULTS).scoreTest().chisq(),
-        e.get("cox_score_efron"), TOLERANCE);
-    check.close("cox_score_breslow",
+    SurvivalData byGroup =
+        SurvivalData.builder().time(time).status(status).group(labels(data.get(group))).build();
+    SurvivalData withCovariate =
+        SurvivalData.builder()
+            .time(time)
+            .status(status)
+            .covariate(group, numbers(data.get(group)))
+            .build();
+    check.close(
+        "logrank_chisq", LogRankTest.test(byGroup, 0).chisq(), e.get("logrank_chisq"), TOLERANCE);
+    check.close(
+        "cox_score_efron",
+        CoxModel.fit(withCovariate, CoxOptions.DEFAULTS).scoreTest().chisq(),
+        e.get("cox_score_efron"),
+        TOLERANCE);
+    check.close(
+        "cox_score_breslow",
         CoxModel.fit(withCovariate, CoxOptions.DEFAULTS.withTies(Ties.BRESLOW)).scoreTest().chisq(),
-        e.get("cox_score_breslow"), TOLERANCE);
+        e.get("cox_score_breslow"),
+        TOLERANCE);
   }
 
   private static void quantile(JsonNode root, Check check) {
-    double[] x = java.util.Arrays.stream(numbers(root.get("data").get("x"))).filter(v -> !Double.isNaN(v)).sorted()
-        .toArray();
+    double[] x =
+        java.util.Arrays.stream(numbers(root.get("data").get("x")))
+            .filter(v -> !Double.isNaN(v))
+            .sorted()
+            .toArray();
     JsonNode e = root.get("expected");
     check.close("q25", SampleQuantile.type7(x, 0.25), e.get("q25"), TOLERANCE);
     check.close("q50", SampleQuantile.type7(x, 0.5), e.get("q50"), TOLERANCE);
@@ -230,14 +280,16 @@ class RReferenceTest {
   private static void zph(JsonNode root, Check check) {
     JsonNode options = root.get("options");
     SurvivalData sd = coxData(root);
-    CoxFit fit = CoxModel.fit(sd, CoxOptions.DEFAULTS.withTies(Ties.parse(options.get("ties").asText())));
+    CoxFit fit =
+        CoxModel.fit(sd, CoxOptions.DEFAULTS.withTies(Ties.parse(options.get("ties").asText())));
     // A factor's columns (named column + level) form one term, as R's assign says.
     Map<String, int[]> terms = new LinkedHashMap<>();
     for (String covariate : texts(options.get("covariates"))) {
       List<Integer> columns = new ArrayList<>();
       for (int j = 0; j < sd.covariateNames().size(); j++) {
         String name = sd.covariateNames().get(j);
-        if (name.equals(covariate) || isLabels(root.get("data").get(covariate)) && name.startsWith(covariate)) {
+        if (name.equals(covariate)
+            || isLabels(root.get("data").get(covariate)) && name.startsWith(covariate)) {
           columns.add(j);
         }
       }
@@ -260,9 +312,10 @@ class RReferenceTest {
   static SurvivalData coxData(JsonNode root) {
     JsonNode options = root.get("options");
     JsonNode data = root.get("data");
-    SurvivalData.Builder builder = SurvivalData.builder()
-        .time(numbers(data.get(options.get("time").asText())))
-        .status(numbers(data.get(options.get("event").asText())));
+    SurvivalData.Builder builder =
+        SurvivalData.builder()
+            .time(numbers(data.get(options.get("time").asText())))
+            .status(numbers(data.get(options.get("event").asText())));
     for (String covariate : texts(options.get("covariates"))) {
       JsonNode column = data.get(covariate);
       if (isLabels(column)) {
@@ -323,7 +376,9 @@ class RReferenceTest {
     return names;
   }
 
-  /** Comparisons with R's conventions: "NA" is NaN, "Inf"/"-Inf" infinities, 0 compared absolutely. */
+  /**
+   * Comparisons with R's conventions: "NA" is NaN, "Inf"/"-Inf" infinities, 0 compared absolutely.
+   */
   static final class Check {
     private final String file;
     final List<String> failures = new ArrayList<>();

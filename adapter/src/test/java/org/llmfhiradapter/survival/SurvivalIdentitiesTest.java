@@ -47,7 +47,9 @@ class SurvivalIdentitiesTest {
 
     for (Ties ties : Ties.values()) {
       CoxFit cox = CoxModel.fit(simulated(true), CoxOptions.DEFAULTS.withTies(ties).withIterMax(0));
-      assertThat(cox.scoreTest().chisq()).as(ties.rName()).isCloseTo(logRank.chisq(), Percentage.withPercentage(1e-10));
+      assertThat(cox.scoreTest().chisq())
+          .as(ties.rName())
+          .isCloseTo(logRank.chisq(), Percentage.withPercentage(1e-10));
       assertThat(cox.scoreTest().df()).isEqualTo(logRank.df()).isEqualTo(2);
     }
   }
@@ -75,28 +77,39 @@ class SurvivalIdentitiesTest {
   @Test
   void kaplanMeierIsTheBaselineSurvivalOfACoxModelWithoutCovariatesInEachStratum() {
     SurvivalData byStratum = simulated(false);
-    SurvivalData nullModel = SurvivalData.builder()
-        .time(byStratum.time())
-        .event(byStratum.event())
-        .strata(byStratum.stratum() == null ? null : labels(byStratum))
-        .build();
-    SurvivalData asGroups = SurvivalData.builder()
-        .time(byStratum.time())
-        .event(byStratum.event())
-        .group(labels(byStratum))
-        .build();
+    SurvivalData nullModel =
+        SurvivalData.builder()
+            .time(byStratum.time())
+            .event(byStratum.event())
+            .strata(byStratum.stratum() == null ? null : labels(byStratum))
+            .build();
+    SurvivalData asGroups =
+        SurvivalData.builder()
+            .time(byStratum.time())
+            .event(byStratum.event())
+            .group(labels(byStratum))
+            .build();
 
     CoxFit fit = CoxModel.fit(nullModel, CoxOptions.DEFAULTS);
     Map<String, StepCurve> baseline = CoxModel.baselineSurvival(nullModel, fit);
     Map<String, KaplanMeierFit> km = KaplanMeier.byGroup(asGroups, ConfType.LOG, 0.95);
 
     assertThat(baseline.keySet()).containsExactlyElementsOf(km.keySet());
-    baseline.forEach((stratum, curve) -> {
-      double[] kmAtEvents = km.get(stratum).steps().stream().filter(s -> s.nEvent() > 0).mapToDouble(KmStep::surv).toArray();
-      double[] kmTimes = km.get(stratum).steps().stream().filter(s -> s.nEvent() > 0).mapToDouble(KmStep::time).toArray();
-      assertThat(curve.time()).containsExactly(kmTimes);
-      assertThat(curve.value()).containsExactly(kmAtEvents, within(1e-13));
-    });
+    baseline.forEach(
+        (stratum, curve) -> {
+          double[] kmAtEvents =
+              km.get(stratum).steps().stream()
+                  .filter(s -> s.nEvent() > 0)
+                  .mapToDouble(KmStep::surv)
+                  .toArray();
+          double[] kmTimes =
+              km.get(stratum).steps().stream()
+                  .filter(s -> s.nEvent() > 0)
+                  .mapToDouble(KmStep::time)
+                  .toArray();
+          assertThat(curve.time()).containsExactly(kmTimes);
+          assertThat(curve.value()).containsExactly(kmAtEvents, within(1e-13));
+        });
   }
 
   @Test
@@ -113,17 +126,19 @@ class SurvivalIdentitiesTest {
 
   @Test
   void oneCovariateWaldStatisticIsZSquared() {
-    SurvivalData data = SurvivalData.builder()
-        .time(simulated(true).time())
-        .event(simulated(true).event())
-        .covariate("b", simulated(true).covariates()[0])
-        .build();
+    SurvivalData data =
+        SurvivalData.builder()
+            .time(simulated(true).time())
+            .event(simulated(true).event())
+            .covariate("b", simulated(true).covariates()[0])
+            .build();
 
     CoxFit fit = CoxModel.fit(data, CoxOptions.DEFAULTS);
 
     double z = fit.terms().get(0).z();
     assertThat(fit.waldTest().chisq()).isCloseTo(z * z, Percentage.withPercentage(1e-12));
-    assertThat(fit.waldTest().p()).isCloseTo(fit.terms().get(0).p(), Percentage.withPercentage(1e-10));
+    assertThat(fit.waldTest().p())
+        .isCloseTo(fit.terms().get(0).p(), Percentage.withPercentage(1e-10));
   }
 
   private static String[] labels(SurvivalData data) {

@@ -37,7 +37,9 @@ class TimeTiesTest {
 
     Integer[] expected = new Integer[x.length];
     Arrays.setAll(expected, i -> i);
-    Arrays.sort(expected, (a, b) -> x[a] == x[b] ? Integer.compare(a, b) : Double.compare(x[a], x[b]));
-    assertThat(order).containsExactly(Arrays.stream(expected).mapToInt(Integer::intValue).toArray());
+    Arrays.sort(
+        expected, (a, b) -> x[a] == x[b] ? Integer.compare(a, b) : Double.compare(x[a], x[b]));
+    assertThat(order)
+        .containsExactly(Arrays.stream(expected).mapToInt(Integer::intValue).toArray());
   }
 }

@@ -50,22 +50,29 @@ class CsvTableTest {
   }
 
   @Test
-  void aLargeFileCanBeReadRowByRowWithTheSameLinesAndErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("t.csv"), "a,b\n1,\"x\ny\"\n\n2,3\n4\n");
+  void aLargeFileCanBeReadRowByRowWithTheSameLinesAndErrors(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file =
+        java.nio.file.Files.writeString(dir.resolve("t.csv"), "a,b\n1,\"x\ny\"\n\n2,3\n4\n");
     List<String> seen = new java.util.ArrayList<>();
 
-    assertThatThrownBy(() -> CsvTable.read(file, new CsvTable.RowHandler() {
-      @Override
-      public void header(List<String> names) {
-        seen.add("header " + names);
-      }
+    assertThatThrownBy(
+            () ->
+                CsvTable.read(
+                    file,
+                    new CsvTable.RowHandler() {
+                      @Override
+                      public void header(List<String> names) {
+                        seen.add("header " + names);
+                      }
 
-      @Override
-      public void row(List<String> cells, int line) {
-        seen.add(line + " " + cells);
-      }
-    })).isInstanceOf(TableException.class).hasMessageEndingWith("line 6: 1 fields, but the header has 2");
+                      @Override
+                      public void row(List<String> cells, int line) {
+                        seen.add(line + " " + cells);
+                      }
+                    }))
+        .isInstanceOf(TableException.class)
+        .hasMessageEndingWith("line 6: 1 fields, but the header has 2");
     assertThat(seen).containsExactly("header [a, b]", "2 [1, x\ny]", "5 [2, 3]");
   }
 
@@ -75,24 +82,28 @@ class CsvTableTest {
 
     assertThatThrownBy(() -> CsvTable.parse("big.csv", new StringReader(text)))
         .isInstanceOf(TableException.class)
-        .hasMessage("big.csv line 2, column 2: a cell longer than 100000 characters; refused (is the file"
-            + " comma-separated, with its quotes closed?)");
+        .hasMessage(
+            "big.csv line 2, column 2: a cell longer than 100000 characters; refused (is the file"
+                + " comma-separated, with its quotes closed?)");
   }
 
   @Test
   void anUnclosedQuoteIsStoppedAtTheLimitNotAtTheEndOfALargeFile() {
-    // Rows after the quote (commas and line breaks included) would all go into one cell: refused at the limit,
+    // Rows after the quote (commas and line breaks included) would all go into one cell: refused at
+    // the limit,
     // naming the line where that cell began, before the rest of the file is read.
     String rows = "2,3\n".repeat(CsvTable.MAX_CELL_CHARS);
-    java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
-    StringReader text = new StringReader("a,b\n1,\"open\n" + rows) {
-      @Override
-      public int read(char[] buffer, int offset, int length) throws java.io.IOException {
-        int n = super.read(buffer, offset, length);
-        read.addAndGet(Math.max(n, 0));
-        return n;
-      }
-    };
+    java.util.concurrent.atomic.AtomicInteger read =
+        new java.util.concurrent.atomic.AtomicInteger();
+    StringReader text =
+        new StringReader("a,b\n1,\"open\n" + rows) {
+          @Override
+          public int read(char[] buffer, int offset, int length) throws java.io.IOException {
+            int n = super.read(buffer, offset, length);
+            read.addAndGet(Math.max(n, 0));
+            return n;
+          }
+        };
 
     assertThatThrownBy(() -> CsvTable.parse("t.csv", text))
         .isInstanceOf(TableException.class)
@@ -122,9 +133,15 @@ class CsvTableTest {
   }
 
   @Test
-  void aFileThatIsNotUtf8IsSaidToBeSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("latin1.csv"), "a\nJos\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+  void aFileThatIsNotUtf8IsSaidToBeSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file =
+        java.nio.file.Files.write(
+            dir.resolve("latin1.csv"),
+            "a\nJos\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
 
-    assertThatThrownBy(() -> CsvTable.read(file)).isInstanceOf(TableException.class).hasMessage(file + " is not UTF-8 text");
+    assertThatThrownBy(() -> CsvTable.read(file))
+        .isInstanceOf(TableException.class)
+        .hasMessage(file + " is not UTF-8 text");
   }
 }

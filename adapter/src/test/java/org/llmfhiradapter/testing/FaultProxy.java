@@ -16,15 +16,16 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
- * A loopback HTTP proxy in front of the embedded FHIR server that misbehaves on purpose, so that the pull is
- * tested against real network faults over real HTTP: canned error answers (500, 503, 429 with Retry-After), a
- * connection cut in the middle of a body, a body cut short but well framed (truncated JSON), a response slower
- * than the client's read timeout, and rewritten bodies (a {@code next} link to another origin). Requests no
- * rule takes are forwarded unchanged; base URLs are rewritten in both directions.
+ * A loopback HTTP proxy in front of the embedded FHIR server that misbehaves on purpose, so that
+ * the pull is tested against real network faults over real HTTP: canned error answers (500, 503,
+ * 429 with Retry-After), a connection cut in the middle of a body, a body cut short but well framed
+ * (truncated JSON), a response slower than the client's read timeout, and rewritten bodies (a
+ * {@code next} link to another origin). Requests no rule takes are forwarded unchanged; base URLs
+ * are rewritten in both directions.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -37,7 +38,10 @@ public final class FaultProxy implements AutoCloseable {
   /** Answer with this status, headers and body instead of forwarding. */
   public record Answer(int status, Map<String, String> headers, String body) implements Fault {}
 
-  /** Forward, then send the headers with the full length and only half the body, and close: a cut connection. */
+  /**
+   * Forward, then send the headers with the full length and only half the body, and close: a cut
+   * connection.
+   */
   public record CutConnection() implements Fault {}
 
   /** Forward, then send only the first half of the body, correctly framed: JSON cut short. */
@@ -53,8 +57,16 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Not forwarded: hop-by-hop headers, and compression (the proxy rewrites bodies as text). */
   private static final Set<String> HOP_BY_HOP =
-      Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade", "expect", "keep-alive",
-          "accept-encoding", "content-encoding");
+      Set.of(
+          "connection",
+          "content-length",
+          "host",
+          "transfer-encoding",
+          "upgrade",
+          "expect",
+          "keep-alive",
+          "accept-encoding",
+          "content-encoding");
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newHttpClient();
@@ -75,7 +87,10 @@ public final class FaultProxy implements AutoCloseable {
     server.start();
   }
 
-  /** Starts a proxy for the server at {@code targetBaseUrl} (e.g. {@code http://127.0.0.1:4321/fhir}). */
+  /**
+   * Starts a proxy for the server at {@code targetBaseUrl} (e.g. {@code
+   * http://127.0.0.1:4321/fhir}).
+   */
   public static FaultProxy start(String targetBaseUrl) throws IOException {
     return new FaultProxy(targetBaseUrl);
   }
@@ -85,7 +100,10 @@ public final class FaultProxy implements AutoCloseable {
     return targetBaseUrl.replace(target, self);
   }
 
-  /** Applies {@code fault} to the first {@code times} requests that match (Integer.MAX_VALUE: all of them). */
+  /**
+   * Applies {@code fault} to the first {@code times} requests that match (Integer.MAX_VALUE: all of
+   * them).
+   */
   public FaultProxy on(Predicate<Request> when, int times, Fault fault) {
     rules.add(new Rule(when, fault, new AtomicInteger(times)));
     return this;
@@ -112,8 +130,11 @@ public final class FaultProxy implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     requests.incrementAndGet();
-    Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-        exchange.getRequestHeaders().getFirst("Authorization"));
+    Request request =
+        new Request(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().toString(),
+            exchange.getRequestHeaders().getFirst("Authorization"));
     seen.add(request);
     Fault fault = null;
     for (Rule rule : rules) {
@@ -139,14 +160,19 @@ public final class FaultProxy implements AutoCloseable {
       Forwarded forwarded = forward(exchange);
       byte[] body = forwarded.body();
       if (fault instanceof Rewrite rewrite) {
-        body = rewrite.body().apply(new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        body =
+            rewrite
+                .body()
+                .apply(new String(body, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
       }
       if (fault instanceof CutConnection) {
         exchange.sendResponseHeaders(forwarded.status(), body.length);
         OutputStream out = exchange.getResponseBody();
         out.write(body, 0, body.length / 2);
         out.flush();
-        // Closing without the rest of the promised bytes: the client sees the connection end mid-body.
+        // Closing without the rest of the promised bytes: the client sees the connection end
+        // mid-body.
         exchange.close();
         return;
       }
@@ -167,12 +193,17 @@ public final class FaultProxy implements AutoCloseable {
     byte[] requestBody = exchange.getRequestBody().readAllBytes();
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
-            .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(rewrite(requestBody, self, target)));
-    exchange.getRequestHeaders().forEach((name, values) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase())) {
-        values.forEach(value -> builder.header(name, value));
-      }
-    });
+            .method(
+                exchange.getRequestMethod(),
+                HttpRequest.BodyPublishers.ofByteArray(rewrite(requestBody, self, target)));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+                values.forEach(value -> builder.header(name, value));
+              }
+            });
     HttpResponse<byte[]> response;
     try {
       response = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -180,11 +211,16 @@ public final class FaultProxy implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
-    response.headers().map().forEach((name, values) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {
-        values.forEach(value -> exchange.getResponseHeaders().add(name, value.replace(target, self)));
-      }
-    });
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {
+                values.forEach(
+                    value -> exchange.getResponseHeaders().add(name, value.replace(target, self)));
+              }
+            });
     return new Forwarded(response.statusCode(), rewrite(response.body(), target, self));
   }
 
@@ -201,7 +237,9 @@ public final class FaultProxy implements AutoCloseable {
     if (body.length == 0) {
       return body;
     }
-    return new String(body, StandardCharsets.UTF_8).replace(from, to).getBytes(StandardCharsets.UTF_8);
+    return new String(body, StandardCharsets.UTF_8)
+        .replace(from, to)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static void sleep(long millis) {

@@ -7,7 +7,10 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Captures what is logged while it is open (every logger, at the levels configured), for assertions. */
+/**
+ * Captures what is logged while it is open (every logger, at the levels configured), for
+ * assertions.
+ */
 public final class LogCapture implements AutoCloseable {
 
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();

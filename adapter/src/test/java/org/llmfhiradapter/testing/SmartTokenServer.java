@@ -37,16 +37,18 @@ import org.llmfhiradapter.sandbox.SmartAuthorization;
 import org.llmfhiradapter.sandbox.SmartAuthorization.Refusal;
 
 /**
- * A real SMART Backend Services token endpoint on loopback, strict the way Epic and Cerner are: it verifies
- * the client assertion's signature (RS384 or ES384) with the client's registered public key, and checks
- * {@code iss} = {@code sub} = a registered client id, {@code aud} = its own token URL, {@code exp} in the future
- * and at most 5 minutes after {@code iat}, a {@code jti} never seen before, the grant type and the assertion
- * type. It answers 200 with a random opaque bearer token, or 400 with an OAuth error ({@code invalid_client},
- * {@code invalid_request}, {@code unsupported_grant_type}) and a description saying which check failed.
+ * A real SMART Backend Services token endpoint on loopback, strict the way Epic and Cerner are: it
+ * verifies the client assertion's signature (RS384 or ES384) with the client's registered public
+ * key, and checks {@code iss} = {@code sub} = a registered client id, {@code aud} = its own token
+ * URL, {@code exp} in the future and at most 5 minutes after {@code iat}, a {@code jti} never seen
+ * before, the grant type and the assertion type. It answers 200 with a random opaque bearer token,
+ * or 400 with an OAuth error ({@code invalid_client}, {@code invalid_request}, {@code
+ * unsupported_grant_type}) and a description saying which check failed.
  *
- * <p>It also serves {@code <any path>/.well-known/smart-configuration} with its {@code token_endpoint}, counts
- * requests, and can expire or revoke the tokens it issued and say whether a bearer token is valid, so that it
- * can guard a FHIR server in integration tests. Time is its {@link Clock}, which tests may share with the client.
+ * <p>It also serves {@code <any path>/.well-known/smart-configuration} with its {@code
+ * token_endpoint}, counts requests, and can expire or revoke the tokens it issued and say whether a
+ * bearer token is valid, so that it can guard a FHIR server in integration tests. Time is its
+ * {@link Clock}, which tests may share with the client.
  */
 public final class SmartTokenServer implements AutoCloseable {
 
@@ -137,7 +139,10 @@ public final class SmartTokenServer implements AutoCloseable {
     return this;
   }
 
-  /** Answer the next {@code count} token requests with this HTTP status (an endpoint that is down, 503). */
+  /**
+   * Answer the next {@code count} token requests with this HTTP status (an endpoint that is down,
+   * 503).
+   */
   public SmartTokenServer failTokenRequests(int count, int status) {
     failing.set(count);
     failStatus = status;
@@ -145,8 +150,9 @@ public final class SmartTokenServer implements AutoCloseable {
   }
 
   /**
-   * Answer token requests with this instead (a server that misbehaves); {@code %assertion%} in the body is replaced
-   * by the client assertion received, as a server that quotes the request in its error does.
+   * Answer token requests with this instead (a server that misbehaves); {@code %assertion%} in the
+   * body is replaced by the client assertion received, as a server that quotes the request in its
+   * error does.
    */
   public SmartTokenServer answerTokenRequestsWith(int status, String contentType, String body) {
     canned = new Canned(status, contentType, body);
@@ -187,7 +193,10 @@ public final class SmartTokenServer implements AutoCloseable {
     return List.copyOf(errors);
   }
 
-  /** Whether {@code token} was issued here, is not revoked, and has not expired by this server's clock. */
+  /**
+   * Whether {@code token} was issued here, is not revoked, and has not expired by this server's
+   * clock.
+   */
   public boolean isValid(String token) {
     Issued grant = token == null ? null : issued.get(token);
     return grant != null && clock.instant().isBefore(grant.expiresAt());
@@ -195,7 +204,9 @@ public final class SmartTokenServer implements AutoCloseable {
 
   /** {@link #isValid} for an {@code Authorization} header value ({@code Bearer <token>}). */
   public boolean isValidAuthorization(String header) {
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && isValid(header.substring(7).trim());
+    return header != null
+        && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && isValid(header.substring(7).trim());
   }
 
   public void revoke(String token) {
@@ -219,12 +230,14 @@ public final class SmartTokenServer implements AutoCloseable {
     executor.shutdownNow();
   }
 
-  // --- HTTP -----------------------------------------------------------------------------------------------------
+  // --- HTTP
+  // -----------------------------------------------------------------------------------------------------
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      if (path.endsWith("/.well-known/smart-configuration") && exchange.getRequestMethod().equals("GET")
+      if (path.endsWith("/.well-known/smart-configuration")
+          && exchange.getRequestMethod().equals("GET")
           && servesSmartConfiguration) {
         discoveryRequests.incrementAndGet();
         send(exchange, 200, smartConfiguration());
@@ -238,10 +251,15 @@ public final class SmartTokenServer implements AutoCloseable {
         }
         if (canned != null) {
           Canned answer = canned;
-          byte[] body = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
-              .entrySet().stream().filter(e -> e.getKey().equals("client_assertion")).findFirst()
-              .map(e -> answer.body().replace("%assertion%", e.getValue())).orElse(answer.body())
-              .getBytes(StandardCharsets.UTF_8);
+          byte[] body =
+              form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                  .entrySet()
+                  .stream()
+                  .filter(e -> e.getKey().equals("client_assertion"))
+                  .findFirst()
+                  .map(e -> answer.body().replace("%assertion%", e.getValue()))
+                  .orElse(answer.body())
+                  .getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", answer.contentType());
           exchange.sendResponseHeaders(answer.status(), body.length);
           try (OutputStream out = exchange.getResponseBody()) {
@@ -272,21 +290,25 @@ public final class SmartTokenServer implements AutoCloseable {
     configuration.put("token_endpoint", tokenUrl());
     configuration.put("grant_types_supported", List.of("client_credentials"));
     configuration.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
-    configuration.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
+    configuration.put(
+        "token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
     configuration.put("scopes_supported", List.of("system/*.read"));
     configuration.put("capabilities", List.of("client-confidential-asymmetric"));
     return configuration;
   }
 
-  // --- the checks -----------------------------------------------------------------------------------------------
+  // --- the checks
+  // -----------------------------------------------------------------------------------------------
 
   /** An OAuth error answer (RFC 6749 §5.2). */
   private Map<String, Object> grant(HttpExchange exchange) throws IOException, Refusal {
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
     if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
-      throw new Refusal("invalid_request", "Content-Type must be application/x-www-form-urlencoded");
+      throw new Refusal(
+          "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
     }
-    Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    Map<String, String> form =
+        form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     tokenRequestForms.add(form);
     SmartAuthorization.ClientAssertion assertion = SmartAuthorization.clientAssertion(form);
     SignedJWT jwt = assertion.jwt();
@@ -351,7 +373,8 @@ public final class SmartTokenServer implements AutoCloseable {
       JWSVerifier verifier;
       if (key instanceof RSAKey rsa && JWSAlgorithm.RS384.equals(jwt.getHeader().getAlgorithm())) {
         verifier = new RSASSAVerifier(rsa);
-      } else if (key instanceof ECKey ec && JWSAlgorithm.ES384.equals(jwt.getHeader().getAlgorithm())) {
+      } else if (key instanceof ECKey ec
+          && JWSAlgorithm.ES384.equals(jwt.getHeader().getAlgorithm())) {
         verifier = new ECDSAVerifier(ec);
       } else {
         return false;
@@ -369,8 +392,10 @@ public final class SmartTokenServer implements AutoCloseable {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       form.put(name, value);
     }
     return form;
@@ -384,7 +409,8 @@ public final class SmartTokenServer implements AutoCloseable {
     }
   }
 
-  private static void send(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+  private static void send(HttpExchange exchange, int status, Map<String, Object> body)
+      throws IOException {
     byte[] bytes = JSONObjectUtils.toJSONString(body).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     exchange.getResponseHeaders().add("Cache-Control", "no-store");

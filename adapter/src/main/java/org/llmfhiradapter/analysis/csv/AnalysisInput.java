@@ -15,11 +15,12 @@ import org.llmfhiradapter.table.TableException;
 
 /**
  * Reads the columns of an analysis out of a CSV file, streaming: only the used columns are kept, as
- * numbers (a million-row file would otherwise sit in memory as a gigabyte of strings). Time and event are
- * numbers; group and strata are labels (numbers or text); a covariate is numbers, or labels when none of its
- * cells is a number (it is then coded as R's {@code factor()}, {@link FactorCoding}; the file is read a second
- * time to keep those labels). An empty cell is missing: the row is dropped and counted. Anything else that is
- * not usable stops the analysis with a message naming file, line and column.
+ * numbers (a million-row file would otherwise sit in memory as a gigabyte of strings). Time and
+ * event are numbers; group and strata are labels (numbers or text); a covariate is numbers, or
+ * labels when none of its cells is a number (it is then coded as R's {@code factor()}, {@link
+ * FactorCoding}; the file is read a second time to keep those labels). An empty cell is missing:
+ * the row is dropped and counted. Anything else that is not usable stops the analysis with a
+ * message naming file, line and column.
  */
 public final class AnalysisInput implements CsvTable.RowHandler {
 
@@ -41,7 +42,8 @@ public final class AnalysisInput implements CsvTable.RowHandler {
   private String[] strata;
   private double[][] covariates;
   private final Map<String, String> labels = new HashMap<>();
-  // Covariates of labels: known on the second reading; on the first, where a number and a label were seen.
+  // Covariates of labels: known on the second reading; on the first, where a number and a label
+  // were seen.
   private final Set<String> labelled;
   private String[][] covLabels;
   private int[] firstNumberLine;
@@ -64,8 +66,13 @@ public final class AnalysisInput implements CsvTable.RowHandler {
     }
     for (String column : spec.references().keySet()) {
       if (!labelled.contains(column)) {
-        throw new AnalysisInputException("--reference " + column + "=...: column '" + column + "' holds numbers, not"
-            + " labels; a reference level applies to a covariate of labels");
+        throw new AnalysisInputException(
+            "--reference "
+                + column
+                + "=...: column '"
+                + column
+                + "' holds numbers, not"
+                + " labels; a reference level applies to a covariate of labels");
       }
     }
     return input.build();
@@ -77,10 +84,20 @@ public final class AnalysisInput implements CsvTable.RowHandler {
     for (int j = 0; j < covCols.length; j++) {
       String column = spec.covariates().get(j);
       if (firstLabelLine[j] > 0 && firstNumberLine[j] > 0) {
-        throw new TableException(source + ", column '" + column + "': a covariate is numbers or labels, but it has"
-            + " the number on line " + firstNumberLine[j] + " and the label '" + firstLabel[j] + "' on line "
-            + firstLabelLine[j] + (firstLabel[j].equalsIgnoreCase("NA") ? " (leave the cell empty for a missing value)"
-            : ""));
+        throw new TableException(
+            source
+                + ", column '"
+                + column
+                + "': a covariate is numbers or labels, but it has"
+                + " the number on line "
+                + firstNumberLine[j]
+                + " and the label '"
+                + firstLabel[j]
+                + "' on line "
+                + firstLabelLine[j]
+                + (firstLabel[j].equalsIgnoreCase("NA")
+                    ? " (leave the cell empty for a missing value)"
+                    : ""));
       }
       if (firstLabelLine[j] > 0) {
         found.add(column);
@@ -143,7 +160,8 @@ public final class AnalysisInput implements CsvTable.RowHandler {
           firstNumberLine[j] = line;
         }
       } else {
-        // A label: the column is coded as a factor if it holds labels only (decided after the whole file).
+        // A label: the column is coded as a factor if it holds labels only (decided after the whole
+        // file).
         covariates[j][n] = Double.NaN;
         if (firstLabelLine[j] == 0) {
           firstLabelLine[j] = line;
@@ -195,7 +213,10 @@ public final class AnalysisInput implements CsvTable.RowHandler {
     }
   }
 
-  /** One shared instance per distinct label (a million rows have a handful of groups); null if empty. */
+  /**
+   * One shared instance per distinct label (a million rows have a handful of groups); null if
+   * empty.
+   */
   private String label(String text) {
     return text.isEmpty() ? null : labels.computeIfAbsent(text, k -> k);
   }
@@ -209,7 +230,10 @@ public final class AnalysisInput implements CsvTable.RowHandler {
       return value == spec.eventValue() ? 1 : 0;
     }
     if (value != 0 && value != 1) {
-      throw cell(line, spec.event(), text + " is neither 1 (event) nor 0 (censored); --event-value names the event value");
+      throw cell(
+          line,
+          spec.event(),
+          text + " is neither 1 (event) nor 0 (censored); --event-value names the event value");
     }
     return value;
   }
@@ -220,7 +244,8 @@ public final class AnalysisInput implements CsvTable.RowHandler {
       return Double.NaN;
     }
     if (!isPlainNumber(text)) {
-      String hint = text.equalsIgnoreCase("NA") ? " (leave the cell empty for a missing value)" : "";
+      String hint =
+          text.equalsIgnoreCase("NA") ? " (leave the cell empty for a missing value)" : "";
       throw cell(line, column, "'" + text + "' is not a number" + hint);
     }
     double value = Double.parseDouble(text);
@@ -231,8 +256,9 @@ public final class AnalysisInput implements CsvTable.RowHandler {
   }
 
   /**
-   * Plain decimal numbers, what a spreadsheet writes: [+-]digits[.digits][e[+-]digits] (no NaN, Infinity,
-   * hex or type suffixes, which Double.parseDouble would take). A scan, not a regex: it runs per cell.
+   * Plain decimal numbers, what a spreadsheet writes: [+-]digits[.digits][e[+-]digits] (no NaN,
+   * Infinity, hex or type suffixes, which Double.parseDouble would take). A scan, not a regex: it
+   * runs per cell.
    */
   static boolean isPlainNumber(String text) {
     int i = 0;

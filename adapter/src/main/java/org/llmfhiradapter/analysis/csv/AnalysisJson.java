@@ -10,7 +10,6 @@ import java.util.Map;
 import org.llmfhiradapter.analysis.SurvivalJson;
 import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
-import org.llmfhiradapter.survival.CoxTerm;
 import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.KaplanMeierFit;
 import org.llmfhiradapter.survival.LogRankResult;
@@ -20,15 +19,16 @@ import org.llmfhiradapter.survival.RestrictedMean;
 import org.llmfhiradapter.survival.SurvivalAt;
 
 /**
- * {@code analyze --format json}: one object, snake_case keys, times in the unit of the input, non-finite
- * numbers as the strings "NA", "Inf", "-Inf" (as results.json). Keys: n, n_dropped, events, options, km,
- * logrank (with a group), cox (with covariates).
+ * {@code analyze --format json}: one object, snake_case keys, times in the unit of the input,
+ * non-finite numbers as the strings "NA", "Inf", "-Inf" (as results.json). Keys: n, n_dropped,
+ * events, options, km, logrank (with a group), cox (with covariates).
  */
 public final class AnalysisJson {
 
   private AnalysisJson() {}
 
-  // --- the document ------------------------------------------------------------------------------------------------
+  // --- the document
+  // ------------------------------------------------------------------------------------------------
 
   record Analysis(
       int n,
@@ -63,14 +63,27 @@ public final class AnalysisJson {
       @JsonInclude(NON_NULL) List<Landmark> landmarks) {}
 
   record Step(
-      double time, int nRisk, int nEvent, int nCensor, double surv, double stdErr, double lower, double upper) {}
+      double time,
+      int nRisk,
+      int nEvent,
+      int nCensor,
+      double surv,
+      double stdErr,
+      double lower,
+      double upper) {}
 
   record Estimate(double estimate, double lower, double upper) {}
 
   record RestrictedMeanTime(double rmean, double se, double tau) {}
 
   record Landmark(
-      double time, int nRisk, double surv, double stdErr, double stdErrSurv, double lower, double upper) {}
+      double time,
+      int nRisk,
+      double surv,
+      double stdErr,
+      double stdErrSurv,
+      double lower,
+      double upper) {}
 
   record LogRank(
       List<String> groups,
@@ -101,7 +114,14 @@ public final class AnalysisJson {
       @JsonInclude(NON_NULL) Zph zph) {}
 
   record Term(
-      String name, double coef, double hr, double se, double z, double p, double hrLower, double hrUpper,
+      String name,
+      double coef,
+      double hr,
+      double se,
+      double z,
+      double p,
+      double hrLower,
+      double hrUpper,
       boolean possiblyInfinite) {}
 
   record Test(double chisq, int df, double p) {}
@@ -112,7 +132,8 @@ public final class AnalysisJson {
 
   record Zph(String transform, List<SurvivalJson.ZphRow> table) {}
 
-  // --- from an analysis ---------------------------------------------------------------------------------------------
+  // --- from an analysis
+  // ---------------------------------------------------------------------------------------------
 
   public static String render(SurvivalAnalysis analysis) {
     return SurvivalJson.write(of(analysis));
@@ -128,22 +149,48 @@ public final class AnalysisJson {
         analysis.data().dropped(),
         analysis.data().events(),
         new Options(
-            analysis.source(), spec.time(), spec.event(), spec.eventValue() == null ? 1.0 : spec.eventValue(),
-            spec.group(), spec.strata(), spec.covariates(), spec.ties().rName(), spec.confType().rName(),
-            spec.confLevel(), spec.rho(), spec.landmarks()),
+            analysis.source(),
+            spec.time(),
+            spec.event(),
+            spec.eventValue() == null ? 1.0 : spec.eventValue(),
+            spec.group(),
+            spec.strata(),
+            spec.covariates(),
+            spec.ties().rName(),
+            spec.confType().rName(),
+            spec.confLevel(),
+            spec.rho(),
+            spec.landmarks()),
         km,
         logRank == null
             ? null
             : new LogRank(
-                logRank.groups(), logRank.n(), logRank.observed(), logRank.expected(), logRank.chisq(), logRank.df(),
-                logRank.p(), logRank.rho(), spec.strata()),
+                logRank.groups(),
+                logRank.n(),
+                logRank.observed(),
+                logRank.expected(),
+                logRank.chisq(),
+                logRank.df(),
+                logRank.p(),
+                logRank.rho(),
+                spec.strata()),
         analysis.cox() == null ? null : cox(analysis));
   }
 
   private static Curve curve(KaplanMeierFit fit, AnalysisSpec spec) {
     List<Step> steps =
         fit.steps().stream()
-            .map(s -> new Step(s.time(), s.nRisk(), s.nEvent(), s.nCensor(), s.surv(), s.stdErr(), s.lower(), s.upper()))
+            .map(
+                s ->
+                    new Step(
+                        s.time(),
+                        s.nRisk(),
+                        s.nEvent(),
+                        s.nCensor(),
+                        s.surv(),
+                        s.stdErr(),
+                        s.lower(),
+                        s.upper()))
             .toList();
     Map<String, Estimate> quantiles = new LinkedHashMap<>();
     for (double p : AnalysisSpec.QUANTILES) {
@@ -155,12 +202,19 @@ public final class AnalysisJson {
       landmarks = new ArrayList<>();
       for (double t : spec.landmarks()) {
         SurvivalAt at = fit.at(t);
-        landmarks.add(new Landmark(t, at.nRisk(), at.surv(), at.stdErr(), at.stdErrSurv(), at.lower(), at.upper()));
+        landmarks.add(
+            new Landmark(
+                t, at.nRisk(), at.surv(), at.stdErr(), at.stdErrSurv(), at.lower(), at.upper()));
       }
     }
     return new Curve(
-        fit.n(), fit.events(), steps, estimate(fit.median()), quantiles,
-        new RestrictedMeanTime(rmean.estimate(), rmean.se(), rmean.tau()), landmarks);
+        fit.n(),
+        fit.events(),
+        steps,
+        estimate(fit.median()),
+        quantiles,
+        new RestrictedMeanTime(rmean.estimate(), rmean.se(), rmean.tau()),
+        landmarks);
   }
 
   private static Estimate estimate(Quantile q) {
@@ -171,7 +225,18 @@ public final class AnalysisJson {
     CoxFit fit = analysis.cox();
     List<Term> terms =
         fit.terms().stream()
-            .map(t -> new Term(t.name(), t.coef(), t.hr(), t.se(), t.z(), t.p(), t.hrLower(), t.hrUpper(), t.possiblyInfinite()))
+            .map(
+                t ->
+                    new Term(
+                        t.name(),
+                        t.coef(),
+                        t.hr(),
+                        t.se(),
+                        t.z(),
+                        t.p(),
+                        t.hrLower(),
+                        t.hrUpper(),
+                        t.possiblyInfinite()))
             .toList();
     Map<String, Factor> factors = new LinkedHashMap<>();
     for (FactorCoding factor : analysis.factors()) {
@@ -179,10 +244,20 @@ public final class AnalysisJson {
     }
     ProportionalHazardsTest.Result zph = analysis.proportionalHazards();
     return new Cox(
-        terms, fit.loglikNull(), fit.loglik(), test(fit.lrTest()), test(fit.waldTest()), test(fit.scoreTest()),
-        fit.iterations(), fit.converged(),
+        terms,
+        fit.loglikNull(),
+        fit.loglik(),
+        test(fit.lrTest()),
+        test(fit.waldTest()),
+        test(fit.scoreTest()),
+        fit.iterations(),
+        fit.converged(),
         new Concordance(fit.concordance().estimate(), fit.concordance().se()),
-        fit.warnings(), fit.ties().rName(), fit.n(), fit.events(), factors,
+        fit.warnings(),
+        fit.ties().rName(),
+        fit.n(),
+        fit.events(),
+        factors,
         zph == null ? null : new Zph("km", SurvivalJson.proportionalHazards(zph)));
   }
 

@@ -14,7 +14,8 @@ import org.llmfhiradapter.survival.Ties;
  * @param group Kaplan-Meier curves per level and the log-rank test, or null
  * @param strata strata of the log-rank test and the Cox model, or null
  * @param covariates Cox covariates, numbers or labels (empty: no Cox model)
- * @param references the reference level of covariates of labels, by column (others: the first label)
+ * @param references the reference level of covariates of labels, by column (others: the first
+ *     label)
  */
 public record AnalysisSpec(
     String time,
@@ -38,10 +39,12 @@ public record AnalysisSpec(
     landmarks = List.copyOf(landmarks);
     for (String column : references.keySet()) {
       if (!covariates.contains(column)) {
-        throw new AnalysisInputException("--reference " + column + "=...: '" + column + "' is not one of --covariates");
+        throw new AnalysisInputException(
+            "--reference " + column + "=...: '" + column + "' is not one of --covariates");
       }
     }
-    // A column may be both the group (curves, log-rank) and a Cox covariate; no other role is shared.
+    // A column may be both the group (curves, log-rank) and a Cox covariate; no other role is
+    // shared.
     List<String> roles = new ArrayList<>(List.of(time, event));
     if (group != null) {
       roles.add(group);
@@ -60,7 +63,8 @@ public record AnalysisSpec(
       }
     }
     if (strata != null && group == null && covariates.isEmpty()) {
-      throw new AnalysisInputException("--strata applies to the log-rank test (--group) and the Cox model (--covariates); give one");
+      throw new AnalysisInputException(
+          "--strata applies to the log-rank test (--group) and the Cox model (--covariates); give one");
     }
   }
 

@@ -8,20 +8,20 @@ import java.util.Locale;
 import java.util.Map;
 import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
-import org.llmfhiradapter.survival.FactorCoding;
-import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.CoxTerm;
+import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.KaplanMeier;
 import org.llmfhiradapter.survival.KaplanMeierFit;
 import org.llmfhiradapter.survival.LogRankResult;
+import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.Quantile;
 import org.llmfhiradapter.survival.RestrictedMean;
 import org.llmfhiradapter.survival.SurvivalAt;
 
 /**
  * {@code analyze --format text}: the tables a researcher reads, laid out like R's print methods for
- * survfit, survdiff and coxph, numbers to 4 significant digits (p-values to 3). The full step table is in
- * the JSON output.
+ * survfit, survdiff and coxph, numbers to 4 significant digits (p-values to 3). The full step table
+ * is in the JSON output.
  */
 public final class AnalysisText {
 
@@ -30,11 +30,22 @@ public final class AnalysisText {
   public static String render(SurvivalAnalysis analysis) {
     AnalysisSpec spec = analysis.spec();
     StringBuilder out = new StringBuilder();
-    out.append("Survival analysis of ").append(analysis.source()).append(": time '").append(spec.time())
-        .append("', event '").append(spec.event()).append("' = ")
-        .append(spec.eventValue() == null ? "1" : number(spec.eventValue())).append('\n');
-    out.append("n = ").append(analysis.data().n()).append(", events = ").append(analysis.data().events())
-        .append(", rows dropped for a missing value: ").append(analysis.data().dropped()).append("\n\n");
+    out.append("Survival analysis of ")
+        .append(analysis.source())
+        .append(": time '")
+        .append(spec.time())
+        .append("', event '")
+        .append(spec.event())
+        .append("' = ")
+        .append(spec.eventValue() == null ? "1" : number(spec.eventValue()))
+        .append('\n');
+    out.append("n = ")
+        .append(analysis.data().n())
+        .append(", events = ")
+        .append(analysis.data().events())
+        .append(", rows dropped for a missing value: ")
+        .append(analysis.data().dropped())
+        .append("\n\n");
     km(out, analysis);
     if (analysis.logRank() != null) {
       logRank(out, analysis.logRank(), spec);
@@ -48,16 +59,38 @@ public final class AnalysisText {
   private static void km(StringBuilder out, SurvivalAnalysis analysis) {
     AnalysisSpec spec = analysis.spec();
     String level = percent(spec.confLevel());
-    out.append("Kaplan-Meier (").append(level).append(" CI, conf.type ").append(spec.confType().rName())
+    out.append("Kaplan-Meier (")
+        .append(level)
+        .append(" CI, conf.type ")
+        .append(spec.confType().rName())
         .append(")\n");
     Map<String, KaplanMeierFit> km = analysis.km();
-    Table summary = new Table("", "n", "events", "median", level + " LCL", level + " UCL", "rmean", "se(rmean)", "tau");
-    km.forEach((name, fit) -> {
-      Quantile median = fit.median();
-      RestrictedMean rmean = fit.restrictedMean();
-      summary.row(label(spec, name), String.valueOf(fit.n()), String.valueOf(fit.events()), sig(median.estimate()),
-          sig(median.lower()), sig(median.upper()), sig(rmean.estimate()), sig(rmean.se()), sig(rmean.tau()));
-    });
+    Table summary =
+        new Table(
+            "",
+            "n",
+            "events",
+            "median",
+            level + " LCL",
+            level + " UCL",
+            "rmean",
+            "se(rmean)",
+            "tau");
+    km.forEach(
+        (name, fit) -> {
+          Quantile median = fit.median();
+          RestrictedMean rmean = fit.restrictedMean();
+          summary.row(
+              label(spec, name),
+              String.valueOf(fit.n()),
+              String.valueOf(fit.events()),
+              sig(median.estimate()),
+              sig(median.lower()),
+              sig(median.upper()),
+              sig(rmean.estimate()),
+              sig(rmean.se()),
+              sig(rmean.tau()));
+        });
     summary.appendTo(out);
     out.append("  rmean: restricted mean survival up to tau, each curve's last time\n\n");
 
@@ -65,14 +98,15 @@ public final class AnalysisText {
     List<String> head = new ArrayList<>(List.of(""));
     AnalysisSpec.QUANTILES.forEach(p -> head.add(number(100 * p) + "%"));
     Table quantiles = new Table(head.toArray(String[]::new));
-    km.forEach((name, fit) -> {
-      List<String> row = new ArrayList<>(List.of(label(spec, name)));
-      for (double p : AnalysisSpec.QUANTILES) {
-        Quantile q = fit.quantile(p);
-        row.add(sig(q.estimate()) + " (" + sig(q.lower()) + ", " + sig(q.upper()) + ")");
-      }
-      quantiles.row(row.toArray(String[]::new));
-    });
+    km.forEach(
+        (name, fit) -> {
+          List<String> row = new ArrayList<>(List.of(label(spec, name)));
+          for (double p : AnalysisSpec.QUANTILES) {
+            Quantile q = fit.quantile(p);
+            row.add(sig(q.estimate()) + " (" + sig(q.lower()) + ", " + sig(q.upper()) + ")");
+          }
+          quantiles.row(row.toArray(String[]::new));
+        });
     quantiles.appendTo(out);
     out.append('\n');
 
@@ -81,14 +115,22 @@ public final class AnalysisText {
       List<String> marks = new ArrayList<>(List.of(""));
       spec.landmarks().forEach(t -> marks.add("t = " + number(t)));
       Table landmarks = new Table(marks.toArray(String[]::new));
-      km.forEach((name, fit) -> {
-        List<String> row = new ArrayList<>(List.of(label(spec, name)));
-        for (double t : spec.landmarks()) {
-          SurvivalAt at = fit.at(t);
-          row.add(sig(at.surv()) + " (" + sig(at.lower()) + ", " + sig(at.upper()) + ") " + at.nRisk());
-        }
-        landmarks.row(row.toArray(String[]::new));
-      });
+      km.forEach(
+          (name, fit) -> {
+            List<String> row = new ArrayList<>(List.of(label(spec, name)));
+            for (double t : spec.landmarks()) {
+              SurvivalAt at = fit.at(t);
+              row.add(
+                  sig(at.surv())
+                      + " ("
+                      + sig(at.lower())
+                      + ", "
+                      + sig(at.upper())
+                      + ") "
+                      + at.nRisk());
+            }
+            landmarks.row(row.toArray(String[]::new));
+          });
       landmarks.appendTo(out);
       out.append('\n');
     }
@@ -96,57 +138,111 @@ public final class AnalysisText {
 
   private static void logRank(StringBuilder out, LogRankResult result, AnalysisSpec spec) {
     out.append(result.rho() == 0 ? "Log-rank test" : "G-rho test, rho = " + number(result.rho()))
-        .append(spec.strata() == null ? "" : ", stratified by " + spec.strata()).append('\n');
+        .append(spec.strata() == null ? "" : ", stratified by " + spec.strata())
+        .append('\n');
     Table table = new Table("", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V");
     for (int g = 0; g < result.groups().size(); g++) {
       double o = result.observed().get(g);
       double e = result.expected().get(g);
       double v = result.variance().get(g).get(g);
-      table.row(label(spec, result.groups().get(g)), String.valueOf(result.n().get(g)), sig(o), sig(e),
-          sig((o - e) * (o - e) / e), sig((o - e) * (o - e) / v));
+      table.row(
+          label(spec, result.groups().get(g)),
+          String.valueOf(result.n().get(g)),
+          sig(o),
+          sig(e),
+          sig((o - e) * (o - e) / e),
+          sig((o - e) * (o - e) / v));
     }
     table.appendTo(out);
-    out.append("\n Chisq = ").append(sig(result.chisq())).append(" on ").append(result.df())
-        .append(" degrees of freedom, ").append(pEquals(result.p())).append("\n\n");
+    out.append("\n Chisq = ")
+        .append(sig(result.chisq()))
+        .append(" on ")
+        .append(result.df())
+        .append(" degrees of freedom, ")
+        .append(pEquals(result.p()))
+        .append("\n\n");
   }
 
-  private static void cox(StringBuilder out, CoxFit fit, AnalysisSpec spec, List<FactorCoding> factors,
+  private static void cox(
+      StringBuilder out,
+      CoxFit fit,
+      AnalysisSpec spec,
+      List<FactorCoding> factors,
       ProportionalHazardsTest.Result zph) {
-    out.append("Cox proportional hazards (ties ").append(fit.ties().rName()).append(')')
+    out.append("Cox proportional hazards (ties ")
+        .append(fit.ties().rName())
+        .append(')')
         .append(spec.strata() == null ? "" : ", stratified by " + spec.strata())
-        .append(": n = ").append(fit.n()).append(", events = ").append(fit.events()).append('\n');
+        .append(": n = ")
+        .append(fit.n())
+        .append(", events = ")
+        .append(fit.events())
+        .append('\n');
     for (FactorCoding factor : factors) {
-      out.append(factor.column()).append(": labels coded as factor(), reference ").append(factor.reference())
-          .append(" (terms ").append(String.join(", ", factor.contrasts().stream().map(factor::termName).toList()))
+      out.append(factor.column())
+          .append(": labels coded as factor(), reference ")
+          .append(factor.reference())
+          .append(" (terms ")
+          .append(String.join(", ", factor.contrasts().stream().map(factor::termName).toList()))
           .append(")\n");
     }
     String level = percent(spec.confLevel());
-    Table coefficients = new Table("", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)", "lower " + level,
-        "upper " + level, "");
+    Table coefficients =
+        new Table(
+            "",
+            "coef",
+            "exp(coef)",
+            "se(coef)",
+            "z",
+            "Pr(>|z|)",
+            "lower " + level,
+            "upper " + level,
+            "");
     for (CoxTerm t : fit.terms()) {
-      coefficients.row(t.name(), sig(t.coef()), sig(t.hr()), sig(t.se()), sig(t.z()), pValue(t.p()), sig(t.hrLower()),
-          sig(t.hrUpper()), t.possiblyInfinite() ? "possibly infinite" : t.aliased() ? "aliased" : "");
+      coefficients.row(
+          t.name(),
+          sig(t.coef()),
+          sig(t.hr()),
+          sig(t.se()),
+          sig(t.z()),
+          pValue(t.p()),
+          sig(t.hrLower()),
+          sig(t.hrUpper()),
+          t.possiblyInfinite() ? "possibly infinite" : t.aliased() ? "aliased" : "");
     }
     coefficients.appendTo(out);
     out.append('\n');
-    out.append("Concordance = ").append(sig(fit.concordance().estimate())).append(" (se = ")
-        .append(sig(fit.concordance().se())).append(")\n");
+    out.append("Concordance = ")
+        .append(sig(fit.concordance().estimate()))
+        .append(" (se = ")
+        .append(sig(fit.concordance().se()))
+        .append(")\n");
     test(out, "Likelihood ratio test", fit.lrTest());
     test(out, "Wald test            ", fit.waldTest());
     test(out, "Score (logrank) test ", fit.scoreTest());
-    out.append("Log-likelihood: null ").append(sig(fit.loglikNull())).append(", fitted ").append(sig(fit.loglik()))
-        .append("; Newton-Raphson iterations: ").append(fit.iterations())
-        .append(fit.converged() ? " (converged)" : " (did not converge)").append('\n');
+    out.append("Log-likelihood: null ")
+        .append(sig(fit.loglikNull()))
+        .append(", fitted ")
+        .append(sig(fit.loglik()))
+        .append("; Newton-Raphson iterations: ")
+        .append(fit.iterations())
+        .append(fit.converged() ? " (converged)" : " (did not converge)")
+        .append('\n');
     for (String warning : fit.warnings()) {
       out.append("Warning: ").append(warning.strip()).append('\n');
     }
     out.append('\n');
     if (zph != null) {
-      out.append("Proportional hazards check (cox.zph, transform km): a small p says the hazard ratio changes over"
-          + " time\n");
+      out.append(
+          "Proportional hazards check (cox.zph, transform km): a small p says the hazard ratio changes over"
+              + " time\n");
       Table table = new Table("", "chisq", "df", "p", "");
       for (ProportionalHazardsTest.Row row : zph.rows()) {
-        table.row(row.term(), sig(row.chisq()), String.valueOf(row.df()), pValue(row.p()),
+        table.row(
+            row.term(),
+            sig(row.chisq()),
+            String.valueOf(row.df()),
+            pValue(row.p()),
             row.fails() ? "fails (p < 0.05)" : "");
       }
       table.appendTo(out);
@@ -155,12 +251,20 @@ public final class AnalysisText {
   }
 
   private static void test(StringBuilder out, String name, ChiSquareTest test) {
-    out.append(name).append(" = ").append(sig(test.chisq())).append(" on ").append(test.df()).append(" df, ")
-        .append(pEquals(test.p())).append('\n');
+    out.append(name)
+        .append(" = ")
+        .append(sig(test.chisq()))
+        .append(" on ")
+        .append(test.df())
+        .append(" df, ")
+        .append(pEquals(test.p()))
+        .append('\n');
   }
 
   private static String label(AnalysisSpec spec, String level) {
-    return KaplanMeier.ALL.equals(level) && spec.group() == null ? "all" : spec.group() + "=" + level;
+    return KaplanMeier.ALL.equals(level) && spec.group() == null
+        ? "all"
+        : spec.group() + "=" + level;
   }
 
   private static String percent(double level) {
@@ -179,8 +283,8 @@ public final class AnalysisText {
   }
 
   /**
-   * Four significant digits, plain between 1e-4 and 1e15 (whole digits are never rounded away, as R prints
-   * 221013 at digits = 4), scientific below.
+   * Four significant digits, plain between 1e-4 and 1e15 (whole digits are never rounded away, as R
+   * prints 221013 at digits = 4), scientific below.
    */
   static String sig(double x) {
     return sig(x, 4);

@@ -10,16 +10,17 @@ import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.ConfigException;
 
 /**
- * Puts the {@code Authorization} header on HAPI client requests, but only on requests to the origin (scheme,
- * host, port) of the configured FHIR base URL. Servers hand out absolute URLs ({@code next} links, Cerner's
- * {@code fullUrl}s on another host, Bulk Data file locations); whatever a response makes the client follow, a
- * token or password must never travel to another origin, so on any other origin the header is removed instead.
+ * Puts the {@code Authorization} header on HAPI client requests, but only on requests to the origin
+ * (scheme, host, port) of the configured FHIR base URL. Servers hand out absolute URLs ({@code
+ * next} links, Cerner's {@code fullUrl}s on another host, Bulk Data file locations); whatever a
+ * response makes the client follow, a token or password must never travel to another origin, so on
+ * any other origin the header is removed instead.
  *
- * <p>A 401 answer to a bearer request makes the token provider forget that token, so the next request fetches
- * a new one (the request itself is not retried here: the caller decides).
+ * <p>A 401 answer to a bearer request makes the token provider forget that token, so the next
+ * request fetches a new one (the request itself is not retried here: the caller decides).
  *
- * <p>Register it with {@code client.registerInterceptor(interceptor)}; {@link #forSource} builds the one the
- * settings ask for.
+ * <p>Register it with {@code client.registerInterceptor(interceptor)}; {@link #forSource} builds
+ * the one the settings ask for.
  */
 public final class AuthInterceptor implements IClientInterceptor {
 
@@ -28,11 +29,15 @@ public final class AuthInterceptor implements IClientInterceptor {
   private final Origin origin;
   private final Supplier<String> headerValue;
   private final AccessTokens tokens;
+
   /** The bearer token each thread last sent, to report exactly that one when the answer is 401. */
   private final ThreadLocal<String> sentToken = new ThreadLocal<>();
 
   private AuthInterceptor(String fhirBaseUrl, Supplier<String> headerValue, AccessTokens tokens) {
-    this.origin = Origin.of(fhirBaseUrl).filter(Origin::mayCarryCredentials).orElseThrow(() -> refusal(fhirBaseUrl));
+    this.origin =
+        Origin.of(fhirBaseUrl)
+            .filter(Origin::mayCarryCredentials)
+            .orElseThrow(() -> refusal(fhirBaseUrl));
     this.headerValue = headerValue;
     this.tokens = tokens;
   }
@@ -50,10 +55,11 @@ public final class AuthInterceptor implements IClientInterceptor {
   }
 
   /**
-   * The interceptor the settings ask for: empty for mode none, Basic, or SMART backend tokens (the key file is
-   * read now, so a bad one fails before the pull starts).
+   * The interceptor the settings ask for: empty for mode none, Basic, or SMART backend tokens (the
+   * key file is read now, so a bad one fails before the pull starts).
    *
-   * @throws ConfigException for a bad key file, or credentials that would go over plain http to another machine
+   * @throws ConfigException for a bad key file, or credentials that would go over plain http to
+   *     another machine
    */
   public static Optional<AuthInterceptor> forSource(AuthConfig auth, AdapterConfig.Source source) {
     return switch (auth.mode()) {
@@ -98,8 +104,8 @@ public final class AuthInterceptor implements IClientInterceptor {
 
   /**
    * Whether {@code url} has the same origin (scheme, host, port; default ports made explicit) as
-   * {@code baseUrl}. False when either is not an absolute http(s) URL. The pull uses it to refuse {@code next}
-   * links that leave the server.
+   * {@code baseUrl}. False when either is not an absolute http(s) URL. The pull uses it to refuse
+   * {@code next} links that leave the server.
    */
   public static boolean isSameOrigin(String url, String baseUrl) {
     Optional<Origin> a = Origin.of(url);
@@ -115,8 +121,10 @@ public final class AuthInterceptor implements IClientInterceptor {
       return;
     }
     if (tokens != null) {
-      // The token was fetched before the request (prepare()); fetching here could only fail inside HAPI's
-      // interceptor chain, which logs a stack trace for it. Without a token the server answers 401, and the
+      // The token was fetched before the request (prepare()); fetching here could only fail inside
+      // HAPI's
+      // interceptor chain, which logs a stack trace for it. Without a token the server answers 401,
+      // and the
       // caller's renewal reports the token endpoint's failure in one line.
       String token;
       try {
@@ -132,8 +140,8 @@ public final class AuthInterceptor implements IClientInterceptor {
   }
 
   /**
-   * The Authorization header for a request to {@code url} made outside HAPI's client (bulk export files): only
-   * for this server's origin; empty for any other, so that no credential leaves it.
+   * The Authorization header for a request to {@code url} made outside HAPI's client (bulk export
+   * files): only for this server's origin; empty for any other, so that no credential leaves it.
    */
   public Optional<String> authorizationFor(String url) {
     if (!Origin.of(url).map(origin::equals).orElse(false)) {
@@ -143,9 +151,11 @@ public final class AuthInterceptor implements IClientInterceptor {
   }
 
   /**
-   * Makes sure a token is at hand before a request goes out, fetching one if needed, outside HAPI's client.
+   * Makes sure a token is at hand before a request goes out, fetching one if needed, outside HAPI's
+   * client.
    *
-   * @throws AuthException when none can be had ({@link AuthException#isTransient()} says whether to try again)
+   * @throws AuthException when none can be had ({@link AuthException#isTransient()} says whether to
+   *     try again)
    */
   public void prepare() {
     if (tokens != null) {
@@ -167,9 +177,14 @@ public final class AuthInterceptor implements IClientInterceptor {
   }
 
   private static ConfigException refusal(AuthConfig auth, String baseUrl) {
-    String setting = auth.prefix().equals(AuthConfig.PUBLISH) ? "llm.publish.base-url" : "llm.source.base-url";
+    String setting =
+        auth.prefix().equals(AuthConfig.PUBLISH) ? "llm.publish.base-url" : "llm.source.base-url";
     return new ConfigException(
-        "Setting " + setting + " is '" + baseUrl + "': credentials are only sent to an absolute https URL (plain"
+        "Setting "
+            + setting
+            + " is '"
+            + baseUrl
+            + "': credentials are only sent to an absolute https URL (plain"
             + " http only to loopback addresses)");
   }
 

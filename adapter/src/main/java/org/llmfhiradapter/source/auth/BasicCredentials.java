@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A user name and password for HTTP Basic authentication (RFC 7617), for FHIR servers behind a plain
- * password gate. The password is kept out of {@link #toString()} so that it cannot leak into a log line.
+ * A user name and password for HTTP Basic authentication (RFC 7617), for FHIR servers behind a
+ * plain password gate. The password is kept out of {@link #toString()} so that it cannot leak into
+ * a log line.
  *
  * @param user the user name; may not contain ':' (Basic cannot carry it)
  * @param password the password

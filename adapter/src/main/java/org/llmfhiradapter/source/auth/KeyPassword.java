@@ -1,8 +1,8 @@
 package org.llmfhiradapter.source.auth;
 
 /**
- * The passphrase of an encrypted private key file, where it came from and how a user gives it (for messages;
- * never the value).
+ * The passphrase of an encrypted private key file, where it came from and how a user gives it (for
+ * messages; never the value).
  *
  * @param source e.g. "env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD"; empty with no passphrase
  * @param howToGive e.g. "env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD or setting ..."
@@ -18,8 +18,11 @@ public record KeyPassword(char[] value, String source, String howToGive) {
   }
 
   static String howToGive(String prefix) {
-    return "env " + org.llmfhiradapter.config.Settings.envName(prefix + ".private-key-password") + " or setting "
-        + prefix + ".private-key-password-file (a file holding it)";
+    return "env "
+        + org.llmfhiradapter.config.Settings.envName(prefix + ".private-key-password")
+        + " or setting "
+        + prefix
+        + ".private-key-password-file (a file holding it)";
   }
 
   public boolean isEmpty() {

@@ -60,22 +60,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the private key a SMART backend client signs with, from the file formats people actually have:
+ * Reads the private key a SMART backend client signs with, from the file formats people actually
+ * have:
  *
  * <ul>
  *   <li>PEM {@code BEGIN PRIVATE KEY} (PKCS#8, RSA or EC: what {@code openssl genpkey} writes);
- *   <li>PEM {@code BEGIN RSA PRIVATE KEY} (PKCS#1) and {@code BEGIN EC PRIVATE KEY} (SEC1, as {@code openssl
- *       ecparam -genkey} writes, parameters block allowed);
- *   <li>the same encrypted with a passphrase ({@code BEGIN ENCRYPTED PRIVATE KEY}, or OpenSSL's traditional
- *       {@code Proc-Type: 4,ENCRYPTED}), given by env {@code LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD} or a file;
- *   <li>a JWK or a JWK Set (JSON) holding a private key: the one whose {@code kid} is the configured key id,
- *       else the only private key in the file.
+ *   <li>PEM {@code BEGIN RSA PRIVATE KEY} (PKCS#1) and {@code BEGIN EC PRIVATE KEY} (SEC1, as
+ *       {@code openssl ecparam -genkey} writes, parameters block allowed);
+ *   <li>the same encrypted with a passphrase ({@code BEGIN ENCRYPTED PRIVATE KEY}, or OpenSSL's
+ *       traditional {@code Proc-Type: 4,ENCRYPTED}), given by env {@code
+ *       LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD} or a file;
+ *   <li>a JWK or a JWK Set (JSON) holding a private key: the one whose {@code kid} is the
+ *       configured key id, else the only private key in the file.
  * </ul>
  *
- * <p>The key is checked against the algorithm (RS384: RSA of 2048 bits or more; ES384: EC on P-384), and a
- * public key found beside it must belong to it, because that is the key that gets published. Every failure is a
- * {@link ConfigException} of one line naming the file and the problem, never the file's content. PEM is read by
- * BouncyCastle's {@code PEMParser}; the keys are handed to the JDK's own providers.
+ * <p>The key is checked against the algorithm (RS384: RSA of 2048 bits or more; ES384: EC on
+ * P-384), and a public key found beside it must belong to it, because that is the key that gets
+ * published. Every failure is a {@link ConfigException} of one line naming the file and the
+ * problem, never the file's content. PEM is read by BouncyCastle's {@code PEMParser}; the keys are
+ * handed to the JDK's own providers.
  */
 public final class PrivateKeys {
 
@@ -87,7 +90,10 @@ public final class PrivateKeys {
   private static final Pattern PEM_BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
 
-  /** What a file yields before the checks: the private key, its public key if the file has it, the JWK kid. */
+  /**
+   * What a file yields before the checks: the private key, its public key if the file has it, the
+   * JWK kid.
+   */
   private record Loaded(PrivateKey privateKey, PublicKey publicKey, String kid) {}
 
   private PrivateKeys() {}
@@ -97,8 +103,8 @@ public final class PrivateKeys {
    *
    * @param file PEM or JWK/JWKS file
    * @param algorithm the algorithm the key will sign with
-   * @param keyId the kid of the published key (picks the key in a JWK Set and goes in the JWT header); empty:
-   *     the JWK's own kid, else the RFC 7638 thumbprint of the public key
+   * @param keyId the kid of the published key (picks the key in a JWK Set and goes in the JWT
+   *     header); empty: the JWK's own kid, else the RFC 7638 thumbprint of the public key
    * @throws ConfigException naming the file and what is wrong with it
    */
   public static SigningKey load(Path file, SigningAlgorithm algorithm, String keyId) {
@@ -108,9 +114,11 @@ public final class PrivateKeys {
   /**
    * Loads and checks a key that may be encrypted.
    *
-   * @param password decrypts an encrypted PEM key; {@link KeyPassword#NONE}: the key must be unencrypted
+   * @param password decrypts an encrypted PEM key; {@link KeyPassword#NONE}: the key must be
+   *     unencrypted
    */
-  public static SigningKey load(Path file, SigningAlgorithm algorithm, String keyId, KeyPassword password) {
+  public static SigningKey load(
+      Path file, SigningAlgorithm algorithm, String keyId, KeyPassword password) {
     String wantedKid = keyId == null ? "" : keyId.trim();
     String text = read(file).strip();
     Loaded loaded;
@@ -125,7 +133,8 @@ public final class PrivateKeys {
     if (loaded.publicKey() != null) {
       checkPair(file, loaded.privateKey(), loaded.publicKey(), algorithm);
     }
-    JWK publicJwk = loaded.publicKey() == null ? null : publicJwk(loaded.publicKey(), algorithm, null);
+    JWK publicJwk =
+        loaded.publicKey() == null ? null : publicJwk(loaded.publicKey(), algorithm, null);
     String kid;
     if (!wantedKid.isEmpty()) {
       kid = wantedKid;
@@ -141,7 +150,8 @@ public final class PrivateKeys {
     return new SigningKey(algorithm, loaded.privateKey(), kid, publicJwk);
   }
 
-  // --- reading ------------------------------------------------------------------------------------------------
+  // --- reading
+  // ------------------------------------------------------------------------------------------------
 
   private static String read(Path file) {
     if (Files.isDirectory(file)) {
@@ -168,11 +178,13 @@ public final class PrivateKeys {
           .toString();
     } catch (CharacterCodingException e) {
       throw problem(
-          file, "is not text: give a PEM or JWK file (a binary DER key converts with: openssl pkey -inform DER -in F -out key.pem)");
+          file,
+          "is not text: give a PEM or JWK file (a binary DER key converts with: openssl pkey -inform DER -in F -out key.pem)");
     }
   }
 
-  // --- PEM ----------------------------------------------------------------------------------------------------
+  // --- PEM
+  // ----------------------------------------------------------------------------------------------------
 
   private static Loaded fromPem(Path file, String text, KeyPassword password) {
     try (PEMParser parser = new PEMParser(new StringReader(text))) {
@@ -190,7 +202,8 @@ public final class PrivateKeys {
           PEMKeyPair pair = decrypt(file, encrypted, password);
           return fromPrivateKeyInfo(file, pair.getPrivateKeyInfo(), pair.getPublicKeyInfo());
         }
-        // EC PARAMETERS precede the key in `openssl ecparam -genkey` output; others are reported below.
+        // EC PARAMETERS precede the key in `openssl ecparam -genkey` output; others are reported
+        // below.
       }
     } catch (IOException e) {
       // Closing a StringReader: nothing can fail.
@@ -204,19 +217,24 @@ public final class PrivateKeys {
     }
     throw problem(
         file,
-        "holds " + String.join(", ", labels) + " but no private key (the private key is the file with BEGIN PRIVATE KEY)");
+        "holds "
+            + String.join(", ", labels)
+            + " but no private key (the private key is the file with BEGIN PRIVATE KEY)");
   }
 
   private static Object next(PEMParser parser, Path file) {
     try {
       return parser.readObject();
     } catch (IOException | RuntimeException e) {
-      // BouncyCastle's message may quote the block, and the block is the secret: only say what failed.
-      throw problem(file, "has a PEM block that is not a valid key (damaged, cut short, or not base64)");
+      // BouncyCastle's message may quote the block, and the block is the secret: only say what
+      // failed.
+      throw problem(
+          file, "has a PEM block that is not a valid key (damaged, cut short, or not base64)");
     }
   }
 
-  private static PrivateKeyInfo decrypt(Path file, PKCS8EncryptedPrivateKeyInfo encrypted, KeyPassword password) {
+  private static PrivateKeyInfo decrypt(
+      Path file, PKCS8EncryptedPrivateKeyInfo encrypted, KeyPassword password) {
     char[] secret = requirePassword(file, password);
     try {
       return encrypted.decryptPrivateKeyInfo(
@@ -226,16 +244,21 @@ public final class PrivateKeys {
     }
   }
 
-  private static PEMKeyPair decrypt(Path file, PEMEncryptedKeyPair encrypted, KeyPassword password) {
+  private static PEMKeyPair decrypt(
+      Path file, PEMEncryptedKeyPair encrypted, KeyPassword password) {
     char[] secret = requirePassword(file, password);
     try {
-      return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(bouncyCastle()).build(secret));
+      return encrypted.decryptKeyPair(
+          new JcePEMDecryptorProviderBuilder().setProvider(bouncyCastle()).build(secret));
     } catch (IOException | RuntimeException e) {
       throw wrongPassword(file, password);
     }
   }
 
-  /** A provider of our own for the decryption ciphers, not registered: the rest of the process keeps the JDK's. */
+  /**
+   * A provider of our own for the decryption ciphers, not registered: the rest of the process keeps
+   * the JDK's.
+   */
   private static java.security.Provider bouncyCastle() {
     return new BouncyCastleProvider();
   }
@@ -244,7 +267,9 @@ public final class PrivateKeys {
     if (password.isEmpty()) {
       throw problem(
           file,
-          "is encrypted with a passphrase: give it by " + password.howToGive() + ", or decrypt the key (openssl pkey"
+          "is encrypted with a passphrase: give it by "
+              + password.howToGive()
+              + ", or decrypt the key (openssl pkey"
               + " -in F -out key.pem), kept readable by its owner only");
     }
     return password.value();
@@ -252,14 +277,18 @@ public final class PrivateKeys {
 
   private static ConfigException wrongPassword(Path file, KeyPassword password) {
     return problem(
-        file, "could not be decrypted with the passphrase from " + password.source() + " (a wrong passphrase?)");
+        file,
+        "could not be decrypted with the passphrase from "
+            + password.source()
+            + " (a wrong passphrase?)");
   }
 
   /**
-   * The key from PKCS#8 (the public key from beside it, or from inside: OpenSSL keeps an EC key's public point in
-   * it), handed to the JDK's providers, which sign for Nimbus.
+   * The key from PKCS#8 (the public key from beside it, or from inside: OpenSSL keeps an EC key's
+   * public point in it), handed to the JDK's providers, which sign for Nimbus.
    */
-  private static Loaded fromPrivateKeyInfo(Path file, PrivateKeyInfo info, SubjectPublicKeyInfo publicInfo) {
+  private static Loaded fromPrivateKeyInfo(
+      Path file, PrivateKeyInfo info, SubjectPublicKeyInfo publicInfo) {
     AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
     String keyAlgorithm;
     if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm.getAlgorithm())) {
@@ -272,11 +301,14 @@ public final class PrivateKeys {
             "has an EC private key without its curve; convert it with: openssl pkcs8 -topk8 -nocrypt -in F -out key.pem");
       }
     } else {
-      throw problem(file, "holds a key that is neither RSA nor EC (RS384 needs RSA, ES384 needs EC P-384)");
+      throw problem(
+          file, "holds a key that is neither RSA nor EC (RS384 needs RSA, ES384 needs EC P-384)");
     }
     PrivateKey privateKey;
     try {
-      privateKey = KeyFactory.getInstance(keyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+      privateKey =
+          KeyFactory.getInstance(keyAlgorithm)
+              .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
     } catch (GeneralSecurityException | IOException e) {
       // The provider's message is not shown: it is about the bytes, and the bytes are the secret.
       throw problem(file, "holds an " + keyAlgorithm + " private key the JDK cannot read");
@@ -293,22 +325,28 @@ public final class PrivateKeys {
 
   private static PublicKey rsaPublic(RSAPrivateCrtKey key) {
     try {
-      return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
+      return KeyFactory.getInstance("RSA")
+          .generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
     } catch (GeneralSecurityException e) {
       return null;
     }
   }
 
   /**
-   * The public point OpenSSL stores in the key (PKCS#8 v2's publicKey, or SEC1's [1]), or null: the JDK cannot
-   * derive it from the private scalar, and without it the key still signs; only publishing its JWK needs it.
+   * The public point OpenSSL stores in the key (PKCS#8 v2's publicKey, or SEC1's [1]), or null: the
+   * JDK cannot derive it from the private scalar, and without it the key still signs; only
+   * publishing its JWK needs it.
    */
   private static SubjectPublicKeyInfo ecPublicInside(PrivateKeyInfo info) {
     try {
-      ASN1BitString point = info.hasPublicKey()
-          ? info.getPublicKeyData()
-          : org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey()).getPublicKey();
-      return point == null ? null : new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), point.getBytes());
+      ASN1BitString point =
+          info.hasPublicKey()
+              ? info.getPublicKeyData()
+              : org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey())
+                  .getPublicKey();
+      return point == null
+          ? null
+          : new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), point.getBytes());
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -316,32 +354,42 @@ public final class PrivateKeys {
 
   private static PublicKey publicKey(String keyAlgorithm, SubjectPublicKeyInfo spki) {
     try {
-      return KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
+      return KeyFactory.getInstance(keyAlgorithm)
+          .generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
     } catch (GeneralSecurityException | IOException e) {
       return null;
     }
   }
 
-  // --- JWK ----------------------------------------------------------------------------------------------------
+  // --- JWK
+  // ----------------------------------------------------------------------------------------------------
 
-  private static Loaded fromJwk(Path file, String json, String wantedKid, SigningAlgorithm algorithm) {
+  private static Loaded fromJwk(
+      Path file, String json, String wantedKid, SigningAlgorithm algorithm) {
     List<JWK> keys;
     try {
       Map<String, Object> object = JSONObjectUtils.parse(json);
-      keys = object.containsKey("keys") ? JWKSet.parse(object).getKeys() : List.of(JWK.parse(object));
+      keys =
+          object.containsKey("keys") ? JWKSet.parse(object).getKeys() : List.of(JWK.parse(object));
     } catch (java.text.ParseException e) {
-      // Nimbus' message may quote the JSON, which holds the private key: only say what was expected.
+      // Nimbus' message may quote the JSON, which holds the private key: only say what was
+      // expected.
       throw problem(file, "is JSON but not a valid JWK or JWK Set");
     }
     List<JWK> privateKeys = keys.stream().filter(JWK::isPrivate).toList();
     if (privateKeys.isEmpty()) {
-      throw problem(file, "holds public keys only; the adapter needs the private key (the JWK with \"d\")");
+      throw problem(
+          file, "holds public keys only; the adapter needs the private key (the JWK with \"d\")");
     }
     JWK jwk = pick(file, privateKeys, wantedKid);
     if (jwk.getAlgorithm() != null && !jwk.getAlgorithm().getName().equals(algorithm.name())) {
       throw problem(
           file,
-          "holds a key marked \"alg\": \"" + jwk.getAlgorithm().getName() + "\", but " + AuthConfig.ALGORITHM + " is "
+          "holds a key marked \"alg\": \""
+              + jwk.getAlgorithm().getName()
+              + "\", but "
+              + AuthConfig.ALGORITHM
+              + " is "
               + algorithm);
     }
     try {
@@ -355,14 +403,18 @@ public final class PrivateKeys {
       throw problem(file, "holds a " + jwk.getKeyType() + " JWK the JDK cannot turn into a key");
     }
     throw problem(
-        file, "holds a " + jwk.getKeyType() + " key; " + algorithm + " needs " + describeNeed(algorithm));
+        file,
+        "holds a " + jwk.getKeyType() + " key; " + algorithm + " needs " + describeNeed(algorithm));
   }
 
   private static JWK pick(Path file, List<JWK> privateKeys, String wantedKid) {
     String kids =
-        privateKeys.stream().map(k -> k.getKeyID() == null ? "(no kid)" : k.getKeyID()).collect(Collectors.joining(", "));
+        privateKeys.stream()
+            .map(k -> k.getKeyID() == null ? "(no kid)" : k.getKeyID())
+            .collect(Collectors.joining(", "));
     if (!wantedKid.isEmpty()) {
-      List<JWK> matching = privateKeys.stream().filter(k -> wantedKid.equals(k.getKeyID())).toList();
+      List<JWK> matching =
+          privateKeys.stream().filter(k -> wantedKid.equals(k.getKeyID())).toList();
       if (matching.size() == 1) {
         return matching.get(0);
       }
@@ -372,47 +424,84 @@ public final class PrivateKeys {
       }
       throw problem(
           file,
-          "has " + (matching.isEmpty() ? "no" : matching.size()) + " private keys with kid '" + wantedKid + "' (kids: "
-              + kids + "); check " + AuthConfig.KEY_ID);
+          "has "
+              + (matching.isEmpty() ? "no" : matching.size())
+              + " private keys with kid '"
+              + wantedKid
+              + "' (kids: "
+              + kids
+              + "); check "
+              + AuthConfig.KEY_ID);
     }
     if (privateKeys.size() == 1) {
       return privateKeys.get(0);
     }
     throw problem(
-        file, "holds " + privateKeys.size() + " private keys; set " + AuthConfig.KEY_ID + " to pick one (kids: " + kids + ")");
+        file,
+        "holds "
+            + privateKeys.size()
+            + " private keys; set "
+            + AuthConfig.KEY_ID
+            + " to pick one (kids: "
+            + kids
+            + ")");
   }
 
-  // --- checks -------------------------------------------------------------------------------------------------
+  // --- checks
+  // -------------------------------------------------------------------------------------------------
 
   private static void checkFitsAlgorithm(Path file, PrivateKey key, SigningAlgorithm algorithm) {
-    String type = key instanceof RSAPrivateKey ? "RSA" : key instanceof ECPrivateKey ? "EC" : key.getAlgorithm();
+    String type =
+        key instanceof RSAPrivateKey
+            ? "RSA"
+            : key instanceof ECPrivateKey ? "EC" : key.getAlgorithm();
     if (!type.equals(algorithm.keyType())) {
-      String hint = type.equals("EC") ? " (set it to ES384 for an EC P-384 key)" : type.equals("RSA") ? " (set it to RS384 for an RSA key)" : "";
+      String hint =
+          type.equals("EC")
+              ? " (set it to ES384 for an EC P-384 key)"
+              : type.equals("RSA") ? " (set it to RS384 for an RSA key)" : "";
       throw problem(
           file,
-          "holds an " + type + " key, but " + AuthConfig.ALGORITHM + " is " + algorithm + ", which needs "
-              + describeNeed(algorithm) + hint);
+          "holds an "
+              + type
+              + " key, but "
+              + AuthConfig.ALGORITHM
+              + " is "
+              + algorithm
+              + ", which needs "
+              + describeNeed(algorithm)
+              + hint);
     }
     if (key instanceof RSAPrivateKey rsa && rsa.getModulus().bitLength() < 2048) {
       throw problem(
-          file, "holds a " + rsa.getModulus().bitLength() + "-bit RSA key; RS384 needs 2048 bits or more");
+          file,
+          "holds a "
+              + rsa.getModulus().bitLength()
+              + "-bit RSA key; RS384 needs 2048 bits or more");
     }
     if (key instanceof ECPrivateKey ec) {
       Curve curve = Curve.forECParameterSpec(ec.getParams());
       if (!Curve.P_384.equals(curve)) {
         throw problem(
             file,
-            "holds an EC key on " + (curve == null ? "an unknown curve" : curve.getName()) + "; ES384 needs P-384");
+            "holds an EC key on "
+                + (curve == null ? "an unknown curve" : curve.getName())
+                + "; ES384 needs P-384");
       }
     }
   }
 
   private static String describeNeed(SigningAlgorithm algorithm) {
-    return algorithm == SigningAlgorithm.RS384 ? "an RSA key of 2048 bits or more" : "an EC key on P-384";
+    return algorithm == SigningAlgorithm.RS384
+        ? "an RSA key of 2048 bits or more"
+        : "an EC key on P-384";
   }
 
-  /** Signs and verifies a fixed message: the public key we would publish must be this private key's. */
-  private static void checkPair(Path file, PrivateKey privateKey, PublicKey publicKey, SigningAlgorithm algorithm) {
+  /**
+   * Signs and verifies a fixed message: the public key we would publish must be this private key's.
+   */
+  private static void checkPair(
+      Path file, PrivateKey privateKey, PublicKey publicKey, SigningAlgorithm algorithm) {
     String jca = algorithm == SigningAlgorithm.RS384 ? "SHA384withRSA" : "SHA384withECDSA";
     byte[] message = "llm-fhir-adapter key pair check".getBytes(StandardCharsets.US_ASCII);
     boolean matches;
@@ -435,7 +524,11 @@ public final class PrivateKeys {
 
   private static JWK publicJwk(PublicKey publicKey, SigningAlgorithm algorithm, String kid) {
     if (publicKey instanceof RSAPublicKey rsa) {
-      return new RSAKey.Builder(rsa).keyID(kid).algorithm(algorithm.jws()).keyUse(KeyUse.SIGNATURE).build();
+      return new RSAKey.Builder(rsa)
+          .keyID(kid)
+          .algorithm(algorithm.jws())
+          .keyUse(KeyUse.SIGNATURE)
+          .build();
     }
     return new ECKey.Builder(Curve.P_384, (ECPublicKey) publicKey)
         .keyID(kid)
@@ -456,8 +549,12 @@ public final class PrivateKeys {
   private static void warnIfOthersCanRead(Path file) {
     try {
       Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-      if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-        log.warn("Private key file {} is readable by other users; restrict it with: chmod 600 {}", file, file);
+      if (permissions.contains(PosixFilePermission.GROUP_READ)
+          || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+        log.warn(
+            "Private key file {} is readable by other users; restrict it with: chmod 600 {}",
+            file,
+            file);
       }
     } catch (IOException | UnsupportedOperationException e) {
       // Not a POSIX file system: nothing to check.

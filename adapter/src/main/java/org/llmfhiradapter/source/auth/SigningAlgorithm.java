@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The JWS algorithms SMART Backend Services requires servers to support for client assertions: RS384 (RSA,
- * 2048 bits or more) and ES384 (ECDSA on P-384). Epic and Cerner accept both; nothing weaker is offered.
+ * The JWS algorithms SMART Backend Services requires servers to support for client assertions:
+ * RS384 (RSA, 2048 bits or more) and ES384 (ECDSA on P-384). Epic and Cerner accept both; nothing
+ * weaker is offered.
  */
 public enum SigningAlgorithm {
   RS384(JWSAlgorithm.RS384, "RSA"),
@@ -32,6 +33,8 @@ public enum SigningAlgorithm {
 
   /** The algorithm named {@code name} (case-insensitive), if it is one of ours. */
   public static Optional<SigningAlgorithm> parse(String name) {
-    return Arrays.stream(values()).filter(a -> a.name().equals(name.trim().toUpperCase(Locale.ROOT))).findFirst();
+    return Arrays.stream(values())
+        .filter(a -> a.name().equals(name.trim().toUpperCase(Locale.ROOT)))
+        .findFirst();
   }
 }

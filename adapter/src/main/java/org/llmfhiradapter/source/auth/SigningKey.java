@@ -11,10 +11,10 @@ import java.security.interfaces.ECPrivateKey;
 import java.util.Optional;
 
 /**
- * A private key checked to fit its algorithm (RSA of 2048 bits or more for RS384, EC on P-384 for ES384),
- * with the key id that goes in the assertion's {@code kid} header and, when it can be known, the public key to
- * publish. Not a record, so that the private key can never be printed: {@link #toString()} names the algorithm
- * and key id only. Made by {@link PrivateKeys}.
+ * A private key checked to fit its algorithm (RSA of 2048 bits or more for RS384, EC on P-384 for
+ * ES384), with the key id that goes in the assertion's {@code kid} header and, when it can be
+ * known, the public key to publish. Not a record, so that the private key can never be printed:
+ * {@link #toString()} names the algorithm and key id only. Made by {@link PrivateKeys}.
  */
 public final class SigningKey {
 
@@ -40,8 +40,8 @@ public final class SigningKey {
   }
 
   /**
-   * The public key as a JWK with {@code kid}, {@code alg} and {@code use: sig}, ready to publish; empty when the
-   * key file does not say (an EC private key saved without its public point).
+   * The public key as a JWK with {@code kid}, {@code alg} and {@code use: sig}, ready to publish;
+   * empty when the key file does not say (an EC private key saved without its public point).
    */
   public Optional<JWK> publicJwk() {
     return Optional.ofNullable(publicJwk);
@@ -54,10 +54,14 @@ public final class SigningKey {
 
   JWSSigner signer() {
     try {
-      return algorithm == SigningAlgorithm.ES384 ? new ECDSASigner((ECPrivateKey) privateKey) : new RSASSASigner(privateKey);
+      return algorithm == SigningAlgorithm.ES384
+          ? new ECDSASigner((ECPrivateKey) privateKey)
+          : new RSASSASigner(privateKey);
     } catch (JOSEException e) {
-      // PrivateKeys has checked type and curve, so this is a programming error; the message has no key material.
-      throw new IllegalStateException("Cannot sign with the " + algorithm + " key: " + e.getMessage());
+      // PrivateKeys has checked type and curve, so this is a programming error; the message has no
+      // key material.
+      throw new IllegalStateException(
+          "Cannot sign with the " + algorithm + " key: " + e.getMessage());
     }
   }
 

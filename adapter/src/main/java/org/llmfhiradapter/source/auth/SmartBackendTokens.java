@@ -44,21 +44,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Access tokens by SMART Backend Services (client credentials with a signed JWT assertion, as Epic and
- * Cerner/Oracle Health require for system access): signs a short-lived assertion ({@code iss} = {@code sub} =
- * client id, {@code aud} = token URL, {@code exp} = now + 4 min, a fresh {@code jti}) with the client's private
- * key, posts it to the token endpoint, and keeps the access token it gets back.
+ * Access tokens by SMART Backend Services (client credentials with a signed JWT assertion, as Epic
+ * and Cerner/Oracle Health require for system access): signs a short-lived assertion ({@code iss} =
+ * {@code sub} = client id, {@code aud} = token URL, {@code exp} = now + 4 min, a fresh {@code jti})
+ * with the client's private key, posts it to the token endpoint, and keeps the access token it gets
+ * back.
  *
- * <p>A token is reused until {@code refreshMargin} (60 s by default) before it expires, so that a request never
- * leaves with a token about to lapse; for tokens shorter-lived than twice the margin, half their lifetime is the
- * margin. One fetch runs at a time: threads that need a token while one is being fetched wait for it instead of
- * each asking the server (EHRs throttle token endpoints).
+ * <p>A token is reused until {@code refreshMargin} (60 s by default) before it expires, so that a
+ * request never leaves with a token about to lapse; for tokens shorter-lived than twice the margin,
+ * half their lifetime is the margin. One fetch runs at a time: threads that need a token while one
+ * is being fetched wait for it instead of each asking the server (EHRs throttle token endpoints).
  *
  * <p>The token URL is the configured one, or else the {@code token_endpoint} of the FHIR server's
- * {@code .well-known/smart-configuration}, read once on the first fetch. Nimbus' OAuth SDK makes the token
- * request (client credentials, {@code private_key_jwt}) and reads its answer (token, type, lifetime, OAuth error);
- * HTTP goes through the JDK client with the platform's TLS verification and no redirects (an assertion must
- * reach exactly the URL it is made for). Tokens, assertions and keys appear in no log line or exception message.
+ * {@code .well-known/smart-configuration}, read once on the first fetch. Nimbus' OAuth SDK makes
+ * the token request (client credentials, {@code private_key_jwt}) and reads its answer (token,
+ * type, lifetime, OAuth error); HTTP goes through the JDK client with the platform's TLS
+ * verification and no redirects (an assertion must reach exactly the URL it is made for). Tokens,
+ * assertions and keys appear in no log line or exception message.
  */
 public final class SmartBackendTokens implements AccessTokens {
 
@@ -98,18 +100,28 @@ public final class SmartBackendTokens implements AccessTokens {
   private volatile String tokenUrl;
 
   /**
-   * Tokens for the configured client against the source server: loads the key now (so a bad key file fails at
-   * start-up), uses the source's timeouts, the system clock and the default refresh margin.
+   * Tokens for the configured client against the source server: loads the key now (so a bad key
+   * file fails at start-up), uses the source's timeouts, the system clock and the default refresh
+   * margin.
    *
-   * @throws org.llmfhiradapter.config.ConfigException if the key file is missing or does not fit the algorithm
+   * @throws org.llmfhiradapter.config.ConfigException if the key file is missing or does not fit
+   *     the algorithm
    */
   public static SmartBackendTokens create(AuthConfig auth, AdapterConfig.Source source) {
     if (auth.mode() != AuthConfig.Mode.SMART_BACKEND) {
-      throw new IllegalArgumentException("SMART backend tokens need " + auth.setting("mode") + "=smart-backend");
+      throw new IllegalArgumentException(
+          "SMART backend tokens need " + auth.setting("mode") + "=smart-backend");
     }
-    SigningKey key = PrivateKeys.load(auth.privateKeyFile(), auth.algorithm(), auth.keyId(), auth.privateKeyPassword());
+    SigningKey key =
+        PrivateKeys.load(
+            auth.privateKeyFile(), auth.algorithm(), auth.keyId(), auth.privateKeyPassword());
     return new SmartBackendTokens(
-        auth, key, source.baseUrl(), source.connectTimeout(), source.readTimeout(), Clock.systemUTC(),
+        auth,
+        key,
+        source.baseUrl(),
+        source.connectTimeout(),
+        source.readTimeout(),
+        Clock.systemUTC(),
         DEFAULT_REFRESH_MARGIN);
   }
 
@@ -130,7 +142,15 @@ public final class SmartBackendTokens implements AccessTokens {
       Duration readTimeout,
       Clock clock,
       Duration refreshMargin) {
-    this(auth, key, fhirBaseUrl, connectTimeout, readTimeout, clock, refreshMargin, () -> UUID.randomUUID().toString());
+    this(
+        auth,
+        key,
+        fhirBaseUrl,
+        connectTimeout,
+        readTimeout,
+        clock,
+        refreshMargin,
+        () -> UUID.randomUUID().toString());
   }
 
   /** As above, with the source of {@code jti} values (tests reuse one to provoke a replay). */
@@ -153,8 +173,13 @@ public final class SmartBackendTokens implements AccessTokens {
     this.clock = Objects.requireNonNull(clock);
     this.refreshMargin = Objects.requireNonNull(refreshMargin);
     this.jtis = jtis;
-    // Redirect.NEVER is the JDK default; said here because following one would send the assertion elsewhere.
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    // Redirect.NEVER is the JDK default; said here because following one would send the assertion
+    // elsewhere.
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     if (clientId.isBlank()) {
       throw new IllegalArgumentException("A SMART backend client needs a client id");
     }
@@ -199,21 +224,31 @@ public final class SmartBackendTokens implements AccessTokens {
     }
   }
 
-  /** The token endpoint in use: the configured one, or the discovered one once a token has been fetched. */
+  /**
+   * The token endpoint in use: the configured one, or the discovered one once a token has been
+   * fetched.
+   */
   public String tokenUrl() {
     return configuredTokenUrl.isEmpty() ? tokenUrl : configuredTokenUrl;
   }
 
   @Override
   public String toString() {
-    return "SmartBackendTokens[clientId=" + clientId + ", " + key + ", tokenUrl=" + tokenUrl() + "]";
+    return "SmartBackendTokens[clientId="
+        + clientId
+        + ", "
+        + key
+        + ", tokenUrl="
+        + tokenUrl()
+        + "]";
   }
 
   private boolean isFresh(Token token) {
     return token != null && clock.instant().isBefore(token.refreshAt());
   }
 
-  // --- the token request ----------------------------------------------------------------------------------------
+  // --- the token request
+  // ----------------------------------------------------------------------------------------
 
   private Token fetch() {
     String url = resolveTokenUrl();
@@ -222,7 +257,11 @@ public final class SmartBackendTokens implements AccessTokens {
     SignedJWT assertion = assertion(url);
     String assertionText = assertion.serialize();
     TokenRequest request =
-        new TokenRequest(URI.create(url), new PrivateKeyJWT(assertion), new ClientCredentialsGrant(), Scope.parse(scopes));
+        new TokenRequest(
+            URI.create(url),
+            new PrivateKeyJWT(assertion),
+            new ClientCredentialsGrant(),
+            Scope.parse(scopes));
     Instant requested = clock.instant();
     HTTPResponse answer = exchange(request.toHTTPRequest(), step);
     int status = answer.getStatusCode();
@@ -230,27 +269,40 @@ public final class SmartBackendTokens implements AccessTokens {
     try {
       response = TokenResponse.parse(answer);
     } catch (ParseException e) {
-      // The SDK's reason (a member missing, a wrong type, not JSON) names the rule, never the token; sanitized all
+      // The SDK's reason (a member missing, a wrong type, not JSON) names the rule, never the
+      // token; sanitized all
       // the same, since its message may quote what the server sent.
       throw new AuthException(
-          failed + "HTTP " + status + ", not an OAuth token answer (" + sanitize(e.getMessage(), assertionText) + ")",
+          failed
+              + "HTTP "
+              + status
+              + ", not an OAuth token answer ("
+              + sanitize(e.getMessage(), assertionText)
+              + ")",
           isTransient(status));
     }
     if (!response.indicatesSuccess()) {
       throw new AuthException(
-          failed + "HTTP " + status + " " + oauthError(response.toErrorResponse().getErrorObject(), assertionText),
+          failed
+              + "HTTP "
+              + status
+              + " "
+              + oauthError(response.toErrorResponse().getErrorObject(), assertionText),
           isTransient(status));
     }
     AccessToken token = response.toSuccessResponse().getTokens().getAccessToken();
     if (!(token instanceof BearerAccessToken)) {
-      throw new AuthException(failed + "token_type is '" + token.getType() + "', but only bearer tokens are supported");
+      throw new AuthException(
+          failed + "token_type is '" + token.getType() + "', but only bearer tokens are supported");
     }
     // The SDK reads a missing expires_in as 0: SMART's recommended maximum is assumed then.
     long expiresIn = token.getLifetime() == 0 ? DEFAULT_EXPIRES_IN_SECONDS : token.getLifetime();
     if (expiresIn < 0) {
-      throw new AuthException(failed + "expires_in is " + expiresIn + " s, so the token is already expired");
+      throw new AuthException(
+          failed + "expires_in is " + expiresIn + " s, so the token is already expired");
     }
-    // Half the lifetime as the margin for short-lived tokens, else a 60 s token would be refetched every call.
+    // Half the lifetime as the margin for short-lived tokens, else a 60 s token would be refetched
+    // every call.
     long margin = Math.min(refreshMargin.toSeconds(), expiresIn / 2);
     Instant refreshAt = requested.plusSeconds(expiresIn - margin);
     log.info("Fetched a new access token from {}, expires in {} s", url, expiresIn);
@@ -258,8 +310,9 @@ public final class SmartBackendTokens implements AccessTokens {
   }
 
   /**
-   * The signed client assertion (RFC 7523) for {@code audience}: the SDK's claims set for client authentication,
-   * stamped by our clock and with our {@code jti} source, signed by our key (RS384 or ES384, {@code kid} when known).
+   * The signed client assertion (RFC 7523) for {@code audience}: the SDK's claims set for client
+   * authentication, stamped by our clock and with our {@code jti} source, signed by our key (RS384
+   * or ES384, {@code kid} when known).
    */
   private SignedJWT assertion(String audience) {
     Instant now = clock.instant();
@@ -271,18 +324,21 @@ public final class SmartBackendTokens implements AccessTokens {
             null,
             Date.from(now),
             new JWTID(jtis.get()));
-    JWSHeader.Builder header = new JWSHeader.Builder(key.algorithm().jws()).type(JOSEObjectType.JWT);
+    JWSHeader.Builder header =
+        new JWSHeader.Builder(key.algorithm().jws()).type(JOSEObjectType.JWT);
     key.keyId().ifPresent(header::keyID);
     SignedJWT jwt = new SignedJWT(header.build(), claims.toJWTClaimsSet());
     try {
       jwt.sign(key.signer());
     } catch (JOSEException e) {
-      throw new AuthException("Signing the SMART client assertion with the " + key.algorithm() + " key failed");
+      throw new AuthException(
+          "Signing the SMART client assertion with the " + key.algorithm() + " key failed");
     }
     return jwt;
   }
 
-  // --- discovery ----------------------------------------------------------------------------------------------
+  // --- discovery
+  // ----------------------------------------------------------------------------------------------
 
   private String resolveTokenUrl() {
     if (!configuredTokenUrl.isEmpty()) {
@@ -296,17 +352,21 @@ public final class SmartBackendTokens implements AccessTokens {
 
   private String discover() {
     if (fhirBaseUrl.isEmpty()) {
-      throw new AuthException(
-          "SMART discovery needs the FHIR base URL, or set " + tokenUrlSetting);
+      throw new AuthException("SMART discovery needs the FHIR base URL, or set " + tokenUrlSetting);
     }
     String url = fhirBaseUrl.replaceAll("/+$", "") + "/.well-known/smart-configuration";
     String failed = "SMART discovery at " + url + " failed: ";
     String hint = "; set " + tokenUrlSetting + " to the token endpoint instead";
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout).header("Accept", "application/json").GET().build();
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(readTimeout)
+            .header("Accept", "application/json")
+            .GET()
+            .build();
     HttpResponse<String> response = send(request, "SMART discovery at " + url);
     if (response.statusCode() != 200) {
-      throw new AuthException(failed + "HTTP " + response.statusCode() + hint, isTransient(response.statusCode()));
+      throw new AuthException(
+          failed + "HTTP " + response.statusCode() + hint, isTransient(response.statusCode()));
     }
     Map<String, Object> body = json(response.body());
     Object endpoint = body == null ? null : body.get("token_endpoint");
@@ -323,19 +383,31 @@ public final class SmartBackendTokens implements AccessTokens {
     return found;
   }
 
-  /** The server says what it supports; a mismatch is logged rather than fatal, as servers under-declare. */
+  /**
+   * The server says what it supports; a mismatch is logged rather than fatal, as servers
+   * under-declare.
+   */
   private void warnIfUnsupported(Map<String, Object> configuration, String url) {
     if (configuration.get("token_endpoint_auth_methods_supported") instanceof List<?> methods
         && !methods.contains("private_key_jwt")) {
-      log.warn("{} does not list private_key_jwt among token_endpoint_auth_methods_supported {}", url, methods);
+      log.warn(
+          "{} does not list private_key_jwt among token_endpoint_auth_methods_supported {}",
+          url,
+          methods);
     }
-    if (configuration.get("token_endpoint_auth_signing_alg_values_supported") instanceof List<?> algorithms
+    if (configuration.get("token_endpoint_auth_signing_alg_values_supported")
+            instanceof List<?> algorithms
         && !algorithms.contains(key.algorithm().name())) {
-      log.warn("{} does not list {} among token_endpoint_auth_signing_alg_values_supported {}", url, key.algorithm(), algorithms);
+      log.warn(
+          "{} does not list {} among token_endpoint_auth_signing_alg_values_supported {}",
+          url,
+          key.algorithm(),
+          algorithms);
     }
   }
 
-  // --- HTTP helpers ---------------------------------------------------------------------------------------------
+  // --- HTTP helpers
+  // ---------------------------------------------------------------------------------------------
 
   /** 429 and 5xx say "not now", not "not you": the request is worth repeating after a wait. */
   private static boolean isTransient(int status) {
@@ -348,13 +420,22 @@ public final class SmartBackendTokens implements AccessTokens {
     } catch (HttpConnectTimeoutException e) {
       throw new AuthException(step + " failed: cannot connect (timed out)", true);
     } catch (HttpTimeoutException e) {
-      throw new AuthException(step + " failed: no answer within " + readTimeout.toSeconds() + " s", true);
+      throw new AuthException(
+          step + " failed: no answer within " + readTimeout.toSeconds() + " s", true);
     } catch (ConnectException e) {
       throw new AuthException(
-          step + " failed: cannot connect (" + (e.getMessage() == null ? "refused" : e.getMessage()) + ")", true);
+          step
+              + " failed: cannot connect ("
+              + (e.getMessage() == null ? "refused" : e.getMessage())
+              + ")",
+          true);
     } catch (IOException e) {
-      throw new AuthException(step + " failed: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " (" + sanitize(e.getMessage(), null) + ")"), true);
+      throw new AuthException(
+          step
+              + " failed: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " (" + sanitize(e.getMessage(), null) + ")"),
+          true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuthException(step + " was interrupted");
@@ -362,17 +443,31 @@ public final class SmartBackendTokens implements AccessTokens {
   }
 
   /**
-   * Sends the SDK's request through the JDK client (our timeouts, no redirects, the failures above as one line)
-   * and hands the answer back in the SDK's form.
+   * Sends the SDK's request through the JDK client (our timeouts, no redirects, the failures above
+   * as one line) and hands the answer back in the SDK's form.
    */
   private HTTPResponse exchange(HTTPRequest request, String step) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(request.getURI()).timeout(readTimeout).header("Accept", "application/json");
-    request.getHeaderMap().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(request.getURI())
+            .timeout(readTimeout)
+            .header("Accept", "application/json");
+    request
+        .getHeaderMap()
+        .forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
     HttpResponse<String> response =
-        send(builder.method(request.getMethod().name(), HttpRequest.BodyPublishers.ofString(
-            request.getBody() == null ? "" : request.getBody(), StandardCharsets.UTF_8)).build(), step);
+        send(
+            builder
+                .method(
+                    request.getMethod().name(),
+                    HttpRequest.BodyPublishers.ofString(
+                        request.getBody() == null ? "" : request.getBody(), StandardCharsets.UTF_8))
+                .build(),
+            step);
     HTTPResponse answer = new HTTPResponse(response.statusCode());
-    response.headers().map().forEach((name, values) -> answer.setHeader(name, values.toArray(String[]::new)));
+    response
+        .headers()
+        .map()
+        .forEach((name, values) -> answer.setHeader(name, values.toArray(String[]::new)));
     answer.setBody(response.body());
     return answer;
   }
@@ -388,20 +483,30 @@ public final class SmartBackendTokens implements AccessTokens {
     }
   }
 
-  /** {@code invalid_client (description)} from an OAuth error answer (RFC 6749 §5.2), or a note that there is none. */
+  /**
+   * {@code invalid_client (description)} from an OAuth error answer (RFC 6749 §5.2), or a note that
+   * there is none.
+   */
   private static String oauthError(ErrorObject error, String assertion) {
     if (error == null || error.getCode() == null) {
       return "(no OAuth error in the answer)";
     }
     String description = error.getDescription();
-    return sanitize(error.getCode(), assertion) + (description == null ? "" : " (" + sanitize(description, assertion) + ")");
+    return sanitize(error.getCode(), assertion)
+        + (description == null ? "" : " (" + sanitize(description, assertion) + ")");
   }
 
-  /** Something JWT-shaped: three base64url segments. A server echoing our assertion must not put it in a log. */
+  /**
+   * Something JWT-shaped: three base64url segments. A server echoing our assertion must not put it
+   * in a log.
+   */
   private static final java.util.regex.Pattern JWT_LIKE =
       java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}");
 
-  /** Server text made fit for a one-line message: no assertion, nothing JWT-like, no line breaks, 200 chars. */
+  /**
+   * Server text made fit for a one-line message: no assertion, nothing JWT-like, no line breaks,
+   * 200 chars.
+   */
   static String sanitize(String text, String assertion) {
     String out = text;
     if (assertion != null && !assertion.isEmpty()) {

@@ -27,9 +27,15 @@ class AuthConfigTest {
   void everyAuthSettingIsDeclaredSoItCanBeOverridden() {
     assertThat(Settings.defaults().asMap())
         .containsKeys(
-            "llm.source.auth.mode", "llm.source.auth.client-id", "llm.source.auth.private-key-file",
-            "llm.source.auth.key-id", "llm.source.auth.algorithm", "llm.source.auth.token-url",
-            "llm.source.auth.scopes", "llm.source.auth.basic-user", "llm.source.auth.basic-password-file")
+            "llm.source.auth.mode",
+            "llm.source.auth.client-id",
+            "llm.source.auth.private-key-file",
+            "llm.source.auth.key-id",
+            "llm.source.auth.algorithm",
+            "llm.source.auth.token-url",
+            "llm.source.auth.scopes",
+            "llm.source.auth.basic-user",
+            "llm.source.auth.basic-password-file")
         .doesNotContainKey("llm.source.auth.basic-password");
   }
 
@@ -58,8 +64,9 @@ class AuthConfigTest {
 
     assertThatThrownBy(() -> AuthConfig.from(settings, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("Setting llm.source.auth.client-id is required when llm.source.auth.mode=smart-backend"
-            + " (env LLM_SOURCE_AUTH_CLIENT_ID)");
+        .hasMessage(
+            "Setting llm.source.auth.client-id is required when llm.source.auth.mode=smart-backend"
+                + " (env LLM_SOURCE_AUTH_CLIENT_ID)");
   }
 
   @Test
@@ -67,7 +74,8 @@ class AuthConfigTest {
     Settings settings = smart().with("llm.source.auth.private-key-file", "");
 
     assertThatThrownBy(() -> AuthConfig.from(settings, Map.of()))
-        .hasMessageStartingWith("Setting llm.source.auth.private-key-file is required when llm.source.auth.mode=smart-backend");
+        .hasMessageStartingWith(
+            "Setting llm.source.auth.private-key-file is required when llm.source.auth.mode=smart-backend");
   }
 
   @Test
@@ -75,7 +83,8 @@ class AuthConfigTest {
     Settings settings = Settings.defaults().with("llm.source.auth.mode", "oauth");
 
     assertThatThrownBy(() -> AuthConfig.from(settings, Map.of()))
-        .hasMessage("Setting llm.source.auth.mode must be none, basic, bearer, smart-backend, but is 'oauth'");
+        .hasMessage(
+            "Setting llm.source.auth.mode must be none, basic, bearer, smart-backend, but is 'oauth'");
   }
 
   @Test
@@ -91,8 +100,9 @@ class AuthConfigTest {
     Settings settings = smart().with("llm.source.auth.token-url", "http://ehr.example.org/token");
 
     assertThatThrownBy(() -> AuthConfig.from(settings, Map.of()))
-        .hasMessage("Setting llm.source.auth.token-url must use https (plain http only to loopback addresses), but is"
-            + " 'http://ehr.example.org/token'");
+        .hasMessage(
+            "Setting llm.source.auth.token-url must use https (plain http only to loopback addresses), but is"
+                + " 'http://ehr.example.org/token'");
   }
 
   @Test
@@ -117,8 +127,9 @@ class AuthConfigTest {
   @Test
   void basicWithoutAPasswordSaysWhereItCanComeFrom() {
     assertThatThrownBy(() -> AuthConfig.from(basic(), Map.of()))
-        .hasMessage("Setting llm.source.auth.mode=basic needs a password: set env LLM_SOURCE_AUTH_BASIC_PASSWORD or"
-            + " setting llm.source.auth.basic-password-file (a file holding it)");
+        .hasMessage(
+            "Setting llm.source.auth.mode=basic needs a password: set env LLM_SOURCE_AUTH_BASIC_PASSWORD or"
+                + " setting llm.source.auth.basic-password-file (a file holding it)");
   }
 
   @Test
@@ -126,7 +137,8 @@ class AuthConfigTest {
     Path file = Files.writeString(dir.resolve("password"), "one");
     Settings settings = basic().with("llm.source.auth.basic-password-file", file.toString());
 
-    assertThatThrownBy(() -> AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "two")))
+    assertThatThrownBy(
+            () -> AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "two")))
         .hasMessageContaining("given twice");
   }
 
@@ -136,15 +148,18 @@ class AuthConfigTest {
     Settings settings = basic().with("llm.source.auth.basic-password-file", file.toString());
 
     assertThatThrownBy(() -> AuthConfig.from(settings, Map.of()))
-        .hasMessage("Setting llm.source.auth.basic-password-file names " + file + ", which does not exist");
+        .hasMessage(
+            "Setting llm.source.auth.basic-password-file names " + file + ", which does not exist");
   }
 
   @Test
   void aUserNameWithAColonIsRefused() {
     Settings settings = basic().with("llm.source.auth.basic-user", "a:b");
 
-    assertThatThrownBy(() -> AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "x")))
-        .hasMessage("Setting llm.source.auth.basic-user must not contain ':' (HTTP Basic cannot carry it)");
+    assertThatThrownBy(
+            () -> AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "x")))
+        .hasMessage(
+            "Setting llm.source.auth.basic-user must not contain ':' (HTTP Basic cannot carry it)");
   }
 
   @Test
@@ -164,8 +179,10 @@ class AuthConfigTest {
             .with("llm.publish.auth.bearer-token-file", token.toString());
 
     AuthConfig destination =
-        AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "s3cret"), AuthConfig.PUBLISH);
-    AuthConfig source = AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "s3cret"));
+        AuthConfig.from(
+            settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "s3cret"), AuthConfig.PUBLISH);
+    AuthConfig source =
+        AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BASIC_PASSWORD", "s3cret"));
 
     assertThat(destination.mode()).isEqualTo(AuthConfig.Mode.BEARER);
     assertThat(destination.bearerToken()).isEqualTo("registry.token-123");
@@ -179,9 +196,13 @@ class AuthConfigTest {
   void aDestinationWithoutItsTokenNamesItsOwnSettings() {
     Settings settings = Settings.defaults().with("llm.publish.auth.mode", "bearer");
 
-    assertThatThrownBy(() -> AuthConfig.from(settings, Map.of("LLM_SOURCE_AUTH_BEARER_TOKEN", "x"), AuthConfig.PUBLISH))
-        .hasMessage("Setting llm.publish.auth.mode=bearer needs a token: set env LLM_PUBLISH_AUTH_BEARER_TOKEN or"
-            + " setting llm.publish.auth.bearer-token-file (a file holding it)");
+    assertThatThrownBy(
+            () ->
+                AuthConfig.from(
+                    settings, Map.of("LLM_SOURCE_AUTH_BEARER_TOKEN", "x"), AuthConfig.PUBLISH))
+        .hasMessage(
+            "Setting llm.publish.auth.mode=bearer needs a token: set env LLM_PUBLISH_AUTH_BEARER_TOKEN or"
+                + " setting llm.publish.auth.bearer-token-file (a file holding it)");
   }
 
   @Test
@@ -189,7 +210,11 @@ class AuthConfigTest {
     Settings settings = Settings.defaults().with("llm.publish.auth.mode", "bearer");
 
     assertThatThrownBy(
-            () -> AuthConfig.from(settings, Map.of("LLM_PUBLISH_AUTH_BEARER_TOKEN", "abc\r\nX-Evil: 1"), AuthConfig.PUBLISH))
+            () ->
+                AuthConfig.from(
+                    settings,
+                    Map.of("LLM_PUBLISH_AUTH_BEARER_TOKEN", "abc\r\nX-Evil: 1"),
+                    AuthConfig.PUBLISH))
         .hasMessageContaining("is not a valid token")
         .hasMessageNotContaining("Evil");
   }
@@ -202,6 +227,8 @@ class AuthConfigTest {
   }
 
   private static Settings basic() {
-    return Settings.defaults().with("llm.source.auth.mode", "basic").with("llm.source.auth.basic-user", "researcher");
+    return Settings.defaults()
+        .with("llm.source.auth.mode", "basic")
+        .with("llm.source.auth.basic-user", "researcher");
   }
 }

@@ -37,12 +37,14 @@ class AuthInterceptorTest {
     stubs.forEach(FhirStub::close);
   }
 
-  // --- over HTTP, through a HAPI client -------------------------------------------------------------------------
+  // --- over HTTP, through a HAPI client
+  // -------------------------------------------------------------------------
 
   @Test
   void theBearerTokenGoesToTheFhirServer() throws Exception {
     FhirStub ehr = stub();
-    IGenericClient client = client(ehr.base(), AuthInterceptor.bearer(ehr.base(), new CountingTokens()));
+    IGenericClient client =
+        client(ehr.base(), AuthInterceptor.bearer(ehr.base(), new CountingTokens()));
 
     client.read().resource(Patient.class).withId("1").execute();
 
@@ -53,7 +55,8 @@ class AuthInterceptorTest {
   void noTokenGoesToAnotherOriginEvenWhenTheServerLinksThere() throws Exception {
     FhirStub ehr = stub();
     FhirStub elsewhere = stub();
-    IGenericClient client = client(ehr.base(), AuthInterceptor.bearer(ehr.base(), new CountingTokens()));
+    IGenericClient client =
+        client(ehr.base(), AuthInterceptor.bearer(ehr.base(), new CountingTokens()));
 
     client.fetchResourceFromUrl(Patient.class, elsewhere.base() + "/Patient/1");
 
@@ -76,22 +79,28 @@ class AuthInterceptorTest {
   }
 
   @Test
-  void aTokenThatCannotBeHadIsReportedBeforeTheRequestAndNeverThrownInsideHapisClient() throws Exception {
+  void aTokenThatCannotBeHadIsReportedBeforeTheRequestAndNeverThrownInsideHapisClient()
+      throws Exception {
     FhirStub ehr = stub();
-    AccessTokens failing = new AccessTokens() {
-      @Override
-      public String token() {
-        throw new AuthException("SMART token request to https://ehr.example.org/token failed: HTTP 400 invalid_client");
-      }
+    AccessTokens failing =
+        new AccessTokens() {
+          @Override
+          public String token() {
+            throw new AuthException(
+                "SMART token request to https://ehr.example.org/token failed: HTTP 400 invalid_client");
+          }
 
-      @Override
-      public void invalidate() {}
-    };
+          @Override
+          public void invalidate() {}
+        };
     AuthInterceptor interceptor = AuthInterceptor.bearer(ehr.base(), failing);
     IGenericClient client = client(ehr.base(), interceptor);
 
-    // The caller asks first (outside HAPI, whose interceptor chain logs a stack trace for any exception) ...
-    assertThatThrownBy(interceptor::prepare).isInstanceOf(AuthException.class).hasMessageContaining("invalid_client");
+    // The caller asks first (outside HAPI, whose interceptor chain logs a stack trace for any
+    // exception) ...
+    assertThatThrownBy(interceptor::prepare)
+        .isInstanceOf(AuthException.class)
+        .hasMessageContaining("invalid_client");
     // ... and a request sent all the same carries no credentials at all, never a stale token.
     client.read().resource(Patient.class).withId("1").execute();
     assertThat(ehr.authorizations()).containsExactly("(none)");
@@ -108,14 +117,18 @@ class AuthInterceptorTest {
     assertThat(ehr.authorizations()).containsExactly("Basic cmVzZWFyY2hlcjpww6Q6c3M=");
   }
 
-  // --- origins, without a network ---------------------------------------------------------------------------------
+  // --- origins, without a network
+  // ---------------------------------------------------------------------------------
 
   @Test
   void onlyTheExactOriginOfTheBaseUrlGetsTheHeader() {
-    AuthInterceptor interceptor = AuthInterceptor.bearer("https://ehr.example.org/fhir/r4", new CountingTokens());
+    AuthInterceptor interceptor =
+        AuthInterceptor.bearer("https://ehr.example.org/fhir/r4", new CountingTokens());
 
-    assertThat(headerFor(interceptor, "https://ehr.example.org/fhir/r4/Patient?_count=50")).isEqualTo("Bearer token-1");
-    assertThat(headerFor(interceptor, "https://EHR.example.org:443/other/path")).isEqualTo("Bearer token-1");
+    assertThat(headerFor(interceptor, "https://ehr.example.org/fhir/r4/Patient?_count=50"))
+        .isEqualTo("Bearer token-1");
+    assertThat(headerFor(interceptor, "https://EHR.example.org:443/other/path"))
+        .isEqualTo("Bearer token-1");
     assertThat(headerFor(interceptor, "http://ehr.example.org/fhir/r4/Patient")).isNull();
     assertThat(headerFor(interceptor, "https://ehr.example.org:8443/fhir/r4/Patient")).isNull();
     assertThat(headerFor(interceptor, "https://files.example.org/export/1.ndjson")).isNull();
@@ -125,7 +138,8 @@ class AuthInterceptorTest {
 
   @Test
   void anAuthorizationHeaderSomeoneElseSetIsRemovedForAnotherOrigin() {
-    AuthInterceptor interceptor = AuthInterceptor.bearer("https://ehr.example.org/fhir", new CountingTokens());
+    AuthInterceptor interceptor =
+        AuthInterceptor.bearer("https://ehr.example.org/fhir", new CountingTokens());
     FakeRequest request = new FakeRequest("https://cdn.example.net/file");
     request.addHeader("Authorization", "Bearer leaked");
 
@@ -138,8 +152,10 @@ class AuthInterceptorTest {
   void sameOriginComparesSchemeHostAndPortOnly() {
     String base = "https://ehr.example.org/fhir";
 
-    assertThat(AuthInterceptor.isSameOrigin("https://ehr.example.org/fhir/Patient?page=2", base)).isTrue();
-    assertThat(AuthInterceptor.isSameOrigin("https://ehr.example.org:443/elsewhere", base)).isTrue();
+    assertThat(AuthInterceptor.isSameOrigin("https://ehr.example.org/fhir/Patient?page=2", base))
+        .isTrue();
+    assertThat(AuthInterceptor.isSameOrigin("https://ehr.example.org:443/elsewhere", base))
+        .isTrue();
     assertThat(AuthInterceptor.isSameOrigin("http://ehr.example.org/fhir", base)).isFalse();
     assertThat(AuthInterceptor.isSameOrigin("https://ehr.example.org:444/fhir", base)).isFalse();
     assertThat(AuthInterceptor.isSameOrigin("https://other.example.org/fhir", base)).isFalse();
@@ -148,38 +164,66 @@ class AuthInterceptorTest {
     assertThat(AuthInterceptor.isSameOrigin(null, base)).isFalse();
   }
 
-  // --- from settings ------------------------------------------------------------------------------------------------
+  // --- from settings
+  // ------------------------------------------------------------------------------------------------
 
   @Test
   void modeNoneAddsNoInterceptor() {
-    assertThat(AuthInterceptor.forSource(AuthConfig.none(), source("https://ehr.example.org/fhir"))).isEmpty();
+    assertThat(AuthInterceptor.forSource(AuthConfig.none(), source("https://ehr.example.org/fhir")))
+        .isEmpty();
   }
 
   @Test
   void credentialsAreNotSentOverPlainHttpToAnotherMachine() {
     AuthConfig basic =
-        new AuthConfig(AuthConfig.Mode.BASIC, "", null, "", SigningAlgorithm.RS384, "", "", "u", "p", "",
-            AuthConfig.SOURCE, KeyPassword.NONE);
+        new AuthConfig(
+            AuthConfig.Mode.BASIC,
+            "",
+            null,
+            "",
+            SigningAlgorithm.RS384,
+            "",
+            "",
+            "u",
+            "p",
+            "",
+            AuthConfig.SOURCE,
+            KeyPassword.NONE);
 
-    assertThatThrownBy(() -> AuthInterceptor.forSource(basic, source("http://ehr.example.org/fhir")))
+    assertThatThrownBy(
+            () -> AuthInterceptor.forSource(basic, source("http://ehr.example.org/fhir")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("Setting llm.source.base-url is 'http://ehr.example.org/fhir': credentials are only sent to an"
-            + " absolute https URL (plain http only to loopback addresses)");
+        .hasMessage(
+            "Setting llm.source.base-url is 'http://ehr.example.org/fhir': credentials are only sent to an"
+                + " absolute https URL (plain http only to loopback addresses)");
   }
 
   @Test
   void aSmartBackendSourceWithoutItsKeyFileFailsBeforeAnyRequest(@TempDir Path dir) {
     Path missing = dir.resolve("missing.pem");
     AuthConfig smart =
-        new AuthConfig(AuthConfig.Mode.SMART_BACKEND, "client", missing, "", SigningAlgorithm.RS384, "",
-            "system/Patient.read", "", "", "", AuthConfig.SOURCE, KeyPassword.NONE);
+        new AuthConfig(
+            AuthConfig.Mode.SMART_BACKEND,
+            "client",
+            missing,
+            "",
+            SigningAlgorithm.RS384,
+            "",
+            "system/Patient.read",
+            "",
+            "",
+            "",
+            AuthConfig.SOURCE,
+            KeyPassword.NONE);
 
-    assertThatThrownBy(() -> AuthInterceptor.forSource(smart, source("https://ehr.example.org/fhir")))
+    assertThatThrownBy(
+            () -> AuthInterceptor.forSource(smart, source("https://ehr.example.org/fhir")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("Private key file " + missing + " does not exist");
   }
 
-  // --- helpers --------------------------------------------------------------------------------------------------
+  // --- helpers
+  // --------------------------------------------------------------------------------------------------
 
   private static AdapterConfig.Source source(String baseUrl) {
     return AdapterConfig.Source.of(baseUrl, 50);
@@ -206,7 +250,10 @@ class AuthInterceptorTest {
     return values == null ? null : String.join(",", values);
   }
 
-  /** Hands out token-1 until it is invalidated, then token-2, and so on; records what was reported rejected. */
+  /**
+   * Hands out token-1 until it is invalidated, then token-2, and so on; records what was reported
+   * rejected.
+   */
   private static final class CountingTokens implements AccessTokens {
     final List<String> invalidated = new CopyOnWriteArrayList<>();
     private int issued;
@@ -234,7 +281,10 @@ class AuthInterceptorTest {
     }
   }
 
-  /** A loopback FHIR endpoint that records the Authorization header of each request and answers a Patient. */
+  /**
+   * A loopback FHIR endpoint that records the Authorization header of each request and answers a
+   * Patient.
+   */
   private static final class FhirStub implements AutoCloseable {
     private final HttpServer server;
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
@@ -242,23 +292,26 @@ class AuthInterceptorTest {
 
     FhirStub() throws IOException {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext("/", exchange -> {
-        try (exchange) {
-          String header = exchange.getRequestHeaders().getFirst("Authorization");
-          authorizations.add(header == null ? "(none)" : header);
-          boolean refuse = refuseNext;
-          refuseNext = false;
-          byte[] body = (refuse
-                  ? "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\"}]}"
-                  : "{\"resourceType\":\"Patient\",\"id\":\"1\"}")
-              .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
-          exchange.sendResponseHeaders(refuse ? 401 : 200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        }
-      });
+      server.createContext(
+          "/",
+          exchange -> {
+            try (exchange) {
+              String header = exchange.getRequestHeaders().getFirst("Authorization");
+              authorizations.add(header == null ? "(none)" : header);
+              boolean refuse = refuseNext;
+              refuseNext = false;
+              byte[] body =
+                  (refuse
+                          ? "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\"}]}"
+                          : "{\"resourceType\":\"Patient\",\"id\":\"1\"}")
+                      .getBytes(StandardCharsets.UTF_8);
+              exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
+              exchange.sendResponseHeaders(refuse ? 401 : 200, body.length);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+              }
+            }
+          });
       server.start();
     }
 

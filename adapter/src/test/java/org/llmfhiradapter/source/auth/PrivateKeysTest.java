@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
@@ -13,9 +16,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.JWSObject;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,7 +82,8 @@ class PrivateKeysTest {
     SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.RS384, "");
 
     assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
-    assertThat(loaded.publicJwk().orElseThrow().toRSAKey().getModulus()).isEqualTo(key.getModulus());
+    assertThat(loaded.publicJwk().orElseThrow().toRSAKey().getModulus())
+        .isEqualTo(key.getModulus());
   }
 
   @Test
@@ -132,7 +133,10 @@ class PrivateKeysTest {
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("Private key file " + file + " holds 2 private keys; set llm.source.auth.key-id to pick one (kids: a, b)");
+        .hasMessage(
+            "Private key file "
+                + file
+                + " holds 2 private keys; set llm.source.auth.key-id to pick one (kids: a, b)");
   }
 
   @Test
@@ -140,8 +144,10 @@ class PrivateKeysTest {
     Path file = file("public.json", new JWKSet(TestKeys.rsa()).toString(true));
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
-        .hasMessage("Private key file " + file
-            + " holds public keys only; the adapter needs the private key (the JWK with \"d\")");
+        .hasMessage(
+            "Private key file "
+                + file
+                + " holds public keys only; the adapter needs the private key (the JWK with \"d\")");
   }
 
   @Test
@@ -152,8 +158,11 @@ class PrivateKeysTest {
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("Private key file " + file + " holds an EC key, but llm.source.auth.algorithm is RS384, which needs an"
-            + " RSA key of 2048 bits or more (set it to ES384 for an EC P-384 key)")
+        .hasMessage(
+            "Private key file "
+                + file
+                + " holds an EC key, but llm.source.auth.algorithm is RS384, which needs an"
+                + " RSA key of 2048 bits or more (set it to ES384 for an EC P-384 key)")
         .message()
         .doesNotContain(pem.split("\n")[1])
         .doesNotContain(key.getD().toString());
@@ -164,8 +173,9 @@ class PrivateKeysTest {
     Path file = file("rsa.pem", TestKeys.pkcs8Pem(TestKeys.rsa().toPrivateKey()));
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
-        .hasMessageEndingWith("holds an RSA key, but llm.source.auth.algorithm is ES384, which needs an EC key on P-384"
-            + " (set it to RS384 for an RSA key)");
+        .hasMessageEndingWith(
+            "holds an RSA key, but llm.source.auth.algorithm is ES384, which needs an EC key on P-384"
+                + " (set it to RS384 for an RSA key)");
   }
 
   @Test
@@ -190,14 +200,18 @@ class PrivateKeysTest {
     Path file = file("key.jwk", key.toJSONString());
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
-        .hasMessageEndingWith("holds a key marked \"alg\": \"RS256\", but llm.source.auth.algorithm is RS384");
+        .hasMessageEndingWith(
+            "holds a key marked \"alg\": \"RS256\", but llm.source.auth.algorithm is RS384");
   }
 
   @Test
   void aPublicKeyThatIsNotThePrivateKeysOwnIsRefused() {
     ECKey mine = TestKeys.ecP384();
     ECKey someoneElses = TestKeys.ec("other", Curve.P_384);
-    ECKey mixed = new ECKey.Builder(Curve.P_384, someoneElses.getX(), someoneElses.getY()).d(mine.getD()).build();
+    ECKey mixed =
+        new ECKey.Builder(Curve.P_384, someoneElses.getX(), someoneElses.getY())
+            .d(mine.getD())
+            .build();
     Path file = file("key.jwk", mixed.toJSONString());
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
@@ -214,13 +228,16 @@ class PrivateKeysTest {
   }
 
   @Test
-  void anEncryptedKeyWithoutItsPassphraseIsRefusedWithTheWaysToGiveItOrDecryptIt() throws Exception {
-    Path file = file("enc.pem", TestKeys.encryptedPkcs8Pem(TestKeys.rsa().toPrivateKey(), "correct horse"));
+  void anEncryptedKeyWithoutItsPassphraseIsRefusedWithTheWaysToGiveItOrDecryptIt()
+      throws Exception {
+    Path file =
+        file("enc.pem", TestKeys.encryptedPkcs8Pem(TestKeys.rsa().toPrivateKey(), "correct horse"));
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("is encrypted with a passphrase")
-        .hasMessageContaining("env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD or setting llm.source.auth.private-key-password-file")
+        .hasMessageContaining(
+            "env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD or setting llm.source.auth.private-key-password-file")
         .hasMessageContaining("openssl pkey -in F -out key.pem");
   }
 
@@ -230,10 +247,12 @@ class PrivateKeysTest {
     Path file = file("enc.pem", TestKeys.encryptedPkcs8Pem(key.toPrivateKey(), "correct horse"));
     assertThat(file).content().startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
 
-    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.RS384, "", password("correct horse"));
+    SigningKey loaded =
+        PrivateKeys.load(file, SigningAlgorithm.RS384, "", password("correct horse"));
 
     assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
-    assertThat(loaded.publicJwk().orElseThrow().toRSAKey().getModulus()).isEqualTo(key.getModulus());
+    assertThat(loaded.publicJwk().orElseThrow().toRSAKey().getModulus())
+        .isEqualTo(key.getModulus());
   }
 
   @Test
@@ -243,7 +262,8 @@ class PrivateKeysTest {
     Path file = file("enc.pem", TestKeys.traditionalPem(pair, "correct horse"));
     assertThat(file).content().contains("Proc-Type: 4,ENCRYPTED");
 
-    SigningKey loaded = PrivateKeys.load(file, SigningAlgorithm.ES384, "", password("correct horse"));
+    SigningKey loaded =
+        PrivateKeys.load(file, SigningAlgorithm.ES384, "", password("correct horse"));
 
     assertThat(signsFor(loaded, key.toPublicJWK())).isTrue();
     assertThat(((ECKey) loaded.publicJwk().orElseThrow()).getX()).isEqualTo(key.getX());
@@ -251,12 +271,17 @@ class PrivateKeysTest {
 
   @Test
   void aWrongPassphraseIsSaidNamingWhereItCameFromAndNeitherKeyNorPassphrase() throws Exception {
-    Path file = file("enc.pem", TestKeys.encryptedPkcs8Pem(TestKeys.rsa().toPrivateKey(), "correct horse"));
+    Path file =
+        file("enc.pem", TestKeys.encryptedPkcs8Pem(TestKeys.rsa().toPrivateKey(), "correct horse"));
 
-    assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, "", password("battery staple")))
+    assertThatThrownBy(
+            () -> PrivateKeys.load(file, SigningAlgorithm.RS384, "", password("battery staple")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("Private key file " + file + " could not be decrypted with the passphrase from env"
-            + " LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD (a wrong passphrase?)");
+        .hasMessage(
+            "Private key file "
+                + file
+                + " could not be decrypted with the passphrase from env"
+                + " LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD (a wrong passphrase?)");
   }
 
   @Test
@@ -267,16 +292,22 @@ class PrivateKeysTest {
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("Private key file " + file + " has a PEM block that is not a valid key (damaged, cut short, or not"
-            + " base64)");
+        .hasMessage(
+            "Private key file "
+                + file
+                + " has a PEM block that is not a valid key (damaged, cut short, or not"
+                + " base64)");
   }
 
   @Test
   void aPublicKeyFileIsNotTakenForThePrivateKey() throws Exception {
-    Path file = file("public.pem", TestKeys.pem("PUBLIC KEY", TestKeys.rsa().toRSAPublicKey().getEncoded()));
+    Path file =
+        file(
+            "public.pem", TestKeys.pem("PUBLIC KEY", TestKeys.rsa().toRSAPublicKey().getEncoded()));
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.RS384, ""))
-        .hasMessageEndingWith("holds PUBLIC KEY but no private key (the private key is the file with BEGIN PRIVATE KEY)");
+        .hasMessageEndingWith(
+            "holds PUBLIC KEY but no private key (the private key is the file with BEGIN PRIVATE KEY)");
   }
 
   @Test
@@ -298,31 +329,50 @@ class PrivateKeysTest {
   }
 
   /**
-   * Keys as OpenSSL writes them, made by openssl itself where it is installed (else by BouncyCastle, as above):
-   * genpkey's PKCS#8 EC key with its public point, ecparam's parameters and SEC1 key, and an encrypted PKCS#8
-   * RSA key read with its passphrase from a file.
+   * Keys as OpenSSL writes them, made by openssl itself where it is installed (else by
+   * BouncyCastle, as above): genpkey's PKCS#8 EC key with its public point, ecparam's parameters
+   * and SEC1 key, and an encrypted PKCS#8 RSA key read with its passphrase from a file.
    */
   @Test
   void keysMadeByOpensslAreRead() throws Exception {
     Path ec = dir.resolve("ec-genpkey.pem");
     Path ecTraditional = dir.resolve("ec-ecparam.pem");
     Path rsaEncrypted = dir.resolve("rsa-enc.pem");
-    if (openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", ec.toString())) {
+    if (openssl(
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-384",
+        "-out",
+        ec.toString())) {
       openssl("ecparam", "-name", "secp384r1", "-genkey", "-out", ecTraditional.toString());
-      openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes-256-cbc", "-pass",
-          "pass:correct horse", "-out", rsaEncrypted.toString());
+      openssl(
+          "genpkey",
+          "-algorithm",
+          "RSA",
+          "-pkeyopt",
+          "rsa_keygen_bits:2048",
+          "-aes-256-cbc",
+          "-pass",
+          "pass:correct horse",
+          "-out",
+          rsaEncrypted.toString());
     } else {
       java.security.KeyPair pair = TestKeys.bouncyCastleEcP384("openssl-stand-in");
       file(ec.getFileName().toString(), TestKeys.pkcs8Pem(pair.getPrivate()));
-      file(ecTraditional.getFileName().toString(), TestKeys.pem("EC PARAMETERS", SECP384R1_OID)
-          + TestKeys.traditionalPem(pair, null));
-      file(rsaEncrypted.getFileName().toString(),
+      file(
+          ecTraditional.getFileName().toString(),
+          TestKeys.pem("EC PARAMETERS", SECP384R1_OID) + TestKeys.traditionalPem(pair, null));
+      file(
+          rsaEncrypted.getFileName().toString(),
           TestKeys.encryptedPkcs8Pem(TestKeys.rsa().toPrivateKey(), "correct horse"));
     }
 
     assertThat(PrivateKeys.load(ec, SigningAlgorithm.ES384, "").publicJwk()).isPresent();
     assertThat(PrivateKeys.load(ecTraditional, SigningAlgorithm.ES384, "").publicJwk()).isPresent();
-    SigningKey rsa = PrivateKeys.load(rsaEncrypted, SigningAlgorithm.RS384, "", password("correct horse"));
+    SigningKey rsa =
+        PrivateKeys.load(rsaEncrypted, SigningAlgorithm.RS384, "", password("correct horse"));
     assertThat(rsa.publicJwk()).isPresent();
     assertThatThrownBy(() -> PrivateKeys.load(rsaEncrypted, SigningAlgorithm.RS384, ""))
         .hasMessageContaining("is encrypted with a passphrase");
@@ -343,7 +393,8 @@ class PrivateKeysTest {
     return true;
   }
 
-  // --- helpers --------------------------------------------------------------------------------------------------
+  // --- helpers
+  // --------------------------------------------------------------------------------------------------
 
   private Path file(String name, String content) {
     return TestKeys.write(dir.resolve(name), content);
@@ -353,10 +404,13 @@ class PrivateKeysTest {
   private static boolean signsFor(SigningKey key, JWK publicJwk) throws JOSEException {
     JWSObject jws = new JWSObject(new JWSHeader(key.algorithm().jws()), new Payload("check"));
     jws.sign(key.signer());
-    return publicJwk instanceof RSAKey rsa ? jws.verify(new RSASSAVerifier(rsa)) : jws.verify(new ECDSAVerifier((ECKey) publicJwk));
+    return publicJwk instanceof RSAKey rsa
+        ? jws.verify(new RSASSAVerifier(rsa))
+        : jws.verify(new ECDSAVerifier((ECKey) publicJwk));
   }
 
   private static KeyPassword password(String passphrase) {
-    return new KeyPassword(passphrase.toCharArray(), "env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD", "");
+    return new KeyPassword(
+        passphrase.toCharArray(), "env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD", "");
   }
 }

@@ -76,7 +76,8 @@ class SmartBackendTokensTest {
     var form = server.tokenRequestForms().get(0);
     assertThat(form)
         .containsEntry("grant_type", "client_credentials")
-        .containsEntry("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        .containsEntry(
+            "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
         .containsEntry("scope", "system/Patient.read system/Condition.read");
     SignedJWT assertion = SignedJWT.parse(form.get("client_assertion"));
     assertThat(assertion.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS384);
@@ -87,7 +88,8 @@ class SmartBackendTokensTest {
     assertThat(claims.getSubject()).isEqualTo(CLIENT);
     assertThat(claims.getAudience()).containsExactly(server.tokenUrl());
     assertThat(claims.getIssueTime().toInstant()).isEqualTo(clock.instant());
-    assertThat(claims.getExpirationTime().toInstant()).isEqualTo(clock.instant().plus(Duration.ofMinutes(4)));
+    assertThat(claims.getExpirationTime().toInstant())
+        .isEqualTo(clock.instant().plus(Duration.ofMinutes(4)));
     assertThat(UUID.fromString(claims.getJWTID())).isNotNull();
   }
 
@@ -100,8 +102,10 @@ class SmartBackendTokensTest {
     Throwable thrown = catchAuth(tokens::token);
 
     assertThat(thrown)
-        .hasMessage("SMART token request to " + server.tokenUrl()
-            + " failed: HTTP 400 invalid_client (the signature does not verify with the registered key)");
+        .hasMessage(
+            "SMART token request to "
+                + server.tokenUrl()
+                + " failed: HTTP 400 invalid_client (the signature does not verify with the registered key)");
     String assertion = server.tokenRequestForms().get(0).get("client_assertion");
     assertThat(thrown.getMessage())
         .doesNotContain(assertion)
@@ -113,19 +117,33 @@ class SmartBackendTokensTest {
   void anAssertionStampedByAClockTenMinutesBehindIsRefusedAsExpired() {
     server.register(CLIENT, TestKeys.rsa());
     MutableClock slowClock = new MutableClock(clock.instant().minus(Duration.ofMinutes(10)));
-    SmartBackendTokens tokens = tokens(TestKeys.rsa(), SigningAlgorithm.RS384, server.tokenUrl(), slowClock, () -> UUID.randomUUID().toString());
+    SmartBackendTokens tokens =
+        tokens(
+            TestKeys.rsa(),
+            SigningAlgorithm.RS384,
+            server.tokenUrl(),
+            slowClock,
+            () -> UUID.randomUUID().toString());
 
-    assertThat(catchAuth(tokens::token)).hasMessageEndingWith("HTTP 400 invalid_client (the assertion has expired)");
+    assertThat(catchAuth(tokens::token))
+        .hasMessageEndingWith("HTTP 400 invalid_client (the assertion has expired)");
   }
 
   @Test
   void aReplayedAssertionIsRefusedByTheServer() {
     server.register(CLIENT, TestKeys.ecP384());
-    SmartBackendTokens tokens = tokens(TestKeys.ecP384(), SigningAlgorithm.ES384, server.tokenUrl(), clock, () -> "the-same-jti");
+    SmartBackendTokens tokens =
+        tokens(
+            TestKeys.ecP384(),
+            SigningAlgorithm.ES384,
+            server.tokenUrl(),
+            clock,
+            () -> "the-same-jti");
     tokens.token();
     tokens.invalidate();
 
-    assertThat(catchAuth(tokens::token)).hasMessageEndingWith("invalid_client (jti has been used before (replay))");
+    assertThat(catchAuth(tokens::token))
+        .hasMessageEndingWith("invalid_client (jti has been used before (replay))");
     assertThat(server.tokenRequests()).isEqualTo(2);
   }
 
@@ -207,10 +225,12 @@ class SmartBackendTokensTest {
     try {
       List<Future<String>> results = new ArrayList<>();
       for (int i = 0; i < callers; i++) {
-        results.add(pool.submit(() -> {
-          start.await();
-          return tokens.token();
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return tokens.token();
+                }));
       }
       start.countDown();
       Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -228,7 +248,9 @@ class SmartBackendTokensTest {
   @Test
   void aBlankTokenUrlIsDiscoveredOnceFromSmartConfiguration() {
     server.register(CLIENT, TestKeys.rsa());
-    SmartBackendTokens tokens = tokens(TestKeys.rsa(), SigningAlgorithm.RS384, "", clock, () -> UUID.randomUUID().toString());
+    SmartBackendTokens tokens =
+        tokens(
+            TestKeys.rsa(), SigningAlgorithm.RS384, "", clock, () -> UUID.randomUUID().toString());
 
     String token = tokens.token();
     tokens.invalidate();
@@ -242,32 +264,46 @@ class SmartBackendTokensTest {
   @Test
   void aServerWithoutSmartConfigurationIsReportedWithTheSettingToUseInstead() {
     server.register(CLIENT, TestKeys.rsa()).withoutSmartConfiguration();
-    SmartBackendTokens tokens = tokens(TestKeys.rsa(), SigningAlgorithm.RS384, "", clock, () -> UUID.randomUUID().toString());
+    SmartBackendTokens tokens =
+        tokens(
+            TestKeys.rsa(), SigningAlgorithm.RS384, "", clock, () -> UUID.randomUUID().toString());
 
     assertThat(catchAuth(tokens::token))
-        .hasMessage("SMART discovery at " + server.fhirBaseUrl() + "/.well-known/smart-configuration failed: HTTP 404;"
-            + " set llm.source.auth.token-url to the token endpoint instead");
+        .hasMessage(
+            "SMART discovery at "
+                + server.fhirBaseUrl()
+                + "/.well-known/smart-configuration failed: HTTP 404;"
+                + " set llm.source.auth.token-url to the token endpoint instead");
   }
 
   @Test
   void anUnreachableTokenEndpointIsOneLineNamingIt() {
     SmartBackendTokens tokens =
-        tokens(TestKeys.rsa(), SigningAlgorithm.RS384, "http://127.0.0.1:1/token", clock, () -> UUID.randomUUID().toString());
+        tokens(
+            TestKeys.rsa(),
+            SigningAlgorithm.RS384,
+            "http://127.0.0.1:1/token",
+            clock,
+            () -> UUID.randomUUID().toString());
 
     assertThat(catchAuth(tokens::token).getMessage())
         .startsWith("SMART token request to http://127.0.0.1:1/token failed: cannot connect")
         .doesNotContain("\n");
   }
 
-  // --- answers a token endpoint should not give ------------------------------------------------------------------
+  // --- answers a token endpoint should not give
+  // ------------------------------------------------------------------
 
   @Test
   void anAnswerWithoutAnAccessTokenIsOneLineNamingWhatIsMissing() {
-    server.answerTokenRequestsWith(200, "application/json", "{\"token_type\":\"bearer\",\"expires_in\":300}");
+    server.answerTokenRequestsWith(
+        200, "application/json", "{\"token_type\":\"bearer\",\"expires_in\":300}");
 
     assertThat(catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token))
-        .hasMessage("SMART token request to " + server.tokenUrl()
-            + " failed: HTTP 200, not an OAuth token answer (Missing JSON object member with key access_token)");
+        .hasMessage(
+            "SMART token request to "
+                + server.tokenUrl()
+                + " failed: HTTP 200, not an OAuth token answer (Missing JSON object member with key access_token)");
   }
 
   @Test
@@ -275,13 +311,17 @@ class SmartBackendTokensTest {
     server.answerTokenRequestsWith(200, "text/html", "<html><body>Sign in</body></html>");
 
     assertThat(catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token).getMessage())
-        .startsWith("SMART token request to " + server.tokenUrl() + " failed: HTTP 200, not an OAuth token answer (")
+        .startsWith(
+            "SMART token request to "
+                + server.tokenUrl()
+                + " failed: HTTP 200, not an OAuth token answer (")
         .doesNotContain("\n");
   }
 
   @Test
   void aTokenOfAnotherTypeThanBearerIsRefused() {
-    server.answerTokenRequestsWith(200, "application/json", "{\"access_token\":\"abc\",\"token_type\":\"DPoP\"}");
+    server.answerTokenRequestsWith(
+        200, "application/json", "{\"access_token\":\"abc\",\"token_type\":\"DPoP\"}");
 
     assertThat(catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token))
         .hasMessageEndingWith("failed: token_type is 'DPoP', but only bearer tokens are supported");
@@ -289,7 +329,9 @@ class SmartBackendTokensTest {
 
   @Test
   void expiresInSentAsTextIsReadAsSeconds() {
-    server.answerTokenRequestsWith(200, "application/json",
+    server.answerTokenRequestsWith(
+        200,
+        "application/json",
         "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"expires_in\":\"90\"}");
     SmartBackendTokens tokens = tokens(TestKeys.rsa(), SigningAlgorithm.RS384);
     tokens.token();
@@ -304,13 +346,18 @@ class SmartBackendTokensTest {
 
   @Test
   void anErrorThatQuotesTheAssertionDoesNotCarryItIntoTheMessage() {
-    server.answerTokenRequestsWith(400, "application/json",
+    server.answerTokenRequestsWith(
+        400,
+        "application/json",
         "{\"error\":\"invalid_client\",\"error_description\":\"cannot verify %assertion%\"}");
 
     Throwable thrown = catchAuth(tokens(TestKeys.rsa(), SigningAlgorithm.RS384)::token);
 
-    assertThat(thrown).hasMessage("SMART token request to " + server.tokenUrl()
-        + " failed: HTTP 400 invalid_client (cannot verify (assertion))");
+    assertThat(thrown)
+        .hasMessage(
+            "SMART token request to "
+                + server.tokenUrl()
+                + " failed: HTTP 400 invalid_client (cannot verify (assertion))");
   }
 
   @Test
@@ -336,22 +383,45 @@ class SmartBackendTokensTest {
         .doesNotContain(key.getPrivateExponent().toString());
   }
 
-  // --- helpers ----------------------------------------------------------------------------------------------------
+  // --- helpers
+  // ----------------------------------------------------------------------------------------------------
 
   private SmartBackendTokens tokens(JWK key, SigningAlgorithm algorithm) {
     return tokens(key, algorithm, server.tokenUrl(), clock, () -> UUID.randomUUID().toString());
   }
 
   private SmartBackendTokens tokens(
-      JWK key, SigningAlgorithm algorithm, String tokenUrl, java.time.Clock clientClock, Supplier<String> jtis) {
-    Path file = TestKeys.write(dir.resolve("client-key.pem"), TestKeys.pkcs8Pem(TestKeys.privateKey(key)));
+      JWK key,
+      SigningAlgorithm algorithm,
+      String tokenUrl,
+      java.time.Clock clientClock,
+      Supplier<String> jtis) {
+    Path file =
+        TestKeys.write(dir.resolve("client-key.pem"), TestKeys.pkcs8Pem(TestKeys.privateKey(key)));
     AuthConfig auth =
-        new AuthConfig(AuthConfig.Mode.SMART_BACKEND, CLIENT, file, "", algorithm, tokenUrl,
-            "system/Patient.read system/Condition.read", "", "", "", AuthConfig.SOURCE, KeyPassword.NONE);
+        new AuthConfig(
+            AuthConfig.Mode.SMART_BACKEND,
+            CLIENT,
+            file,
+            "",
+            algorithm,
+            tokenUrl,
+            "system/Patient.read system/Condition.read",
+            "",
+            "",
+            "",
+            AuthConfig.SOURCE,
+            KeyPassword.NONE);
     SigningKey signingKey = PrivateKeys.load(file, algorithm, "");
     return new SmartBackendTokens(
-        auth, signingKey, server.fhirBaseUrl(), Duration.ofSeconds(5), Duration.ofSeconds(5), clientClock,
-        SmartBackendTokens.DEFAULT_REFRESH_MARGIN, jtis);
+        auth,
+        signingKey,
+        server.fhirBaseUrl(),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        clientClock,
+        SmartBackendTokens.DEFAULT_REFRESH_MARGIN,
+        jtis);
   }
 
   private static String pemBody(JWK key) {
