@@ -1,6 +1,7 @@
 package org.llmfhiradapter.sandbox;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Path;
@@ -17,10 +18,21 @@ public final class SandboxData {
 
   private SandboxData() {}
 
+  /**
+   * The helpers' own client factory: setting options on the process-wide context's factory would
+   * change them for every other client the tests make (the last caller wins), as it did for the
+   * product's before.
+   */
+  private static final ApacheRestfulClientFactory CLIENTS = clients();
+
+  private static ApacheRestfulClientFactory clients() {
+    ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(FhirContext.forR4Cached());
+    factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+    return factory;
+  }
+
   public static IGenericClient client(SandboxServer server) {
-    FhirContext context = FhirContext.forR4Cached();
-    context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    return context.newRestfulGenericClient(server.baseUrl());
+    return CLIENTS.newGenericClient(server.baseUrl());
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.IHttpRequest;
 import ca.uhn.fhir.rest.client.api.IHttpResponse;
@@ -236,9 +237,10 @@ class AuthInterceptorTest {
   }
 
   private static IGenericClient client(String base, AuthInterceptor interceptor) {
-    FhirContext fhir = FhirContext.forR4Cached();
-    fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    IGenericClient client = fhir.newRestfulGenericClient(base);
+    // A factory of its own: the shared context's is used by every other test in this JVM.
+    ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(FhirContext.forR4Cached());
+    factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+    IGenericClient client = factory.newGenericClient(base);
     client.registerInterceptor(interceptor);
     return client;
   }
