@@ -31,6 +31,7 @@ import org.llmfhiradapter.config.AdapterConfig;
 import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.conformance.ProfilePackage;
 import org.llmfhiradapter.conformance.RoleClassifier;
+import org.llmfhiradapter.fixtures.CaseTable;
 import org.llmfhiradapter.fixtures.RandomCases;
 import org.llmfhiradapter.routes.PipelineRunner;
 import org.llmfhiradapter.sandbox.FixtureSeeder;
@@ -414,61 +415,7 @@ final class PullBench implements Callable<Integer> {
   }
 
   static String csv(int size) {
-    StringBuilder text = new StringBuilder();
-    text.append(
-            String.join(
-                ",",
-                List.of(
-                    "patient_id",
-                    "sex",
-                    "birth_date",
-                    "primary_site",
-                    "primary_dx_date",
-                    "primary_resection_date",
-                    "primary_margin",
-                    "llm_dx_date",
-                    "llm_count",
-                    "llm_largest_size",
-                    "chemo_start_date",
-                    "chemo_response",
-                    "hepatectomy_date",
-                    "hepatectomy_extent",
-                    "rfa_date",
-                    "recurrence_date",
-                    "recurrence_sites",
-                    "death_date",
-                    "last_contact_date")))
-        .append('\n');
-    for (var r : RandomCases.rows(7, size, "b")) {
-      text.append(
-              String.join(
-                  ",",
-                  r.id(),
-                  r.sex(),
-                  s(r.birthDate()),
-                  s(r.primarySite()),
-                  s(r.primaryDxDate()),
-                  s(r.primaryResectionDate()),
-                  s(r.primaryMargin()),
-                  s(r.llmDxDate()),
-                  s(r.llmCount()),
-                  s(r.llmLargestSize()),
-                  s(r.chemoStartDate()),
-                  s(r.chemoResponse()),
-                  s(r.hepatectomyDate()),
-                  s(r.hepatectomyExtent()),
-                  s(r.rfaDate()),
-                  s(r.recurrenceDate()),
-                  String.join(";", r.recurrenceSites()),
-                  s(r.deathDate()),
-                  s(r.lastContactDate())))
-          .append('\n');
-    }
-    return text.toString();
-  }
-
-  private static String s(Object value) {
-    return value == null ? "" : value.toString();
+    return CaseTable.csv(RandomCases.rows(7, size, "b"));
   }
 
   static Process startSandbox(CommandSpec spec, Path fixtures) throws Exception {
