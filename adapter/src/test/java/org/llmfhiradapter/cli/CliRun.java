@@ -2,6 +2,8 @@ package org.llmfhiradapter.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the command line in-process and keeps what it printed. */
 public record CliRun(int exitCode, String out, String err) {
@@ -11,5 +13,24 @@ public record CliRun(int exitCode, String out, String err) {
     StringWriter err = new StringWriter();
     int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new CliRun(code, out.toString(), err.toString());
+  }
+
+  /**
+   * {@code run --base-url BASE --out OUT} with the repository's routes (tests run in the module
+   * folder), then {@code more} options.
+   */
+  public static CliRun job(String baseUrl, String out, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--base-url",
+                baseUrl,
+                "--out",
+                out,
+                "--set",
+                "llm.pipeline.routes=../routes"));
+    args.addAll(List.of(more));
+    return of(args.toArray(String[]::new));
   }
 }

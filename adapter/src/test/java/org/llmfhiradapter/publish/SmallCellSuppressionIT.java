@@ -59,14 +59,9 @@ class SmallCellSuppressionIT {
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("small"));
 
     CliRun run =
-        CliRun.of(
-            "run",
-            "--base-url",
+        CliRun.job(
             server.baseUrl(),
-            "--out",
             out.toString(),
-            "--set",
-            "llm.pipeline.routes=../routes",
             "--set",
             "llm.pipeline.data-cutoff=" + CUTOFF,
             "--set",

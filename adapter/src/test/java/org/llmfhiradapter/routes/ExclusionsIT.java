@@ -29,16 +29,8 @@ class ExclusionsIT {
     SandboxData.resetAndSeed(server, SandboxData.FIXTURES.resolve("exclusions"));
 
     CliRun run =
-        CliRun.of(
-            "run",
-            "--base-url",
-            server.baseUrl(),
-            "--out",
-            out.toString(),
-            "--set",
-            "llm.pipeline.routes=../routes",
-            "--set",
-            "llm.pipeline.data-cutoff=2024-12-31");
+        CliRun.job(
+            server.baseUrl(), out.toString(), "--set", "llm.pipeline.data-cutoff=2024-12-31");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode cohort =

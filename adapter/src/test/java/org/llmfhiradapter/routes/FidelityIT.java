@@ -52,14 +52,9 @@ class FidelityIT {
 
     // The candidate Group names every Patient seeded, both records of the merged chart among them.
     CliRun run =
-        CliRun.of(
-            "run",
-            "--base-url",
+        CliRun.job(
             server.baseUrl(),
-            "--out",
             out.toString(),
-            "--set",
-            "llm.pipeline.routes=../routes",
             "--set",
             "llm.pipeline.data-cutoff=" + CUTOFF,
             "--set",

@@ -69,17 +69,7 @@ class NoPatientDataInLogsIT {
     Path small = SandboxData.FIXTURES.resolve("small");
     SandboxData.resetAndSeed(server, small);
 
-    CliRun run =
-        CliRun.of(
-            "run",
-            "--base-url",
-            server.baseUrl(),
-            "--out",
-            out.toString(),
-            "--set",
-            "llm.pipeline.routes=../routes",
-            "--set",
-            "llm.source.page-size=2");
+    CliRun run = CliRun.job(server.baseUrl(), out.toString(), "--set", "llm.source.page-size=2");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> lines = lines();

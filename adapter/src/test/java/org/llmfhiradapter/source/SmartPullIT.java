@@ -148,14 +148,9 @@ class SmartPullIT {
 
   private static CliRun smartRun(
       FaultProxy fhir, SandboxServer server, Path dir, Path keyFile, SmartTokenServer tokens) {
-    return CliRun.of(
-        "run",
-        "--base-url",
+    return CliRun.job(
         fhir.baseUrl(server.baseUrl()),
-        "--out",
         dir.toString(),
-        "--set",
-        "llm.pipeline.routes=../routes",
         "--set",
         "llm.pipeline.data-cutoff=2024-12-31",
         "--set",

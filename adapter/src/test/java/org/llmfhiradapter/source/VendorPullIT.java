@@ -67,14 +67,9 @@ class VendorPullIT {
             out.resolve("patients.txt"), "# registry extract\nd001\nPatient/d002\n\nd012\n");
 
     CliRun run =
-        CliRun.of(
-            "run",
-            "--base-url",
+        CliRun.job(
             server.baseUrl(),
-            "--out",
             out.toString(),
-            "--set",
-            "llm.pipeline.routes=../routes",
             "--set",
             "llm.source.vendor=epic",
             "--set",
@@ -123,14 +118,9 @@ class VendorPullIT {
         .seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
     server.personality(personality);
     CliRun run =
-        CliRun.of(
-            "run",
-            "--base-url",
+        CliRun.job(
             server.baseUrl(),
-            "--out",
             out.toString(),
-            "--set",
-            "llm.pipeline.routes=../routes",
             "--set",
             "llm.pipeline.data-cutoff=2024-12-31",
             "--set",
