@@ -251,15 +251,11 @@ public final class SmartTokenServer implements AutoCloseable {
         }
         if (canned != null) {
           Canned answer = canned;
-          byte[] body =
+          String assertion =
               form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
-                  .entrySet()
-                  .stream()
-                  .filter(e -> e.getKey().equals("client_assertion"))
-                  .findFirst()
-                  .map(e -> answer.body().replace("%assertion%", e.getValue()))
-                  .orElse(answer.body())
-                  .getBytes(StandardCharsets.UTF_8);
+                  .getOrDefault("client_assertion", "");
+          byte[] body =
+              answer.body().replace("%assertion%", assertion).getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", answer.contentType());
           exchange.sendResponseHeaders(answer.status(), body.length);
           try (OutputStream out = exchange.getResponseBody()) {
