@@ -221,6 +221,7 @@ final class BulkExport {
     Instant started = Instant.now();
     Instant deadline = started.plus(maxWait);
     Instant nextProgress = started.plusSeconds(30);
+    Duration wait = null;
     while (true) {
       HttpResponse<String> answer =
           send(
@@ -244,15 +245,7 @@ final class BulkExport {
                 + " while the export ran"
                 + issues(answer.body()));
       }
-      // Honour Retry-After within reason: at least half a second, at most
-      // llm.source.bulk.max-poll-interval-seconds.
-      Duration wait =
-          RetryPolicy.retryAfter(answer.headers().map(), Instant.now())
-              .orElse(Duration.ofSeconds(2));
-      wait =
-          wait.compareTo(Duration.ofMillis(500)) < 0
-              ? Duration.ofMillis(500)
-              : wait.compareTo(maxPoll) > 0 ? maxPoll : wait;
+      wait = pollWait(RetryPolicy.retryAfter(answer.headers().map(), Instant.now()), wait, maxPoll);
       String progress = answer.headers().firstValue("X-Progress").orElse("no progress given");
       if (Instant.now().plus(wait).isAfter(deadline)) {
         throw new SourceException(
@@ -274,6 +267,23 @@ final class BulkExport {
       }
       sleep(wait);
     }
+  }
+
+  /**
+   * The wait before the next status poll: the server's {@code Retry-After} within reason (at least
+   * half a second, at most {@code maxPoll}); without one, 1 s at first and twice the last wait
+   * after that, up to {@code maxPoll}, so that a long export is not asked about every second for an
+   * hour.
+   *
+   * @param previous the last wait, null before the first
+   */
+  static Duration pollWait(Optional<Duration> retryAfter, Duration previous, Duration maxPoll) {
+    Duration wait =
+        retryAfter.orElse(previous == null ? Duration.ofSeconds(1) : previous.multipliedBy(2));
+    if (wait.compareTo(Duration.ofMillis(500)) < 0) {
+      wait = Duration.ofMillis(500);
+    }
+    return wait.compareTo(maxPoll) > 0 ? maxPoll : wait;
   }
 
   private static String seconds(Duration duration) {
@@ -370,7 +380,7 @@ final class BulkExport {
     }
     log.info(
         "Bulk export: {} resources of {} patients downloaded {}{}{}",
-        count,
+        spill.filed(),
         spill.patients().size(),
         byType,
         spill.unfiled() == 0 ? "" : ", " + spill.unfiled() + " naming no patient left out",
@@ -389,21 +399,27 @@ final class BulkExport {
    */
   private int file(JsonNode output, int unit, BulkSpill.Writer writer, boolean tokenRequired) {
     String description = "Bulk export file of " + output.path("type").asText();
+    // The manifest's optional resource count: a body cut at a line's end, well framed, is only
+    // seen by it.
+    long count = output.path("count").canConvertToLong() ? output.path("count").asLong() : -1;
     return lines(
         output.path("url").asText(),
         tokenRequired,
         description,
         new Unit() {
           int added;
+          long read;
 
           @Override
           public void begin() {
             writer.begin(unit);
             added = 0;
+            read = 0;
           }
 
           @Override
           public void accept(byte[] bytes, int offset, int length) throws IOException {
+            read++;
             if (writer.add(bytes, offset, length) != null) {
               added++;
             }
@@ -411,6 +427,9 @@ final class BulkExport {
 
           @Override
           public int commit() throws IOException {
+            if (read < count) {
+              throw new FewerLinesThanCounted(read, count);
+            }
             writer.commit();
             return added;
           }
@@ -428,6 +447,13 @@ final class BulkExport {
       return text.isEmpty() ? null : java.time.OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
       return null;
+    }
+  }
+
+  /** A file with fewer lines than its manifest entry counts: cut short at a line's end. */
+  private static final class FewerLinesThanCounted extends IOException {
+    FewerLinesThanCounted(long read, long count) {
+      super(read + " of the " + count + " resources the manifest counts");
     }
   }
 
@@ -469,15 +495,18 @@ final class BulkExport {
         return unit.commit();
       } catch (IOException e) {
         rollBack(unit, description);
+        // A parser's message may quote the line (patient data): only our own count is told.
+        String why =
+            e instanceof FewerLinesThanCounted ? e.getMessage() : e.getClass().getSimpleName();
         if (attempt >= retry.maxAttempts()) {
           throw new SourceException(
-              description + ": the file arrived cut short " + attempt + " times");
+              description + ": the file arrived cut short " + attempt + " times (" + why + ")");
         }
         Duration wait = retry.waitAfter(attempt, Optional.empty());
         log.info(
             "{}: the file arrived cut short ({}), fetching it again in {} ms",
             description,
-            e.getClass().getSimpleName(),
+            why,
             wait.toMillis());
         sleep(wait);
       }

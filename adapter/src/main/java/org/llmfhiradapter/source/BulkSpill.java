@@ -92,6 +92,7 @@ final class BulkSpill implements AutoCloseable {
   private final List<Path> paths = new ArrayList<>();
   private final Map<String, Lines> byPatient = new HashMap<>();
   private int unfiled;
+  private long filed;
 
   BulkSpill(Path folder) {
     this.folder = folder;
@@ -193,6 +194,7 @@ final class BulkSpill implements AutoCloseable {
               .add(unit, base | offsets[i], lengths[i]);
         }
         unfiled += pendingUnfiled;
+        filed += pending;
       }
       Arrays.fill(patients, 0, pending, null);
       pending = 0;
@@ -220,6 +222,14 @@ final class BulkSpill implements AutoCloseable {
   /** The patients with at least one line. */
   synchronized Set<String> patients() {
     return Set.copyOf(byPatient.keySet());
+  }
+
+  /**
+   * Lines filed under a patient and kept (a rolled-back unit's lines are not counted): a line filed
+   * twice counts twice.
+   */
+  synchronized long filed() {
+    return filed;
   }
 
   /** Lines that named no patient (left out). */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,11 @@ import org.llmfhiradapter.sandbox.VendorPersonality;
 import org.llmfhiradapter.testing.FaultProxy;
 import org.llmfhiradapter.testing.FaultProxy.Answer;
 import org.llmfhiradapter.testing.FaultProxy.CutConnection;
+import org.llmfhiradapter.testing.FaultProxy.DropConnection;
 import org.llmfhiradapter.testing.FaultProxy.Request;
 import org.llmfhiradapter.testing.FaultProxy.Rewrite;
 import org.llmfhiradapter.testing.FaultProxy.TruncatedBody;
+import org.llmfhiradapter.testing.LogCapture;
 
 /**
  * The Bulk Data path: a Group-level {@code $export} gives the same cohort as the per-patient
@@ -56,10 +59,27 @@ class BulkPullIT {
     seed(server, Flavor.MCODE);
 
     assertThat(pull(server.baseUrl(), "search", "search").exitCode()).isZero();
-    CliRun bulk = pull(server.baseUrl(), "bulk", "bulk");
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      CliRun bulk = pull(proxy.baseUrl(server.baseUrl()), "bulk", "bulk");
 
-    assertThat(bulk.exitCode()).as(bulk.err()).isZero();
-    assertSameCohort("search", "bulk");
+      assertThat(bulk.exitCode()).as(bulk.err()).isZero();
+      assertSameCohort("search", "bulk");
+      // The async pattern as the Bulk Data spec has it: FHIR JSON asked for, asynchronously.
+      assertThat(proxy.seen())
+          .filteredOn(r -> r.pathAndQuery().contains("/$export?"))
+          .singleElement()
+          .satisfies(
+              kickOff -> {
+                assertThat(kickOff.pathAndQuery())
+                    .contains("_type=Patient,Condition,Procedure,Observation");
+                assertThat(kickOff.header("Accept")).isEqualTo("application/fhir+json");
+                assertThat(kickOff.header("Prefer")).isEqualTo("respond-async");
+              });
+      assertThat(proxy.seen())
+          .filteredOn(FILE)
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r.header("Accept")).isEqualTo("application/fhir+ndjson"));
+    }
   }
 
   @Test
@@ -79,21 +99,134 @@ class BulkPullIT {
   void throttledPollsAndBrokenDownloadsLoseNoPatientAndDoubleNone(SandboxServer server)
       throws Exception {
     seed(server, Flavor.MCODE);
-    assertThat(pull(server.baseUrl(), "search", "search").exitCode()).isZero();
+    Logged clean = pullLogged(server.baseUrl(), "bulk", "clean");
+    assertThat(clean.run().exitCode()).as(clean.run().err()).isZero();
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       String base = proxy.baseUrl(server.baseUrl());
       proxy.on(STATUS, 1, new Answer(429, Map.of("Retry-After", "1"), ""));
+      proxy.on(STATUS, 1, new Answer(503, Map.of(), ""));
+      proxy.on(STATUS, 1, new DropConnection());
       proxy.on(FILE, 1, new Answer(503, Map.of(), ""));
       proxy.on(FILE, 1, new CutConnection());
       proxy.on(FILE, 1, new TruncatedBody());
 
-      CliRun bulk = pull(base, "bulk", "bulk", "--set", "llm.source.retry.initial-wait-ms=50");
+      Logged bulk =
+          pullLogged(base, "bulk", "bulk", "--set", "llm.source.retry.initial-wait-ms=50");
 
-      assertThat(bulk.exitCode()).as(bulk.err()).isZero();
+      assertThat(bulk.run().exitCode()).as(bulk.run().err()).isZero();
+      assertThat(proxy.faultsServed()).isEqualTo(6);
+      List<Request> polls = proxy.seen().stream().filter(STATUS).toList();
+      assertThat(polls).as("three failed polls, then the manifest").hasSizeGreaterThanOrEqualTo(4);
+      assertThat(polls.get(1).arrived() - polls.get(0).arrived())
+          .as("the poll after a 429 waits the Retry-After's second")
+          .isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(950));
       // Five files; the unavailable, the cut and the truncated one fetched again whole.
       assertThat(proxy.seen().stream().filter(FILE).count()).as("file requests").isEqualTo(8);
-      assertThat(proxy.faultsServed()).isEqualTo(4);
-      assertSameCohort("search", "bulk");
+      // Every resource filed once: a file filed twice would show here, though the records
+      // drop repeated ids.
+      assertThat(downloaded(bulk)).isEqualTo(downloaded(clean)).contains("resources of");
+      assertSameCohort("clean", "bulk");
+    }
+  }
+
+  @Test
+  void aFileCutAtALineEndIsFetchedAgainWhenTheManifestCountsItsResources(SandboxServer server)
+      throws Exception {
+    seed(server, Flavor.MCODE);
+    Logged clean = pullLogged(server.baseUrl(), "bulk", "clean");
+    assertThat(clean.run().exitCode()).as(clean.run().err()).isZero();
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      String base = proxy.baseUrl(server.baseUrl());
+      // The manifest gives each file's count (optional in the spec, HAPI leaves it out); the first
+      // file comes without its last line, well framed: nothing but the count tells.
+      proxy.on(STATUS, Integer.MAX_VALUE, new Rewrite(m -> withCounts(m, base, server.baseUrl())));
+      proxy.on(FILE, 1, new Rewrite(BulkPullIT::withoutLastLine));
+
+      Logged bulk =
+          pullLogged(base, "bulk", "bulk", "--set", "llm.source.retry.initial-wait-ms=50");
+
+      assertThat(bulk.run().exitCode()).as(bulk.run().err()).isZero();
+      assertThat(String.join("\n", bulk.log()))
+          .containsPattern("arrived cut short \\(\\d+ of the \\d+ resources");
+      List<String> files = proxy.seen().stream().filter(FILE).map(Request::pathAndQuery).toList();
+      assertThat(files).as("one file fetched twice").hasSize(Set.copyOf(files).size() + 1);
+      assertThat(downloaded(bulk)).isEqualTo(downloaded(clean));
+      assertSameCohort("clean", "bulk");
+    }
+  }
+
+  @Test
+  void anExportThatNeverGetsReadyIsGivenUpAfterTheMaxWaitAndCancelled(SandboxServer server)
+      throws Exception {
+    seed(server, Flavor.MCODE);
+    try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
+      proxy.on(
+          r -> STATUS.test(r) && r.method().equals("GET"),
+          Integer.MAX_VALUE,
+          new Answer(202, Map.of("Retry-After", "1", "X-Progress", "Step 1 of 3"), ""));
+
+      CliRun bulk =
+          pull(
+              proxy.baseUrl(server.baseUrl()),
+              "bulk",
+              "bulk",
+              "--set",
+              "llm.source.bulk.max-wait-seconds=3");
+
+      assertThat(bulk.exitCode()).isNotZero();
+      assertThat(proxy.faultsServed()).isGreaterThanOrEqualTo(2);
+      assertThat(bulk.err())
+          .contains("not ready after 3 s (Step 1 of 3)")
+          .contains("llm.source.bulk.max-wait-seconds")
+          .doesNotContain("\tat ");
+      assertThat(proxy.seen())
+          .as("the export cancelled on the server")
+          .anySatisfy(
+              r -> {
+                assertThat(r.method()).isEqualTo("DELETE");
+                assertThat(r.pathAndQuery()).contains("$export-poll-status");
+              });
+    }
+  }
+
+  @Test
+  void filesGetCredentialsOnlyWhenTheManifestRequiresThem(SandboxServer server) throws Exception {
+    seed(server, Flavor.MCODE);
+    Path token = Files.writeString(dir.resolve("token"), "ehr-t0ken\n");
+    for (boolean required : new boolean[] {false, true}) {
+      try (FaultProxy ehr = FaultProxy.start(server.baseUrl())) {
+        ehr.on(
+            STATUS,
+            Integer.MAX_VALUE,
+            new Rewrite(
+                m ->
+                    m.replaceFirst(
+                        "\"requiresAccessToken\"\\s*:\\s*(true|false)",
+                        "\"requiresAccessToken\":" + required)));
+
+        CliRun bulk =
+            pull(
+                ehr.baseUrl(server.baseUrl()),
+                "bulk",
+                "bulk-" + required,
+                "--set",
+                "llm.source.auth.mode=bearer",
+                "--set",
+                "llm.source.auth.bearer-token-file=" + token);
+
+        assertThat(bulk.exitCode()).as(bulk.err()).isZero();
+        assertThat(ehr.faultsServed()).as("the manifest rewritten").isPositive();
+        assertThat(ehr.seen())
+            .filteredOn(FILE.negate())
+            .isNotEmpty()
+            .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer ehr-t0ken"));
+        assertThat(ehr.seen())
+            .filteredOn(FILE)
+            .as("files, requiresAccessToken " + required)
+            .isNotEmpty()
+            .allSatisfy(
+                r -> assertThat(r.authorization()).isEqualTo(required ? "Bearer ehr-t0ken" : null));
+      }
     }
   }
 
@@ -227,7 +360,13 @@ class BulkPullIT {
       ehr.on(
           STATUS,
           Integer.MAX_VALUE,
-          new Rewrite(body -> body.replace(server.baseUrl(), other).replace(base, other)));
+          new Rewrite(
+              body ->
+                  body.replace(server.baseUrl(), other)
+                      .replace(base, other)
+                      .replaceFirst(
+                          "\"requiresAccessToken\"\\s*:\\s*false",
+                          "\"requiresAccessToken\":true")));
 
       CliRun bulk =
           pull(
@@ -336,15 +475,67 @@ class BulkPullIT {
   }
 
   private void assertSameCohort(String expected, String actual) throws Exception {
-    for (String file : List.of("cohort.csv", "exclusions.csv", "results.json")) {
-      String want = Files.readString(dir.resolve(expected).resolve(file));
-      String got = Files.readString(dir.resolve(actual).resolve(file));
-      if (file.equals("results.json")) {
-        // The source's address differs when the bulk pull goes through a proxy.
-        want = want.replaceAll("\"(origin|base_url)\" : \"[^\"]*\"", "");
-        got = got.replaceAll("\"(origin|base_url)\" : \"[^\"]*\"", "");
-      }
+    for (String file :
+        List.of("cohort.csv", "exclusions.csv", "results.json", "summary.txt", "report.html")) {
+      // The source's address differs when the bulk pull goes through a proxy.
+      String want = withoutPort(Files.readString(dir.resolve(expected).resolve(file)));
+      String got = withoutPort(Files.readString(dir.resolve(actual).resolve(file)));
       assertThat(got).as(file).isEqualTo(want);
     }
+  }
+
+  private static String withoutPort(String text) {
+    return text.replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT");
+  }
+
+  /** A run and what it logged. */
+  private record Logged(CliRun run, List<String> log) {}
+
+  private Logged pullLogged(String baseUrl, String mode, String out, String... more) {
+    try (LogCapture logs = LogCapture.start()) {
+      CliRun run = pull(baseUrl, mode, out, more);
+      return new Logged(run, logs.lines());
+    }
+  }
+
+  /** The download's log line: resources filed, patients, and resources by type. */
+  private static String downloaded(Logged pulled) {
+    return pulled.log().stream()
+        .filter(line -> line.contains("Bulk export: ") && line.contains(" downloaded "))
+        .map(line -> line.substring(line.indexOf("Bulk export: ")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no download line in:\n" + pulled.log()));
+  }
+
+  /** A manifest whose outputs each give the count of resources in their file. */
+  private static String withCounts(String manifest, String proxyBase, String serverBase) {
+    if (manifest.isBlank()) {
+      return manifest; // a 202 while the export runs
+    }
+    try {
+      ObjectMapper json = new ObjectMapper();
+      JsonNode tree = json.readTree(manifest);
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (JsonNode output : tree.path("output")) {
+        String url = output.path("url").asText().replace(proxyBase, serverBase);
+        String body =
+            http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                        .header("Accept", "application/fhir+ndjson")
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) output)
+            .put("count", body.lines().filter(line -> !line.isBlank()).count());
+      }
+      return json.writeValueAsString(tree);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String withoutLastLine(String ndjson) {
+    List<String> lines = ndjson.lines().filter(line -> !line.isBlank()).toList();
+    return String.join("\n", lines.subList(0, lines.size() - 1)) + "\n";
   }
 }

@@ -81,6 +81,7 @@ class BulkSpillTest {
       writer.commit();
       assertThat(spill.lines("p1")).containsExactly(PATIENT, CONDITION);
       assertThat(spill.lines("p2")).containsExactly(OBSERVATION);
+      assertThat(spill.filed()).as("the rolled-back attempt is not counted").isEqualTo(3);
     }
   }
 

@@ -23,14 +23,30 @@ import java.util.function.UnaryOperator;
  * A loopback HTTP proxy in front of the embedded FHIR server that misbehaves on purpose, so that
  * the pull is tested against real network faults over real HTTP: canned error answers (500, 503,
  * 429 with Retry-After), a connection cut in the middle of a body, a body cut short but well framed
- * (truncated JSON), a response slower than the client's read timeout, and rewritten bodies (a
- * {@code next} link to another origin). Requests no rule takes are forwarded unchanged; base URLs
- * are rewritten in both directions.
+ * (truncated JSON), a connection dropped with no answer, a response slower than the client's read
+ * timeout, and rewritten bodies (a {@code next} link to another origin). Requests no rule takes are
+ * forwarded unchanged; base URLs are rewritten in both directions.
  */
 public final class FaultProxy implements AutoCloseable {
 
-  /** A request as the proxy sees it. */
-  public record Request(String method, String pathAndQuery, String authorization) {}
+  /**
+   * A request as the proxy sees it.
+   *
+   * @param headers the first value of each header, by lower-case name
+   * @param arrived when it arrived ({@link System#nanoTime()})
+   */
+  public record Request(
+      String method,
+      String pathAndQuery,
+      String authorization,
+      Map<String, String> headers,
+      long arrived) {
+
+    /** The first value of a header, or null. */
+    public String header(String name) {
+      return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+  }
 
   /** What a rule does to a request it takes. */
   public sealed interface Fault {}
@@ -46,6 +62,9 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Forward, then send only the first half of the body, correctly framed: JSON cut short. */
   public record TruncatedBody() implements Fault {}
+
+  /** Close the connection without an answer (a connection dropped before the response). */
+  public record DropConnection() implements Fault {}
 
   /** Wait this long, then forward. */
   public record Delay(long millis) implements Fault {}
@@ -134,7 +153,9 @@ public final class FaultProxy implements AutoCloseable {
         new Request(
             exchange.getRequestMethod(),
             exchange.getRequestURI().toString(),
-            exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.getRequestHeaders().getFirst("Authorization"),
+            firstValues(exchange),
+            System.nanoTime());
     seen.add(request);
     Fault fault = null;
     for (Rule rule : rules) {
@@ -152,6 +173,10 @@ public final class FaultProxy implements AutoCloseable {
         }
         answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         send(exchange, answer.status(), body);
+        return;
+      }
+      if (fault instanceof DropConnection) {
+        // No response headers sent: closing the exchange closes the connection.
         return;
       }
       if (fault instanceof Delay delay) {
@@ -185,6 +210,19 @@ public final class FaultProxy implements AutoCloseable {
     } finally {
       exchange.close();
     }
+  }
+
+  private static Map<String, String> firstValues(HttpExchange exchange) {
+    Map<String, String> headers = new java.util.HashMap<>();
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!values.isEmpty()) {
+                headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0));
+              }
+            });
+    return Map.copyOf(headers);
   }
 
   private record Forwarded(int status, byte[] body) {}
