@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * and the manifest's NDJSON files read as streams straight into a {@link BulkSpill}, each file a
  * unit that a cut download rolls back, so that it is fetched again whole. Credentials go with a
  * file only when the manifest says they are required and the file is on the server's own origin.
- * Transient failures (429, 502-504, connections cut) are retried as the searches are.
+ * Transient failures (429, 502-504, connections cut) are retried as the searches are. Once the
+ * files are in, a DELETE on the status URL lets the server remove them.
  */
 final class BulkExport {
 
@@ -143,19 +144,22 @@ final class BulkExport {
     // Stopped while the export runs (Ctrl-C, SIGTERM from a scheduler): the job is cancelled on the
     // server, not
     // left to run for nobody.
-    Thread cancelOnExit = new Thread(() -> cancel(status), "llm-bulk-cancel");
+    Thread cancelOnExit = new Thread(() -> delete(status), "llm-bulk-cancel");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try {
       JsonNode manifest = poll(status);
       long ready = System.nanoTime();
       Result result = download(manifest, spill, Duration.ofNanos(ready - started));
+      // Downloaded: the server may delete the files now (Bulk Data's DELETE after completion;
+      // Oracle Health asks for it). Exported charts should not wait on a server for weeks.
+      delete(status);
       log.info(
           "Bulk export: ready after {} s, downloaded in {} s",
           seconds(result.waited()),
           seconds(result.downloaded()));
       return result;
     } catch (RuntimeException e) {
-      cancel(status);
+      delete(status);
       throw e;
     } finally {
       try {
@@ -522,14 +526,18 @@ final class BulkExport {
     }
   }
 
-  private void cancel(String status) {
+  /**
+   * DELETE on the status URL: cancels a running export, or lets the server delete a finished one's
+   * files. Once, best effort: the pull's result does not depend on it.
+   */
+  private void delete(String status) {
     try {
       FhirConnection.countRequest();
       http.send(
           get(status, "application/fhir+json", true).DELETE().build(),
           HttpResponse.BodyHandlers.discarding());
     } catch (IOException | RuntimeException e) {
-      log.debug("Cancelling the bulk export failed: {}", e.getClass().getSimpleName());
+      log.debug("Deleting the bulk export failed: {}", e.getClass().getSimpleName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.nio.file.Path;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -42,7 +43,30 @@ public final class SandboxData {
   public static void reset(SandboxServer server) {
     Parameters parameters = new Parameters();
     parameters.addParameter().setName("expungeEverything").setValue(new BooleanType(true));
-    client(server).operation().onServer().named("$expunge").withParameters(parameters).execute();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client(server)
+            .operation()
+            .onServer()
+            .named("$expunge")
+            .withParameters(parameters)
+            .execute();
+        return;
+      } catch (ResourceVersionConflictException e) {
+        // A bulk export deleted by the last test (the pull's DELETE once its files are in) is
+        // purged by the server's maintenance pass, which can hold a job's work chunks while the
+        // expunge deletes the job: HTTP 409 on a foreign key. The next pass has finished it.
+        if (attempt == 10) {
+          throw e;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** Empties the server and loads one fixture folder. */

@@ -79,6 +79,10 @@ class BulkPullIT {
           .filteredOn(FILE)
           .isNotEmpty()
           .allSatisfy(r -> assertThat(r.header("Accept")).isEqualTo("application/fhir+ndjson"));
+      // The files downloaded, the server is told it may delete them.
+      Request last = proxy.seen().get(proxy.seen().size() - 1);
+      assertThat(last.method()).isEqualTo("DELETE");
+      assertThat(last.pathAndQuery()).contains("$export-poll-status");
     }
   }
 
