@@ -115,11 +115,13 @@ public final class SyncRunner {
                   producer -> {
                     for (String name : plans.keySet()) {
                       // The next sync looks for changes from this source's start (less the
-                      // overlap).
+                      // overlap), or for a bulk source from its first export's transactionTime:
+                      // the server's clock, which its _since compares with.
                       Instant started = Instant.now();
                       producer.requestBodyAndHeader(
                           SYNC_SOURCE_ENDPOINT, null, SyncStage.SOURCE, name);
-                      watermarks.put(name, started);
+                      watermarks.put(
+                          name, plans.get(name).source().firstExportTime().orElse(started));
                     }
                     return producer.requestBody(SYNC_PUBLISH_ENDPOINT, null, StudyRun.class);
                   });

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
@@ -61,6 +62,8 @@ public final class FhirSource {
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong exportDownloaded =
       new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<java.time.Instant> firstExportTime =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private volatile List<String> lastCandidates;
 
   /**
@@ -204,6 +207,9 @@ public final class FhirSource {
           new BulkExport(config.baseUrl(), authentication, config, config.bulkMaxWait())
               .run(request, into);
       result.errors().forEach((code, n) -> exportErrors.merge(code, n, Integer::sum));
+      if (result.transactionTime() != null) {
+        firstExportTime.compareAndSet(null, result.transactionTime());
+      }
       exportWaited.addAndGet(result.waited().toNanos());
       exportDownloaded.addAndGet(result.downloaded().toNanos());
       return into;
@@ -211,6 +217,16 @@ public final class FhirSource {
       into.close();
       throw e;
     }
+  }
+
+  /**
+   * The server's {@code transactionTime} of this source's first bulk export: everything changed up
+   * to it was in that export (for a sync, the {@code _since} export or the full one, which come
+   * first). The next {@code _since} should start there, on the server's clock, not the adapter's.
+   * Empty in search mode or when the manifest gave none.
+   */
+  public Optional<java.time.Instant> firstExportTime() {
+    return Optional.ofNullable(firstExportTime.get());
   }
 
   /**

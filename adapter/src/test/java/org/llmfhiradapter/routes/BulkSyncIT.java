@@ -9,6 +9,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -114,6 +117,39 @@ class BulkSyncIT {
           .isEqualTo(withoutPublication(results("full")));
       assertThat(results("second").at("/cohort/included").asInt())
           .isEqualTo(results("first").at("/cohort/included").asInt() - 1);
+    }
+  }
+
+  @Test
+  void theNextSinceStartsAtTheExportsTransactionTimeOnTheServersClock(
+      SandboxServer ehr, Registry registry) throws Exception {
+    // The EHR's clock two hours behind the adapter's, as its manifest says: changes it stamps in
+    // the next two hours would fall before a watermark taken from the adapter's clock.
+    Instant serverTime = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+    try (FaultProxy proxy = FaultProxy.start(ehr.baseUrl())) {
+      proxy.on(
+          r -> r.pathAndQuery().contains("$export-poll-status") && r.method().equals("GET"),
+          Integer.MAX_VALUE,
+          new FaultProxy.Rewrite(
+              manifest ->
+                  manifest.replaceFirst(
+                      "\"transactionTime\"\\s*:\\s*\"[^\"]*\"",
+                      "\"transactionTime\":\"" + serverTime + "\"")));
+      String source = proxy.baseUrl(ehr.baseUrl());
+      CliRun first = sync(source, registry, "first", "store");
+      assertThat(first.exitCode()).as(first.err()).isZero();
+      int before = proxy.seen().size();
+
+      CliRun second = sync(source, registry, "second", "store");
+
+      assertThat(second.exitCode()).as(second.err()).isZero();
+      assertThat(proxy.seen().subList(before, proxy.seen().size()))
+          .map(r -> URLDecoder.decode(r.pathAndQuery(), StandardCharsets.UTF_8))
+          .filteredOn(path -> path.contains("$export?"))
+          .singleElement()
+          .asString()
+          // (llm.sync.overlap-seconds is 0 here)
+          .contains("_since=" + serverTime);
     }
   }
 
