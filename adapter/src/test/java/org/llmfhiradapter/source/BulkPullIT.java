@@ -102,9 +102,7 @@ class BulkPullIT {
   @Test
   void throttledPollsAndBrokenDownloadsLoseNoPatientAndDoubleNone(SandboxServer server)
       throws Exception {
-    seed(server, Flavor.MCODE);
-    Logged clean = pullLogged(server.baseUrl(), "bulk", "clean");
-    assertThat(clean.run().exitCode()).as(clean.run().err()).isZero();
+    Logged clean = seededAndPulledWithoutFaults(server);
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       String base = proxy.baseUrl(server.baseUrl());
       proxy.on(STATUS, 1, new Answer(429, Map.of("Retry-After", "1"), ""));
@@ -114,10 +112,7 @@ class BulkPullIT {
       proxy.on(FILE, 1, new CutConnection());
       proxy.on(FILE, 1, new TruncatedBody());
 
-      Logged bulk =
-          pullLogged(base, "bulk", "bulk", "--set", "llm.source.retry.initial-wait-ms=50");
-
-      assertThat(bulk.run().exitCode()).as(bulk.run().err()).isZero();
+      Logged bulk = pullThroughFaults(base);
       assertThat(proxy.faultsServed()).isEqualTo(6);
       List<Request> polls = proxy.seen().stream().filter(STATUS).toList();
       assertThat(polls).as("three failed polls, then the manifest").hasSizeGreaterThanOrEqualTo(4);
@@ -126,19 +121,14 @@ class BulkPullIT {
           .isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(950));
       // Five files; the unavailable, the cut and the truncated one fetched again whole.
       assertThat(proxy.seen().stream().filter(FILE).count()).as("file requests").isEqualTo(8);
-      // Every resource filed once: a file filed twice would show here, though the records
-      // drop repeated ids.
-      assertThat(downloaded(bulk)).isEqualTo(downloaded(clean)).contains("resources of");
-      assertSameCohort("clean", "bulk");
+      assertSameAsWithoutFaults(clean, bulk);
     }
   }
 
   @Test
   void aFileCutAtALineEndIsFetchedAgainWhenTheManifestCountsItsResources(SandboxServer server)
       throws Exception {
-    seed(server, Flavor.MCODE);
-    Logged clean = pullLogged(server.baseUrl(), "bulk", "clean");
-    assertThat(clean.run().exitCode()).as(clean.run().err()).isZero();
+    Logged clean = seededAndPulledWithoutFaults(server);
     try (FaultProxy proxy = FaultProxy.start(server.baseUrl())) {
       String base = proxy.baseUrl(server.baseUrl());
       // The manifest gives each file's count (optional in the spec, HAPI leaves it out); the first
@@ -146,16 +136,12 @@ class BulkPullIT {
       proxy.on(STATUS, Integer.MAX_VALUE, new Rewrite(m -> withCounts(m, base, server.baseUrl())));
       proxy.on(FILE, 1, new Rewrite(BulkPullIT::withoutLastLine));
 
-      Logged bulk =
-          pullLogged(base, "bulk", "bulk", "--set", "llm.source.retry.initial-wait-ms=50");
-
-      assertThat(bulk.run().exitCode()).as(bulk.run().err()).isZero();
+      Logged bulk = pullThroughFaults(base);
       assertThat(String.join("\n", bulk.log()))
           .containsPattern("arrived cut short \\(\\d+ of the \\d+ resources");
       List<String> files = proxy.seen().stream().filter(FILE).map(Request::pathAndQuery).toList();
       assertThat(files).as("one file fetched twice").hasSize(Set.copyOf(files).size() + 1);
-      assertThat(downloaded(bulk)).isEqualTo(downloaded(clean));
-      assertSameCohort("clean", "bulk");
+      assertSameAsWithoutFaults(clean, bulk);
     }
   }
 
@@ -490,6 +476,30 @@ class BulkPullIT {
 
   private static String withoutPort(String text) {
     return text.replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT");
+  }
+
+  /** The small cohort seeded and pulled by bulk with no fault: what a pull through faults gives. */
+  private Logged seededAndPulledWithoutFaults(SandboxServer server) {
+    seed(server, Flavor.MCODE);
+    Logged clean = pullLogged(server.baseUrl(), "bulk", "clean");
+    assertThat(clean.run().exitCode()).as(clean.run().err()).isZero();
+    return clean;
+  }
+
+  private Logged pullThroughFaults(String proxyBase) {
+    Logged bulk =
+        pullLogged(proxyBase, "bulk", "bulk", "--set", "llm.source.retry.initial-wait-ms=50");
+    assertThat(bulk.run().exitCode()).as(bulk.run().err()).isZero();
+    return bulk;
+  }
+
+  /**
+   * Every resource filed once (a file filed twice would show in the count of filed lines, though
+   * the records drop repeated ids), and the same outputs.
+   */
+  private void assertSameAsWithoutFaults(Logged clean, Logged faulted) throws Exception {
+    assertThat(downloaded(faulted)).isEqualTo(downloaded(clean)).contains("resources of");
+    assertSameCohort("clean", "bulk");
   }
 
   /** A run and what it logged. */
