@@ -48,8 +48,7 @@ public final class AnalysisBench {
                 return LogRankTest.test(data, spec.rho());
               });
       // Its own first run comes after the two above have warmed up; what a one-off command pays for
-      // both
-      // is their two first runs.
+      // both is their two first runs.
       double cold = timings.get(0).first() + timings.get(1).first();
       timings.add(new Timing(both.fit(), cold, both.median(), both.min(), both.bytesPerRow()));
     }

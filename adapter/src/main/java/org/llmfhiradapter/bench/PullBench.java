@@ -202,9 +202,8 @@ final class PullBench implements Callable<Integer> {
           String baseUrl = mode.equals("bulk") && files != null ? files.baseUrl() : sandboxUrl;
           if (mode.equals("bulk")) {
             // The export's files, downloaded raw; the server's time to build the export is measured
-            // apart. Both
-            // floor and pull take well under a second at loopback speed: the fastest of a few runs
-            // of each.
+            // apart. Both floor and pull take well under a second at loopback speed: the fastest of
+            // a few runs of each.
             double[] floor = null;
             Pulled pull = null;
             for (int run = 0; run < Math.max(1, repeat); run++) {

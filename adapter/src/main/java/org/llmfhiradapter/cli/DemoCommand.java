@@ -59,9 +59,8 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
       }
       // Pull as from that EHR: its search rules, and the candidates from a list (a Group), not a
-      // search. The
-      // EHR takes no MeasureReport: the results go to a second, empty server standing in for a
-      // registry.
+      // search. The EHR takes no MeasureReport: the results go to a second, empty server standing
+      // in for a registry.
       job =
           job.with("llm.source.vendor", config.sandbox().personality())
               .with("llm.source.patients", "group:" + FixtureSeeder.CANDIDATES_GROUP);

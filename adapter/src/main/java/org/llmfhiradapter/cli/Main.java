@@ -46,8 +46,7 @@ public final class Main {
 
   public static void main(String[] args) {
     // A command-line tool opens no window: PNG and PDF plots draw off-screen even where DISPLAY is
-    // set but no
-    // X server answers (an ssh session with forwarding left on).
+    // set but no X server answers (an ssh session with forwarding left on).
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }

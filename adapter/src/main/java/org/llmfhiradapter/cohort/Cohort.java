@@ -150,8 +150,7 @@ public record Cohort(
                         .thenComparing(DataQualityNote::profileId))
                 .toList());
     // The server's own account of what it could not export: its diagnostics may name a patient, so
-    // only the
-    // issue codes are kept.
+    // only the issue codes are kept.
     exportErrors.forEach(
         (code, n) ->
             sorted.add(

@@ -108,8 +108,8 @@ public final class CohortMapper {
       return invalid(reviewed, patientErrors);
     }
     // Before anything is read off the chart: with a resource it needs unusable, every later reading
-    // (which
-    // liver metastasis dates the diagnosis, which resection is the index) could be the wrong one.
+    // (which liver metastasis dates the diagnosis, which resection is the index) could be the wrong
+    // one.
     Optional<Fact> needed =
         chart.unusable().stream().filter(fact -> !standsIn(chart, fact)).findFirst();
     if (needed.isPresent()) {

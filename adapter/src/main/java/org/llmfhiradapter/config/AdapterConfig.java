@@ -350,8 +350,7 @@ public record AdapterConfig(
     java.nio.file.Path file =
         java.nio.file.Path.of(s.get("llm.store.data-dir"), "llm-store").toAbsolutePath();
     // AUTO_SERVER: a second process (a sync started while `serve` runs one) reaches the same file
-    // over a
-    // loopback socket and meets the lock in the store, instead of H2's "database in use".
+    // over a loopback socket and meets the lock in the store, instead of H2's "database in use".
     return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
   }
 

@@ -116,8 +116,7 @@ public final class FileValidation {
     }
     CodeNormalizer.normalize(code);
     // A Condition, Procedure or Observation that plays no role is still held to base R4 (an
-    // Observation
-    // without a code is an error there, not just "no role").
+    // Observation without a code is an error there, not just "no role").
     return classifier
         .roleByCode(resource, code)
         .map(ResourceRole::profileUrl)

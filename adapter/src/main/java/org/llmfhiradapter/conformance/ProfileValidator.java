@@ -112,8 +112,7 @@ public final class ProfileValidator {
       return issues(reused.validate(resource, profileUrl));
     } catch (RuntimeException e) {
       // HAPI's encoder fails on some values the lenient parser kept (an extension's integer "abc"):
-      // the
-      // resource is unusable, which is an error of that resource, not of the run.
+      // the resource is unusable, which is an error of that resource, not of the run.
       return List.of(
           new ValidationIssue(
               ValidationIssue.Severity.ERROR,

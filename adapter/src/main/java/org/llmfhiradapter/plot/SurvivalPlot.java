@@ -144,8 +144,7 @@ public record SurvivalPlot(
   public String toSvg() {
     Frame frame = frame();
     // The legend (a curve's entry may wrap), the table's heading, and per curve three rows: at
-    // risk, censored,
-    // events.
+    // risk, censored, events.
     double height = legendTop(frame) + ROW * (legendRows(frame) + 3 * curves.size() + 1) + 20;
     Svg svg = new Svg(WIDTH, height);
     svg.text(WIDTH / 2, 26, "title", "middle", title);

@@ -101,8 +101,7 @@ public final class MeasureReportFactory {
     // (publisher).
     report.setDateElement(new DateTimeType(new Date(), TemporalPrecisionEnum.MILLI));
     // The period is the study's: its configured start, else the year of the first resection. The
-    // day of
-    // the first resection would be one patient's surgery date in a published aggregate.
+    // day of the first resection would be one patient's surgery date in a published aggregate.
     report.getPeriod().setEndElement(new DateTimeType(result.dataCutoff().toString()));
     if (!config.studyStart().isEmpty()) {
       report.getPeriod().setStartElement(new DateTimeType(config.studyStart()));

@@ -50,8 +50,7 @@ public final class StudyPlots {
     for (FactorResult factor : result.factors()) {
       java.util.Optional<StudyFactor> studyFactor = StudyFactor.byCode(factor.factor());
       // The curves are those of the patients the log-rank p compares (for the recurrence pattern,
-      // those who
-      // recurred): a p printed over a curve it did not test would misdescribe it.
+      // those who recurred): a p printed over a curve it did not test would misdescribe it.
       List<PlotCurve> curves = new ArrayList<>();
       int notTested = 0;
       int small = 0;

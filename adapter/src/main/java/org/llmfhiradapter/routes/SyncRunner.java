@@ -81,8 +81,7 @@ public final class SyncRunner {
         JobStages stages = JobStages.forSync(fhirContext, settings);
         String mappingKey = mappingKey(stages, settings);
         // Each source is incremental on its own when it can be (a new source beside known ones is
-        // pulled
-        // whole); the run is incremental when every source is.
+        // pulled whole); the run is incremental when every source is.
         Map<String, SyncStage.SourcePlan> plans = new LinkedHashMap<>();
         for (AdapterConfig.NamedSource named : config.syncSources()) {
           FhirSource source = stages.sources.get(named.name());

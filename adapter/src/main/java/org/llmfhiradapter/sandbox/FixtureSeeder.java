@@ -49,8 +49,8 @@ public final class FixtureSeeder {
               + " (or --fixtures)");
     }
     // A client factory of its own: the context's is shared by every caller in the process (the last
-    // to set a
-    // timeout on it would win), and a cold JPA server takes its time over the first transactions.
+    // to set a timeout on it would win), and a cold JPA server takes its time over the first
+    // transactions.
     ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(fhirContext);
     factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
     factory.setSocketTimeout(120_000);

@@ -59,9 +59,8 @@ class JpaServerConfig {
     settings.setExpungeEnabled(true);
     settings.setDeleteExpungeEnabled(true);
     // Bulk export ($export) runs as a batch job whose steps normally wait for a maintenance pass a
-    // minute
-    // apart: fast-tracked, a small export finishes in seconds, as a client rehearsing against it
-    // expects.
+    // minute apart: fast-tracked, a small export finishes in seconds, as a client rehearsing
+    // against it expects.
     settings.setJobFastTrackingEnabled(true);
     return settings;
   }

@@ -63,8 +63,7 @@ public final class VendorPersonality {
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
   public boolean incoming(RequestDetails request) {
     // Epic offers Bulk Data to backend apps at the Group level only; Oracle Health also as
-    // Patient/$export for
-    // a list of patients given in a POST (never for every patient).
+    // Patient/$export for a list of patients given in a POST (never for every patient).
     if ("$export".equals(request.getOperation())
         && request.getRestOperationType() != RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
         && !(kind == Kind.CERNER && patientListExport(request))) {

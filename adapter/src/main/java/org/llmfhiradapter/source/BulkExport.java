@@ -142,8 +142,7 @@ final class BulkExport {
               + "; the adapter sends no credentials there");
     }
     // Stopped while the export runs (Ctrl-C, SIGTERM from a scheduler): the job is cancelled on the
-    // server, not
-    // left to run for nobody.
+    // server, not left to run for nobody.
     Thread cancelOnExit = new Thread(() -> delete(status), "llm-bulk-cancel");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try {

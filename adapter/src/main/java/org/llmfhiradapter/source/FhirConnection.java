@@ -46,11 +46,9 @@ public final class FhirConnection {
     factory.setPoolMaxPerRoute(Math.max(20, factory.getPoolMaxPerRoute()));
     IGenericClient client = fhir.newRestfulGenericClient(server.baseUrl());
     // Ask for JSON in the Accept header only. Left alone, HAPI's client accepts XML and JSON
-    // equally and
-    // servers (HAPI among them) answer XML, which cost the server and the adapter more CPU per page
-    // than
-    // anything else in the pull; a _format parameter would be one more parameter for vendors to
-    // vet.
+    // equally and servers (HAPI among them) answer XML, which cost the server and the adapter more
+    // CPU per page than anything else in the pull; a _format parameter would be one more parameter
+    // for vendors to vet.
     client.setEncoding(EncodingEnum.JSON);
     client.setFormatParamStyle(RequestFormatParamStyleEnum.NONE);
     authentication.interceptor().ifPresent(client::registerInterceptor);

@@ -167,9 +167,8 @@ public final class FhirRequests {
         boolean conflict = applied != null && e.getStatusCode() == 409 && !conflictRetried;
         if (!conflict && !RetryPolicy.RETRYABLE_STATUS.contains(e.getStatusCode())) {
           // A refusal (4xx) describes our request, and a write is our own aggregate report: the
-          // server's text
-          // helps and names no patient. A read's failure (5xx) may quote the chart it failed on:
-          // left out.
+          // server's text helps and names no patient. A read's failure (5xx) may quote the chart it
+          // failed on: left out.
           String answer =
               applied == null && e.getStatusCode() >= 500
                   ? ServerText.ofRead(e)

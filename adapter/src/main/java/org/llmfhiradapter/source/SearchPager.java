@@ -107,8 +107,7 @@ final class SearchPager {
     if (resource instanceof OperationOutcome outcome) {
       for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
         // Only severity and code: diagnostics text may quote patient data. Epic adds informational
-        // notes to
-        // most searches; only warnings and errors are worth a line by default.
+        // notes to most searches; only warnings and errors are worth a line by default.
         if (issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION) {
           log.debug("Server note in search results: {} {}", issue.getSeverity(), issue.getCode());
         } else {

@@ -53,9 +53,8 @@ public final class CohortStore implements AutoCloseable {
           .locations(MIGRATIONS)
           .table("store_schema_history")
           // A database shared with other applications may hold their tables: the store's own
-          // history table
-          // says which migrations ran, so an existing, non-empty schema is taken as the starting
-          // point.
+          // history table says which migrations ran, so an existing, non-empty schema is taken as
+          // the starting point.
           .baselineOnMigrate(true)
           .baselineVersion("0")
           .load()

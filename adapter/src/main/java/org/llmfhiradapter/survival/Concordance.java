@@ -64,8 +64,7 @@ public record Concordance(
     Counts counts = new Counts(n);
     int[] bounds = strataBounds(stratum);
     // The two passes are independent (own tree, own per-row counts): on a large data set the
-    // partner pass
-    // runs on a second core.
+    // partner pass runs on a second core.
     Fenwick laterTimes = new Fenwick(ranks);
     Fenwick earlierEvents = new Fenwick(ranks);
     Runnable partners =

@@ -111,9 +111,8 @@ public record CsvTable(
           cells.add(value.trim());
         }
         // The parser has counted the line breaks up to and including the one that ends this record
-        // (CellLimit
-        // makes sure the last record has one): the record starts that many lines back, less those
-        // inside it.
+        // (CellLimit makes sure the last record has one): the record starts that many lines back,
+        // less those inside it.
         records.add(cells, (int) (parser.getCurrentLineNumber() - breaksInside));
       }
     } catch (UncheckedIOException e) {

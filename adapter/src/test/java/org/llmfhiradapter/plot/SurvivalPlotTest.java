@@ -86,8 +86,7 @@ class SurvivalPlotTest {
     Document svg = parse(plot.toSvg());
 
     // Ticks 0, 1, ..., 6 (deaths at 1, 2, 4, 6; censored at 3, 5): at risk = times >= t; censored
-    // and events
-    // before t. Written tick by tick: at risk, censored, events.
+    // and events before t. Written tick by tick: at risk, censored, events.
     List<String> cells = texts(svg, "risk");
     assertThat(cells.get(0)).isEqualTo("All");
     List<String> atRisk = new ArrayList<>();

@@ -95,9 +95,8 @@ class BulkSyncIT {
       assertThat(asked)
           .noneMatch(a -> a.contains("patient=") || a.startsWith("GET /fhir/Patient/"));
       // The _since export held the two changed resources, and the Condition the changed Observation
-      // is about
-      // (the Bulk Data spec lets a server add what a changed resource refers to), of the 124 a full
-      // export holds.
+      // is about (the Bulk Data spec lets a server add what a changed resource refers to), of the
+      // 124 a full export holds.
       assertThat(logged)
           .filteredOn(l -> l.contains("Bulk export:") && l.contains("downloaded"))
           .first()

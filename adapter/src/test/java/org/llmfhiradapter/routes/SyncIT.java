@@ -187,8 +187,7 @@ class SyncIT {
       throws Exception {
     assertThat(sync(ehr.baseUrl(), registry, "first").exitCode()).isZero();
     // d011 has no hepatic resection (excluded). Its liver-metastasis diagnosis is recoded (a lung
-    // metastasis, as
-    // a chart correction would), so it is no candidate at all any more.
+    // metastasis, as a chart correction would), so it is no candidate at all any more.
     Condition llm =
         SandboxData.client(ehr).read().resource(Condition.class).withId("d011-llm").execute();
     llm.setCode(
@@ -256,9 +255,8 @@ class SyncIT {
       throws Exception {
     try (FaultProxy second = FaultProxy.start(ehr.baseUrl())) {
       // Two servers as far as the adapter can tell: the EHR, and the same data at another address,
-      // of which
-      // a patient list takes two patients. Nobody is matched across sources: d001 and d002 count
-      // twice.
+      // of which a patient list takes two patients. Nobody is matched across sources: d001 and d002
+      // count twice.
       Path list = Files.writeString(dir.resolve("second.txt"), "d001\nd002\n");
       String[] sources = {
         "--set",

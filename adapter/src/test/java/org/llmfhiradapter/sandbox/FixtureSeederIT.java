@@ -15,9 +15,8 @@ class FixtureSeederIT {
   @Test
   void seedingLeavesTheClientSettingsOfTheContextItWasGivenAsTheyWere(SandboxServer server) {
     // The context is process-wide in the CLI (FhirContext.forR4Cached): a seeder that set its own
-    // timeouts on
-    // that context's client factory would change them for every other client made from it
-    // afterwards.
+    // timeouts on that context's client factory would change them for every other client made from
+    // it afterwards.
     FhirContext context = FhirContext.forR4();
     IRestfulClientFactory shared = context.getRestfulClientFactory();
     shared.setSocketTimeout(7_000);

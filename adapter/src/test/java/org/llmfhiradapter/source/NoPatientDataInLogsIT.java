@@ -116,8 +116,7 @@ class NoPatientDataInLogsIT {
           1,
           new Answer(500, Map.of("Content-Type", "application/fhir+json"), quoting));
       // A registry refuses the report with a message about the report (ours carries no patient),
-      // which the
-      // operator needs to read.
+      // which the operator needs to read.
       String refusal =
           "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":"
               + "\"invalid\",\"diagnostics\":\"Profile of MeasureReport not supported by this registry\"}]}";

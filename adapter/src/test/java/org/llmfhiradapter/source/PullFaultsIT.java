@@ -65,10 +65,8 @@ class PullFaultsIT {
   @Test
   void burstsOfServiceUnavailableAreRetried(@TempDir Path out) throws Exception {
     // Every fifth distinct request is refused twice (fewer than the 4 attempts allowed), then
-    // answered. Counted per
-    // request, not across the pull: the pull's threads interleave, and a shared counter could
-    // refuse one request's
-    // retries four times.
+    // answered. Counted per request, not across the pull: the pull's threads interleave, and a
+    // shared counter could refuse one request's retries four times.
     Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
     AtomicInteger distinct = new AtomicInteger();
     Map<String, Integer> ordinal = new ConcurrentHashMap<>();

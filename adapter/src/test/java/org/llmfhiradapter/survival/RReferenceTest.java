@@ -187,8 +187,7 @@ class RReferenceTest {
     CoxFit fit = CoxModel.fit(sd, coxOptions);
 
     // R's variance after running out of iterations is not the inverse information (README: bug in
-    // 3.5-3);
-    // the file holds the proper values at the same β under at_final_beta.
+    // 3.5-3); the file holds the proper values at the same β under at_final_beta.
     JsonNode proper = e.has("at_final_beta") ? e.get("at_final_beta") : e;
     check.exact("n", fit.n(), e.get("n"));
     check.exact("events", fit.events(), e.get("events"));

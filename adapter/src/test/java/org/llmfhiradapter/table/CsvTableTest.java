@@ -90,8 +90,7 @@ class CsvTableTest {
   @Test
   void anUnclosedQuoteIsStoppedAtTheLimitNotAtTheEndOfALargeFile() {
     // Rows after the quote (commas and line breaks included) would all go into one cell: refused at
-    // the limit,
-    // naming the line where that cell began, before the rest of the file is read.
+    // the limit, naming the line where that cell began, before the rest of the file is read.
     String rows = "2,3\n".repeat(CsvTable.MAX_CELL_CHARS);
     java.util.concurrent.atomic.AtomicInteger read =
         new java.util.concurrent.atomic.AtomicInteger();

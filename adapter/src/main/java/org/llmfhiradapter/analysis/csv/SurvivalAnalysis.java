@@ -38,8 +38,7 @@ public record SurvivalAnalysis(
   public static SurvivalAnalysis run(
       String source, AnalysisSpec spec, SurvivalData data, List<FactorCoding> factors) {
     // With no events the curves are flat at 1 and the medians NA, as R's survfit says; a Cox model
-    // has
-    // nothing to estimate.
+    // has nothing to estimate.
     if (data.events() == 0 && !spec.covariates().isEmpty()) {
       throw new SurvivalDataException(
           "no events: column '"

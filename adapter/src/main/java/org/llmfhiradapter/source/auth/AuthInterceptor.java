@@ -122,10 +122,8 @@ public final class AuthInterceptor implements IClientInterceptor {
     }
     if (tokens != null) {
       // The token was fetched before the request (prepare()); fetching here could only fail inside
-      // HAPI's
-      // interceptor chain, which logs a stack trace for it. Without a token the server answers 401,
-      // and the
-      // caller's renewal reports the token endpoint's failure in one line.
+      // HAPI's interceptor chain, which logs a stack trace for it. Without a token the server
+      // answers 401, and the caller's renewal reports the token endpoint's failure in one line.
       String token;
       try {
         token = tokens.token();

@@ -32,8 +32,7 @@ public record Origin(String scheme, String host, int port) {
     }
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     // getHost() is null for authorities Java cannot parse as a host (e.g. "a_b.example"): no origin
-    // then,
-    // rather than a guess.
+    // then, rather than a guess.
     if (!("http".equals(scheme) || "https".equals(scheme))
         || uri.getHost() == null
         || uri.getHost().isEmpty()) {

@@ -270,8 +270,7 @@ public final class SmartBackendTokens implements AccessTokens {
       response = TokenResponse.parse(answer);
     } catch (ParseException e) {
       // The SDK's reason (a member missing, a wrong type, not JSON) names the rule, never the
-      // token; sanitized all
-      // the same, since its message may quote what the server sent.
+      // token; sanitized all the same, since its message may quote what the server sent.
       throw new AuthException(
           failed
               + "HTTP "
