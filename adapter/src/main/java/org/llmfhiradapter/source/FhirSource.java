@@ -62,8 +62,16 @@ public final class FhirSource {
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong exportDownloaded =
       new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicReference<java.time.Instant> firstExportTime =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  // Null until the first export ended; then its transactionTime, if any and believable.
+  private final java.util.concurrent.atomic.AtomicReference<Optional<java.time.Instant>>
+      firstExportTime = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * A manifest's transactionTime further than this from the adapter's clock is taken for a server
+   * bug, not for a clock that is off: a date in 2099 would stop every later sync seeing a change.
+   */
+  private static final java.time.Duration BELIEVABLE_CLOCK_GAP = java.time.Duration.ofDays(1);
+
   private volatile List<String> lastCandidates;
 
   /**
@@ -207,9 +215,9 @@ public final class FhirSource {
           new BulkExport(config.baseUrl(), authentication, config, config.bulkMaxWait())
               .run(request, into);
       result.errors().forEach((code, n) -> exportErrors.merge(code, n, Integer::sum));
-      if (result.transactionTime() != null) {
-        firstExportTime.compareAndSet(null, result.transactionTime());
-      }
+      // Only the first export's time counts (the change feed, or the full export): a later one's
+      // would skip what changed in between for everyone else.
+      firstExportTime.compareAndSet(null, believable(result.transactionTime()));
       exportWaited.addAndGet(result.waited().toNanos());
       exportDownloaded.addAndGet(result.downloaded().toNanos());
       return into;
@@ -226,7 +234,25 @@ public final class FhirSource {
    * Empty in search mode or when the manifest gave none.
    */
   public Optional<java.time.Instant> firstExportTime() {
-    return Optional.ofNullable(firstExportTime.get());
+    Optional<java.time.Instant> first = firstExportTime.get();
+    return first == null ? Optional.empty() : first;
+  }
+
+  private static Optional<java.time.Instant> believable(java.time.Instant transactionTime) {
+    if (transactionTime == null) {
+      return Optional.empty();
+    }
+    java.time.Instant now = java.time.Instant.now();
+    if (java.time.Duration.between(now, transactionTime).abs().compareTo(BELIEVABLE_CLOCK_GAP)
+        > 0) {
+      log.warn(
+          "Bulk export: the manifest's transactionTime {} is more than a day from this machine's"
+              + " clock ({}); the next sync looks for changes from this machine's time instead",
+          transactionTime,
+          now);
+      return Optional.empty();
+    }
+    return Optional.of(transactionTime);
   }
 
   /**
