@@ -20,6 +20,11 @@ public record CliRun(int exitCode, String out, String err) {
    * folder), then {@code more} options.
    */
   public static CliRun job(String baseUrl, String out, String... more) {
+    return of(jobArgs(baseUrl, out, more));
+  }
+
+  /** The arguments {@link #job} runs with (for a test that starts the job in a JVM of its own). */
+  public static String[] jobArgs(String baseUrl, String out, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -31,6 +36,6 @@ public record CliRun(int exitCode, String out, String err) {
                 "--set",
                 "llm.pipeline.routes=../routes"));
     args.addAll(List.of(more));
-    return of(args.toArray(String[]::new));
+    return args.toArray(String[]::new);
   }
 }

@@ -172,13 +172,6 @@ class PublishFaultsIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "run",
-                "--base-url",
-                baseUrl,
-                "--out",
-                out.toString(),
-                "--set",
-                "llm.pipeline.routes=../routes",
                 "--set",
                 "llm.pipeline.data-cutoff=" + CUTOFF,
                 "--set",
@@ -188,6 +181,6 @@ class PublishFaultsIT {
                 "--set",
                 "llm.source.retry.max-attempts=4"));
     args.addAll(List.of(extra));
-    return CliRun.of(args.toArray(String[]::new));
+    return CliRun.job(baseUrl, out.toString(), args.toArray(String[]::new));
   }
 }

@@ -198,19 +198,7 @@ class PublishIT {
   }
 
   private static CliRun run(String baseUrl, Path out) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--base-url",
-                baseUrl,
-                "--out",
-                out.toString(),
-                "--set",
-                "llm.pipeline.routes=../routes",
-                "--set",
-                "llm.pipeline.data-cutoff=" + CUTOFF));
-    return CliRun.of(args.toArray(String[]::new));
+    return CliRun.job(baseUrl, out.toString(), "--set", "llm.pipeline.data-cutoff=" + CUTOFF);
   }
 
   private static MeasureReport reportOnServer(SandboxServer server) {

@@ -443,17 +443,10 @@ class BulkPullIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "run",
-                "--base-url",
-                baseUrl,
-                "--out",
-                dir.resolve(out).toString(),
                 "--set",
                 "llm.source.mode=" + mode,
                 "--set",
                 "llm.source.patients=group:" + FixtureSeeder.CANDIDATES_GROUP,
-                "--set",
-                "llm.pipeline.routes=../routes",
                 "--set",
                 "llm.pipeline.data-cutoff=2024-12-31",
                 "--set",
@@ -461,7 +454,7 @@ class BulkPullIT {
                 "--set",
                 "llm.source.bulk.max-poll-interval-seconds=1"));
     args.addAll(List.of(more));
-    return args.toArray(String[]::new);
+    return CliRun.jobArgs(baseUrl, dir.resolve(out).toString(), args.toArray(String[]::new));
   }
 
   private void assertSameCohort(String expected, String actual) throws Exception {
