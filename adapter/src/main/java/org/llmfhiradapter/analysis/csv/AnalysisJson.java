@@ -12,6 +12,7 @@ import org.llmfhiradapter.survival.ChiSquareTest;
 import org.llmfhiradapter.survival.CoxFit;
 import org.llmfhiradapter.survival.FactorCoding;
 import org.llmfhiradapter.survival.KaplanMeierFit;
+import org.llmfhiradapter.survival.KmStep;
 import org.llmfhiradapter.survival.LogRankResult;
 import org.llmfhiradapter.survival.ProportionalHazardsTest;
 import org.llmfhiradapter.survival.Quantile;
@@ -56,21 +57,11 @@ public final class AnalysisJson {
   record Curve(
       int n,
       int events,
-      List<Step> steps,
+      List<KmStep> steps,
       Estimate median,
       Map<String, Estimate> quantiles,
       RestrictedMeanTime rmean,
       @JsonInclude(NON_NULL) List<Landmark> landmarks) {}
-
-  record Step(
-      double time,
-      int nRisk,
-      int nEvent,
-      int nCensor,
-      double surv,
-      double stdErr,
-      double lower,
-      double upper) {}
 
   record Estimate(double estimate, double lower, double upper) {}
 
@@ -178,20 +169,7 @@ public final class AnalysisJson {
   }
 
   private static Curve curve(KaplanMeierFit fit, AnalysisSpec spec) {
-    List<Step> steps =
-        fit.steps().stream()
-            .map(
-                s ->
-                    new Step(
-                        s.time(),
-                        s.nRisk(),
-                        s.nEvent(),
-                        s.nCensor(),
-                        s.surv(),
-                        s.stdErr(),
-                        s.lower(),
-                        s.upper()))
-            .toList();
+    List<KmStep> steps = fit.steps();
     Map<String, Estimate> quantiles = new LinkedHashMap<>();
     for (double p : AnalysisSpec.QUANTILES) {
       quantiles.put(AnalysisText.number(p), estimate(fit.quantile(p)));
