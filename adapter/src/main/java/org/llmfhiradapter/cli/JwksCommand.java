@@ -56,8 +56,9 @@ final class JwksCommand implements Callable<Integer> {
   @Option(
       names = "--algorithm",
       paramLabel = "RS384|ES384",
-      description = "Signing algorithm (default: RS384).")
-  String algorithm = "RS384";
+      description =
+          "Signing algorithm (default: the key's own: RS384 for an RSA key, ES384 for an EC key).")
+  String algorithm = "";
 
   /** As the pull reads it: env LLM_SOURCE_AUTH_PRIVATE_KEY_PASSWORD or the file given here. */
   private KeyPassword password() {
@@ -72,11 +73,13 @@ final class JwksCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SigningAlgorithm alg =
-        SigningAlgorithm.parse(algorithm)
-            .orElseThrow(
-                () ->
-                    new BadInputException(
-                        "--algorithm must be RS384 or ES384, but is '" + algorithm + "'"));
+        algorithm.isBlank()
+            ? null
+            : SigningAlgorithm.parse(algorithm)
+                .orElseThrow(
+                    () ->
+                        new BadInputException(
+                            "--algorithm must be RS384 or ES384, but is '" + algorithm + "'"));
     SigningKey key = PrivateKeys.load(privateKeyFile, alg, keyId, password());
     var jwks =
         key.publicJwkSet()

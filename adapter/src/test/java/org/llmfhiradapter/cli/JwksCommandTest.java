@@ -64,6 +64,19 @@ class JwksCommandTest {
   }
 
   @Test
+  void anEcKeyAsOpensslWritesItIsPublishedForEs384WithoutBeingTold() throws Exception {
+    java.security.KeyPair pair = TestKeys.bouncyCastleEcP384("default");
+    Path file = TestKeys.write(dir.resolve("private.pem"), TestKeys.pkcs8Pem(pair.getPrivate()));
+
+    CliRun run = CliRun.of("jwks", "--private-key-file", file.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JWK published = JWKSet.parse(run.out()).getKeys().get(0);
+    assertThat(published.getAlgorithm()).isEqualTo(JWSAlgorithm.ES384);
+    assertThat(((ECKey) published).getX()).isEqualTo(TestKeys.publicJwk(pair).getX());
+  }
+
+  @Test
   void anEncryptedKeyIsReadWithThePassphraseFromAFile() throws Exception {
     RSAKey key = TestKeys.rsa();
     Path file =

@@ -72,6 +72,22 @@ class SmartSandboxIT {
   }
 
   @Test
+  void theWalkThroughWorksAsWrittenWithAnEs384KeyToo() throws Exception {
+    // The guide's step 1 offers an EC P-384 key; its commands name no algorithm: the key decides.
+    java.security.KeyPair ec = TestKeys.bouncyCastleEcP384("smart-sandbox");
+    keyFile = TestKeys.write(dir.resolve("ec.pem"), TestKeys.pkcs8Pem(ec.getPrivate()));
+    server.requireSmart(
+        SmartAuthorization.forClient(
+            CLIENT, jwksOf(keyFile, "ec-jwks.json").toString(), Duration.ofMinutes(5)));
+
+    CliRun run = run();
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Patients pulled: 12, included: ");
+    assertThat(Files.readString(dir.resolve("ec-jwks.json"))).contains("\"alg\" : \"ES384\"");
+  }
+
+  @Test
   void withoutATokenTheFhirEndpointsAnswer401ButMetadataAndDiscoveryAreOpen() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
 

@@ -29,7 +29,8 @@ import org.llmfhiradapter.config.Settings;
  * @param privateKeyFile smart-backend: PEM or JWK/JWKS file with the private key (null otherwise)
  * @param keyId smart-backend: kid of the published public key; empty: the key's own kid or
  *     thumbprint
- * @param algorithm smart-backend: RS384 or ES384
+ * @param algorithm smart-backend: RS384 or ES384; null (the setting left empty): the key's own,
+ *     RS384 for an RSA key and ES384 for an EC key
  * @param tokenUrl smart-backend: the token endpoint; empty: discovered from the server's
  *     smart-configuration
  * @param scopes smart-backend: scopes asked for, space separated
@@ -134,15 +135,17 @@ public record AuthConfig(
     Mode mode = mode(modeKey, settings.get(modeKey));
     String algorithmKey = prefix + ".algorithm";
     SigningAlgorithm algorithm =
-        SigningAlgorithm.parse(settings.get(algorithmKey))
-            .orElseThrow(
-                () ->
-                    new ConfigException(
-                        "Setting "
-                            + algorithmKey
-                            + " must be RS384 or ES384, but is '"
-                            + settings.get(algorithmKey)
-                            + "'"));
+        settings.get(algorithmKey).isBlank()
+            ? null
+            : SigningAlgorithm.parse(settings.get(algorithmKey))
+                .orElseThrow(
+                    () ->
+                        new ConfigException(
+                            "Setting "
+                                + algorithmKey
+                                + " must be RS384, ES384 or empty (the key's own), but is '"
+                                + settings.get(algorithmKey)
+                                + "'"));
     return switch (mode) {
       case NONE -> none(prefix);
       case SMART_BACKEND -> smartBackend(settings, env, algorithm, prefix);
@@ -177,7 +180,7 @@ public record AuthConfig(
         + ", keyId="
         + keyId
         + ", algorithm="
-        + algorithm
+        + (algorithm == null ? "(the key's)" : algorithm)
         + ", tokenUrl="
         + tokenUrl
         + ", scopes="

@@ -75,10 +75,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The key is checked against the algorithm (RS384: RSA of 2048 bits or more; ES384: EC on
- * P-384), and a public key found beside it must belong to it, because that is the key that gets
- * published. Every failure is a {@link ConfigException} of one line naming the file and the
- * problem, never the file's content. PEM is read by BouncyCastle's {@code PEMParser}; the keys are
- * handed to the JDK's own providers.
+ * P-384); without one configured, the key names it (an RSA key signs RS384, an EC key ES384: each
+ * type fits exactly one of the two). A public key found beside it must belong to it, because that
+ * is the key that gets published. Every failure is a {@link ConfigException} of one line naming the
+ * file and the problem, never the file's content. PEM is read by BouncyCastle's {@code PEMParser};
+ * the keys are handed to the JDK's own providers.
  */
 public final class PrivateKeys {
 
@@ -92,9 +93,15 @@ public final class PrivateKeys {
 
   /**
    * What a file yields before the checks: the private key, its public key if the file has it, the
-   * JWK kid.
+   * JWK kid, and the algorithm a JWK is marked with ({@code alg}; null when unmarked or PEM).
    */
-  private record Loaded(PrivateKey privateKey, PublicKey publicKey, String kid) {}
+  private record Loaded(
+      PrivateKey privateKey, PublicKey publicKey, String kid, SigningAlgorithm marked) {
+
+    Loaded(PrivateKey privateKey, PublicKey publicKey, String kid) {
+      this(privateKey, publicKey, kid, null);
+    }
+  }
 
   private PrivateKeys() {}
 
@@ -102,7 +109,8 @@ public final class PrivateKeys {
    * Loads and checks the key.
    *
    * @param file PEM or JWK/JWKS file
-   * @param algorithm the algorithm the key will sign with
+   * @param algorithm the algorithm the key will sign with; null: the key's own (a JWK's {@code
+   *     alg}, else RS384 for an RSA key and ES384 for an EC key)
    * @param keyId the kid of the published key (picks the key in a JWK Set and goes in the JWT
    *     header); empty: the JWK's own kid, else the RFC 7638 thumbprint of the public key
    * @throws ConfigException naming the file and what is wrong with it
@@ -128,6 +136,10 @@ public final class PrivateKeys {
       loaded = fromPem(file, text, password);
     } else {
       throw problem(file, "is neither a PEM private key nor a JWK / JWK Set (JSON)");
+    }
+    if (algorithm == null) {
+      algorithm =
+          loaded.marked() != null ? loaded.marked() : algorithmOf(file, loaded.privateKey());
     }
     checkFitsAlgorithm(file, loaded.privateKey(), algorithm);
     if (loaded.publicKey() != null) {
@@ -382,29 +394,45 @@ public final class PrivateKeys {
           file, "holds public keys only; the adapter needs the private key (the JWK with \"d\")");
     }
     JWK jwk = pick(file, privateKeys, wantedKid);
-    if (jwk.getAlgorithm() != null && !jwk.getAlgorithm().getName().equals(algorithm.name())) {
-      throw problem(
-          file,
-          "holds a key marked \"alg\": \""
-              + jwk.getAlgorithm().getName()
-              + "\", but "
-              + AuthConfig.ALGORITHM
-              + " is "
-              + algorithm);
+    SigningAlgorithm marked = null;
+    if (jwk.getAlgorithm() != null) {
+      String alg = jwk.getAlgorithm().getName();
+      if (algorithm != null && !alg.equals(algorithm.name())) {
+        throw problem(
+            file,
+            "holds a key marked \"alg\": \""
+                + alg
+                + "\", but "
+                + AuthConfig.ALGORITHM
+                + " is "
+                + algorithm);
+      }
+      marked =
+          SigningAlgorithm.parse(alg)
+              .orElseThrow(
+                  () ->
+                      problem(
+                          file,
+                          "holds a key marked \"alg\": \""
+                              + alg
+                              + "\"; SMART clients sign with RS384 or ES384"));
     }
     try {
       if (jwk instanceof RSAKey rsa) {
-        return new Loaded(rsa.toRSAPrivateKey(), rsa.toRSAPublicKey(), jwk.getKeyID());
+        return new Loaded(rsa.toRSAPrivateKey(), rsa.toRSAPublicKey(), jwk.getKeyID(), marked);
       }
       if (jwk instanceof ECKey ec) {
-        return new Loaded(ec.toECPrivateKey(), ec.toECPublicKey(), jwk.getKeyID());
+        return new Loaded(ec.toECPrivateKey(), ec.toECPublicKey(), jwk.getKeyID(), marked);
       }
     } catch (JOSEException e) {
       throw problem(file, "holds a " + jwk.getKeyType() + " JWK the JDK cannot turn into a key");
     }
     throw problem(
         file,
-        "holds a " + jwk.getKeyType() + " key; " + algorithm + " needs " + describeNeed(algorithm));
+        "holds a "
+            + jwk.getKeyType()
+            + " key; SMART clients sign with RS384 (an RSA key of 2048 bits or more) or ES384 (an EC"
+            + " key on P-384)");
   }
 
   private static JWK pick(Path file, List<JWK> privateKeys, String wantedKid) {
@@ -450,16 +478,35 @@ public final class PrivateKeys {
   // --- checks
   // -------------------------------------------------------------------------------------------------
 
+  /** The algorithm a key signs with when none is configured: the one its type fits. */
+  private static SigningAlgorithm algorithmOf(Path file, PrivateKey key) {
+    String type = keyType(key);
+    for (SigningAlgorithm algorithm : SigningAlgorithm.values()) {
+      if (algorithm.keyType().equals(type)) {
+        return algorithm;
+      }
+    }
+    throw problem(
+        file,
+        "holds a "
+            + type
+            + " key; SMART clients sign with RS384 (an RSA key of 2048 bits or more) or ES384 (an EC"
+            + " key on P-384)");
+  }
+
+  private static String keyType(PrivateKey key) {
+    return key instanceof RSAPrivateKey
+        ? "RSA"
+        : key instanceof ECPrivateKey ? "EC" : key.getAlgorithm();
+  }
+
   private static void checkFitsAlgorithm(Path file, PrivateKey key, SigningAlgorithm algorithm) {
-    String type =
-        key instanceof RSAPrivateKey
-            ? "RSA"
-            : key instanceof ECPrivateKey ? "EC" : key.getAlgorithm();
+    String type = keyType(key);
     if (!type.equals(algorithm.keyType())) {
       String hint =
           type.equals("EC")
-              ? " (set it to ES384 for an EC P-384 key)"
-              : type.equals("RSA") ? " (set it to RS384 for an RSA key)" : "";
+              ? " (set it to ES384, or leave it empty to follow the key)"
+              : type.equals("RSA") ? " (set it to RS384, or leave it empty to follow the key)" : "";
       throw problem(
           file,
           "holds an "

@@ -92,7 +92,17 @@ class AuthConfigTest {
     Settings settings = smart().with("llm.source.auth.algorithm", "HS256");
 
     assertThatThrownBy(() -> AuthConfig.from(settings, Map.of()))
-        .hasMessage("Setting llm.source.auth.algorithm must be RS384 or ES384, but is 'HS256'");
+        .hasMessage(
+            "Setting llm.source.auth.algorithm must be RS384, ES384 or empty (the key's own), but is"
+                + " 'HS256'");
+  }
+
+  @Test
+  void byDefaultTheAlgorithmIsLeftToTheKey() {
+    AuthConfig auth = AuthConfig.from(smart(), Map.of());
+
+    assertThat(auth.algorithm()).isNull();
+    assertThat(auth.toString()).contains("algorithm=(the key's)");
   }
 
   @Test

@@ -162,7 +162,7 @@ class PrivateKeysTest {
             "Private key file "
                 + file
                 + " holds an EC key, but llm.source.auth.algorithm is RS384, which needs an"
-                + " RSA key of 2048 bits or more (set it to ES384 for an EC P-384 key)")
+                + " RSA key of 2048 bits or more (set it to ES384, or leave it empty to follow the key)")
         .message()
         .doesNotContain(pem.split("\n")[1])
         .doesNotContain(key.getD().toString());
@@ -175,7 +175,7 @@ class PrivateKeysTest {
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
         .hasMessageEndingWith(
             "holds an RSA key, but llm.source.auth.algorithm is ES384, which needs an EC key on P-384"
-                + " (set it to RS384 for an RSA key)");
+                + " (set it to RS384, or leave it empty to follow the key)");
   }
 
   @Test
@@ -192,6 +192,51 @@ class PrivateKeysTest {
 
     assertThatThrownBy(() -> PrivateKeys.load(file, SigningAlgorithm.ES384, ""))
         .hasMessageEndingWith("holds an EC key on P-256; ES384 needs P-384");
+  }
+
+  @Test
+  void withoutAConfiguredAlgorithmAnRsaKeySignsRs384AndAnEcKeyEs384() throws Exception {
+    RSAKey rsa = TestKeys.rsa();
+    java.security.KeyPair ecPair = TestKeys.bouncyCastleEcP384("default");
+    Path rsaFile = file("rsa.pem", TestKeys.pkcs8Pem(rsa.toPrivateKey()));
+    Path ecFile = file("ec.pem", TestKeys.pkcs8Pem(ecPair.getPrivate()));
+
+    SigningKey fromRsa = PrivateKeys.load(rsaFile, null, "");
+    SigningKey fromEc = PrivateKeys.load(ecFile, null, "");
+
+    assertThat(fromRsa.algorithm()).isEqualTo(SigningAlgorithm.RS384);
+    assertThat(fromRsa.publicJwk().orElseThrow().getAlgorithm()).isEqualTo(JWSAlgorithm.RS384);
+    assertThat(signsFor(fromRsa, rsa.toPublicJWK())).isTrue();
+    assertThat(fromEc.algorithm()).isEqualTo(SigningAlgorithm.ES384);
+    assertThat(fromEc.publicJwk().orElseThrow().getAlgorithm()).isEqualTo(JWSAlgorithm.ES384);
+    assertThat(signsFor(fromEc, TestKeys.publicJwk(ecPair))).isTrue();
+  }
+
+  @Test
+  void withoutAConfiguredAlgorithmTheKeysOwnLimitsStillHold() throws Exception {
+    Path weak = file("weak.pem", TestKeys.pkcs8Pem(TestKeys.rsa("weak", 1024).toPrivateKey()));
+    Path p256 =
+        file("p256.pem", TestKeys.pkcs8Pem(TestKeys.ec("p256", Curve.P_256).toPrivateKey()));
+
+    assertThatThrownBy(() -> PrivateKeys.load(weak, null, ""))
+        .hasMessageEndingWith("holds a 1024-bit RSA key; RS384 needs 2048 bits or more");
+    assertThatThrownBy(() -> PrivateKeys.load(p256, null, ""))
+        .hasMessageEndingWith("holds an EC key on P-256; ES384 needs P-384");
+  }
+
+  @Test
+  void withoutAConfiguredAlgorithmAJwkSignsWithTheAlgorithmItIsMarkedWith() {
+    ECKey marked = new ECKey.Builder(TestKeys.ecP384()).algorithm(JWSAlgorithm.ES384).build();
+    RSAKey foreign = new RSAKey.Builder(TestKeys.rsa()).algorithm(JWSAlgorithm.RS256).build();
+    Path markedFile = file("ec.jwk", marked.toJSONString());
+    Path foreignFile = file("rsa.jwk", foreign.toJSONString());
+
+    assertThat(PrivateKeys.load(markedFile, null, "").algorithm())
+        .isEqualTo(SigningAlgorithm.ES384);
+    assertThatThrownBy(() -> PrivateKeys.load(foreignFile, null, ""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "holds a key marked \"alg\": \"RS256\"; SMART clients sign with RS384 or ES384");
   }
 
   @Test
