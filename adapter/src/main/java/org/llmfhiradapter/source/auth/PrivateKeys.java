@@ -85,6 +85,9 @@ public final class PrivateKeys {
 
   private static final Logger log = LoggerFactory.getLogger(PrivateKeys.class);
 
+  private static final String WHAT_SIGNS =
+      "SMART clients sign with RS384 (an RSA key of 2048 bits or more) or ES384 (an EC key on P-384)";
+
   /** Key files are a few kB; anything much larger is the wrong file. */
   private static final long MAX_FILE_BYTES = 1 << 20;
 
@@ -427,12 +430,7 @@ public final class PrivateKeys {
     } catch (JOSEException e) {
       throw problem(file, "holds a " + jwk.getKeyType() + " JWK the JDK cannot turn into a key");
     }
-    throw problem(
-        file,
-        "holds a "
-            + jwk.getKeyType()
-            + " key; SMART clients sign with RS384 (an RSA key of 2048 bits or more) or ES384 (an EC"
-            + " key on P-384)");
+    throw problem(file, "holds a " + jwk.getKeyType() + " key; " + WHAT_SIGNS);
   }
 
   private static JWK pick(Path file, List<JWK> privateKeys, String wantedKid) {
@@ -486,12 +484,7 @@ public final class PrivateKeys {
         return algorithm;
       }
     }
-    throw problem(
-        file,
-        "holds a "
-            + type
-            + " key; SMART clients sign with RS384 (an RSA key of 2048 bits or more) or ES384 (an EC"
-            + " key on P-384)");
+    throw problem(file, "holds a " + type + " key; " + WHAT_SIGNS);
   }
 
   private static String keyType(PrivateKey key) {
