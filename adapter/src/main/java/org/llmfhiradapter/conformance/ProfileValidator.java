@@ -10,6 +10,8 @@ import ca.uhn.fhir.validation.ValidationOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +35,10 @@ import org.hl7.fhir.r4.model.ValueSet;
  * and CPT cannot be looked up offline: an unknown code system is a warning, while membership in our
  * ValueSets is still checked.
  *
- * <p>Building the chain costs seconds; {@link #shared} keeps one per process. Validation is
- * thread-safe.
+ * <p>Building the chain costs seconds (HAPI's bundled definitions parsed, then converted for the
+ * core validator): it is built on a thread of its own, so that a job starts Camel and reaches its
+ * server meanwhile (a wrong URL fails in seconds, not after the validator), and the first
+ * validation waits for it. {@link #shared} keeps one per process. Validation is thread-safe.
  */
 public final class ProfileValidator {
 
@@ -42,12 +46,30 @@ public final class ProfileValidator {
   private static final Pattern CONSTRAINT =
       Pattern.compile("Constraint failed: ([A-Za-z0-9.\\-]+):");
 
-  private final FhirValidator validator;
-  private final ReusedInstanceValidator reused;
+  private final CompletableFuture<Engine> engine;
   private final ProfilePackage profiles;
+
+  /** HAPI's validator with our chain, and the reused core validator on its worker context. */
+  private record Engine(FhirValidator validator, ReusedInstanceValidator reused) {}
 
   private ProfileValidator(FhirContext fhirContext, ProfilePackage profiles) {
     this.profiles = profiles;
+    this.engine = new CompletableFuture<>();
+    Thread loading =
+        new Thread(
+            () -> {
+              try {
+                engine.complete(engine(fhirContext, profiles));
+              } catch (RuntimeException | Error e) {
+                engine.completeExceptionally(e);
+              }
+            },
+            "validator-loading");
+    loading.setDaemon(true);
+    loading.start();
+  }
+
+  private static Engine engine(FhirContext fhirContext, ProfilePackage profiles) {
     PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhirContext);
     for (Resource resource : profiles.resources()) {
       if (resource instanceof StructureDefinition definition) {
@@ -73,14 +95,29 @@ public final class ProfileValidator {
     FhirInstanceValidator module = new FhirInstanceValidator(chain);
     // EHRs add their own extensions everywhere; only ours are checked against their definitions.
     module.setAnyExtensionsAllowed(true);
-    this.validator = fhirContext.newValidator().registerValidatorModule(module);
+    FhirValidator validator = fhirContext.newValidator().registerValidatorModule(module);
     // One validation through HAPI creates the worker context the reused core validator runs on.
     org.hl7.fhir.r4.model.Patient probe = new org.hl7.fhir.r4.model.Patient();
     validator.validateWithResult(
         probe,
         new ValidationOptions()
             .addProfile(ProfilePackage.CANONICAL + "/StructureDefinition/llm-patient"));
-    this.reused = new ReusedInstanceValidator(fhirContext, module);
+    return new Engine(validator, new ReusedInstanceValidator(fhirContext, module));
+  }
+
+  /** The chain, once built (waits for the loading thread). */
+  private Engine engine() {
+    try {
+      return engine.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** The process-wide validator for this context (built on first use). */
@@ -108,6 +145,7 @@ public final class ProfileValidator {
    * Validates a resource against one profile (by canonical URL), whatever its meta.profile says.
    */
   public List<ValidationIssue> validate(IBaseResource resource, String profileUrl) {
+    ReusedInstanceValidator reused = engine().reused();
     try {
       return issues(reused.validate(resource, profileUrl));
     } catch (RuntimeException e) {
@@ -128,7 +166,7 @@ public final class ProfileValidator {
    * Validates raw JSON (so that elements a parser would drop are reported too) against one profile.
    */
   public List<ValidationIssue> validate(String json, String profileUrl) {
-    return issues(reused.validate(json, profileUrl));
+    return issues(engine().reused().validate(json, profileUrl));
   }
 
   /**
@@ -138,7 +176,8 @@ public final class ProfileValidator {
   List<ValidationIssue> validateThroughHapi(IBaseResource resource, String profileUrl) {
     List<ValidationIssue> issues = new ArrayList<>();
     for (SingleValidationMessage message :
-        validator
+        engine()
+            .validator()
             .validateWithResult(resource, new ValidationOptions().addProfile(profileUrl))
             .getMessages()) {
       issues.add(
