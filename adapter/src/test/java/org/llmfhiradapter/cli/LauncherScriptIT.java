@@ -63,6 +63,48 @@ class LauncherScriptIT {
   }
 
   @Test
+  void aCopiedFolderMakesItsOwnClassArchiveAtItsFirstDemo() throws Exception {
+    Path copy = Files.createTempDirectory("llm-copy").toRealPath();
+    for (String file : List.of(ChildJvm.LAUNCHER, "llm-fhir-adapter.jar")) {
+      Files.copy(TARGET.resolve(file), copy.resolve(file));
+    }
+    // The libraries as they are (a link): Java reads them through it, and 300 MB stay uncopied.
+    Files.createSymbolicLink(copy.resolve("lib"), TARGET.resolve("lib").toAbsolutePath());
+    if (ARCHIVE_SKIPPED) {
+      // No archive to copy: nothing to remake either, and the demo runs without one.
+      assertThat(run(command(copy, "demo"), Map.of(), copy).exit()).isZero();
+      assertThat(copy.resolve("llm-fhir-adapter.jsa")).doesNotExist();
+      return;
+    }
+    for (String file : List.of("llm-fhir-adapter.jsa", "llm-fhir-adapter.jsa.home")) {
+      Files.copy(TARGET.resolve(file), copy.resolve(file));
+    }
+    Map<String, String> classLoading = Map.of("JAVA_OPTS", "-Xlog:class+load=info");
+    assertThat(run(command(copy, "--version"), classLoading, copy).output())
+        .as("Java 17 maps an archive only in the folder it was made for")
+        .contains("org.llmfhiradapter.cli.Main source: file:");
+
+    Result demo = run(command(copy, "demo"), Map.of(), copy);
+
+    assertThat(demo.exit()).as(demo.output()).isZero();
+    assertThat(demo.output())
+        .contains("this demo also makes one for " + copy)
+        .contains("Patients pulled: 54")
+        .doesNotContain("[warning]");
+    assertThat(copy.resolve("llm-fhir-adapter.jsa.home")).hasContent(copy.toString());
+    assertThat(run(command(copy, "--version"), classLoading, copy).output())
+        .containsPattern("org\\.llmfhiradapter\\.cli\\.Main source: shared objects file \\(top\\)");
+    assertThat(copy).isDirectoryNotContaining("glob:**/llm-fhir-adapter.jsa.*[0-9]");
+  }
+
+  private static List<String> command(Path folder, String... args) {
+    List<String> command =
+        new ArrayList<>(List.of("sh", folder.resolve(ChildJvm.LAUNCHER).toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  @Test
   void javaOptsComeLastSoThatTheUserWins() throws Exception {
     String flags =
         launch(
