@@ -85,7 +85,9 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FhirContext fhir = FhirContext.forR4Cached();
-    FileValidation validation = new FileValidation(ProfileValidator.shared(fhir));
+    // Built before the files are read: the set-up's peak and a large file's buffers do not overlap
+    // (BoundedMemoryIT's 256 MB heap holds one, not both).
+    FileValidation validation = new FileValidation(ProfileValidator.shared(fhir).awaitReady());
     if (profile != null) {
       validation.requireKnownProfile(profile);
     }

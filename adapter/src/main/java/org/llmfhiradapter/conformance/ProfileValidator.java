@@ -105,6 +105,15 @@ public final class ProfileValidator {
     return new Engine(validator, new ReusedInstanceValidator(fhirContext, module));
   }
 
+  /**
+   * Waits until the chain is built: for work that must not add its memory to the set-up's peak,
+   * like streaming large files in a small heap.
+   */
+  public ProfileValidator awaitReady() {
+    engine();
+    return this;
+  }
+
   /** The chain, once built (waits for the loading thread). */
   private Engine engine() {
     try {
