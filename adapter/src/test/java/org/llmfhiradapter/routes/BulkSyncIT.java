@@ -128,14 +128,7 @@ class BulkSyncIT {
     // the next two hours would fall before a watermark taken from the adapter's clock.
     Instant serverTime = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
     try (FaultProxy proxy = FaultProxy.start(ehr.baseUrl())) {
-      proxy.on(
-          r -> r.pathAndQuery().contains("$export-poll-status") && r.method().equals("GET"),
-          Integer.MAX_VALUE,
-          new FaultProxy.Rewrite(
-              manifest ->
-                  manifest.replaceFirst(
-                      "\"transactionTime\"\\s*:\\s*\"[^\"]*\"",
-                      "\"transactionTime\":\"" + serverTime + "\"")));
+      manifestsSay(proxy, serverTime.toString());
       String source = proxy.baseUrl(ehr.baseUrl());
       CliRun first = sync(source, registry, "first", "store");
       assertThat(first.exitCode()).as(first.err()).isZero();
@@ -159,14 +152,7 @@ class BulkSyncIT {
       SandboxServer ehr, Registry registry) throws Exception {
     // A server bug, not a clock that is off: taken as it is, no later sync would see a change.
     try (FaultProxy proxy = FaultProxy.start(ehr.baseUrl())) {
-      proxy.on(
-          r -> r.pathAndQuery().contains("$export-poll-status") && r.method().equals("GET"),
-          Integer.MAX_VALUE,
-          new FaultProxy.Rewrite(
-              manifest ->
-                  manifest.replaceFirst(
-                      "\"transactionTime\"\\s*:\\s*\"[^\"]*\"",
-                      "\"transactionTime\":\"2099-01-01T00:00:00Z\"")));
+      manifestsSay(proxy, "2099-01-01T00:00:00Z");
       String source = proxy.baseUrl(ehr.baseUrl());
       Instant before = Instant.now();
       CliRun first;
@@ -294,5 +280,17 @@ class BulkSyncIT {
     ObjectNode copy = results.deepCopy();
     copy.remove("publication");
     return copy;
+  }
+
+  /** Every export manifest the EHR sends says {@code transactionTime}, as a server may have it. */
+  private static void manifestsSay(FaultProxy proxy, String transactionTime) {
+    proxy.on(
+        r -> r.pathAndQuery().contains("$export-poll-status") && r.method().equals("GET"),
+        Integer.MAX_VALUE,
+        new FaultProxy.Rewrite(
+            manifest ->
+                manifest.replaceFirst(
+                    "\"transactionTime\"\\s*:\\s*\"[^\"]*\"",
+                    "\"transactionTime\":\"" + transactionTime + "\"")));
   }
 }
