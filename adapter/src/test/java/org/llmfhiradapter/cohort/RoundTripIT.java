@@ -7,6 +7,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -74,10 +79,24 @@ class RoundTripIT {
     RoleClassifier classifier = RoleClassifier.from(validator.profiles());
     ConformanceReview review = new ConformanceReview(classifier, validator);
     CohortMapper mapper = new CohortMapper(classifier, CUTOFF);
-    List<String> ids = source.discoverPatients();
+    // Four patients at a time, as the job's pull threads share one source, review and mapper.
+    ExecutorService pool = Executors.newFixedThreadPool(4);
     List<MappingOutcome> outcomes = new ArrayList<>();
-    for (String id : ids) {
-      outcomes.add(mapper.map(review.review(source.fetchPatient(id))));
+    try {
+      for (Future<MappingOutcome> outcome :
+          pool.invokeAll(
+              source.discoverPatients().stream()
+                  .map(
+                      id ->
+                          (Callable<MappingOutcome>)
+                              () -> mapper.map(review.review(source.fetchPatient(id))))
+                  .toList())) {
+        outcomes.add(outcome.get());
+      }
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
     }
     return outcomes.stream()
         .collect(Collectors.toMap(CohortMapperTestSupport::patientId, Function.identity()));
