@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.llmfhiradapter.testing.ChildJvm;
 
 /**
  * Inputs larger than the memory given to the adapter, in a JVM of its own with a small heap: NDJSON
@@ -101,16 +101,7 @@ class BoundedMemoryIT {
   private record Result(int exit, String out, String err) {}
 
   private Result java(String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP,
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.llmfhiradapter.cli.Main"));
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.command(List.of(HEAP, "-XX:+UseSerialGC"), args);
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     Process process =

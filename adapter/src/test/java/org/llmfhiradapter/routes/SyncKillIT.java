@@ -25,6 +25,7 @@ import org.llmfhiradapter.sandbox.SharedRegistry;
 import org.llmfhiradapter.sandbox.SharedRegistry.Registry;
 import org.llmfhiradapter.sandbox.SharedSandbox;
 import org.llmfhiradapter.store.CohortStore;
+import org.llmfhiradapter.testing.ChildJvm;
 import org.llmfhiradapter.testing.FaultProxy;
 import org.llmfhiradapter.testing.FaultProxy.Delay;
 import org.llmfhiradapter.testing.FaultProxy.Request;
@@ -181,19 +182,16 @@ class SyncKillIT {
   }
 
   private Process child(String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.llmfhiradapter.cli.Main"));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
+    return new ProcessBuilder(ChildJvm.command(withHeap("-Xmx512m"), args))
         .redirectOutput(dir.resolve("child.out").toFile())
         .redirectError(dir.resolve("child.err").toFile())
         .start();
+  }
+
+  private static List<String> withHeap(String heap) {
+    List<String> options = new ArrayList<>(ChildJvm.QUICK_START);
+    options.add(heap);
+    return options;
   }
 
   private void waitUntil(BooleanSupplier reached, Process process) throws Exception {

@@ -23,6 +23,7 @@ import org.llmfhiradapter.sandbox.SandboxData;
 import org.llmfhiradapter.sandbox.SandboxServer;
 import org.llmfhiradapter.sandbox.SharedSandbox;
 import org.llmfhiradapter.sandbox.VendorPersonality;
+import org.llmfhiradapter.testing.ChildJvm;
 import org.llmfhiradapter.testing.FaultProxy;
 import org.llmfhiradapter.testing.FaultProxy.Answer;
 import org.llmfhiradapter.testing.FaultProxy.CutConnection;
@@ -389,13 +390,8 @@ class BulkPullIT {
           Integer.MAX_VALUE,
           new Answer(202, Map.of("Retry-After", "1", "X-Progress", "in progress"), ""));
       List<String> command =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "org.llmfhiradapter.cli.Main"));
-      command.addAll(List.of(args(proxy.baseUrl(server.baseUrl()), "bulk", "stopped")));
+          ChildJvm.command(
+              ChildJvm.QUICK_START, args(proxy.baseUrl(server.baseUrl()), "bulk", "stopped"));
       Process run =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
