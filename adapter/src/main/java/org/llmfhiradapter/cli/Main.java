@@ -118,6 +118,14 @@ public final class Main {
       err.flush();
       return EXIT_BAD_INPUT;
     }
-    return commandLine.execute(args);
+    try {
+      return commandLine.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Picocli hands only exceptions to the handler above; an error thrown on the command's own
+      // thread would end the JVM with a stack trace.
+      err.println("error: " + ErrorMessages.oneLine(e));
+      err.flush();
+      return EXIT_FAILURE;
+    }
   }
 }
