@@ -140,11 +140,11 @@ public final class PrivateKeys {
     } else {
       throw problem(file, "is neither a PEM private key nor a JWK / JWK Set (JSON)");
     }
+    boolean marked = algorithm == null && loaded.marked() != null;
     if (algorithm == null) {
-      algorithm =
-          loaded.marked() != null ? loaded.marked() : algorithmOf(file, loaded.privateKey());
+      algorithm = marked ? loaded.marked() : algorithmOf(file, loaded.privateKey());
     }
-    checkFitsAlgorithm(file, loaded.privateKey(), algorithm);
+    checkFitsAlgorithm(file, loaded.privateKey(), algorithm, marked);
     if (loaded.publicKey() != null) {
       checkPair(file, loaded.privateKey(), loaded.publicKey(), algorithm);
     }
@@ -493,8 +493,24 @@ public final class PrivateKeys {
         : key instanceof ECPrivateKey ? "EC" : key.getAlgorithm();
   }
 
-  private static void checkFitsAlgorithm(Path file, PrivateKey key, SigningAlgorithm algorithm) {
+  /**
+   * @param marked the algorithm is the JWK's own {@code alg}, not a setting: the JWK is what is
+   *     wrong then
+   */
+  private static void checkFitsAlgorithm(
+      Path file, PrivateKey key, SigningAlgorithm algorithm, boolean marked) {
     String type = keyType(key);
+    if (!type.equals(algorithm.keyType()) && marked) {
+      throw problem(
+          file,
+          "holds an "
+              + type
+              + " key marked \"alg\": \""
+              + algorithm
+              + "\", which needs "
+              + describeNeed(algorithm)
+              + ": correct the JWK's alg or remove it");
+    }
     if (!type.equals(algorithm.keyType())) {
       String hint =
           type.equals("EC")

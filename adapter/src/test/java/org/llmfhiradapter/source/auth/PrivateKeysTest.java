@@ -240,6 +240,19 @@ class PrivateKeysTest {
   }
 
   @Test
+  void aJwkMarkedWithAnAlgorithmItsKeyCannotSignIsTheJwksFaultNotTheSettings() {
+    RSAKey broken = new RSAKey.Builder(TestKeys.rsa()).algorithm(JWSAlgorithm.ES384).build();
+    Path file = file("rsa.jwk", broken.toJSONString());
+
+    assertThatThrownBy(() -> PrivateKeys.load(file, null, ""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "holds an RSA key marked \"alg\": \"ES384\", which needs an EC key on P-384: correct"
+                + " the JWK's alg or remove it")
+        .hasMessageNotContaining("llm.source.auth.algorithm");
+  }
+
+  @Test
   void aJwkMarkedForAnotherAlgorithmIsRefused() {
     RSAKey key = new RSAKey.Builder(TestKeys.rsa()).algorithm(JWSAlgorithm.RS256).build();
     Path file = file("key.jwk", key.toJSONString());
