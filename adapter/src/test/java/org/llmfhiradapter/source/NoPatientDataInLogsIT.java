@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,13 +44,18 @@ class NoPatientDataInLogsIT {
 
   private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
   private final Map<String, Level> before = new HashMap<>();
+  private Appender<ILoggingEvent> console;
 
   @BeforeEach
   void captureAtDebug() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     captured.setContext(context);
     captured.start();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(captured);
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.addAppender(captured);
+    // Captured, not printed: two jobs at DEBUG would add some 1,600 lines to the build's output.
+    console = root.getAppender("STDERR");
+    root.detachAppender(console);
     for (String name : DEBUG_LOGGERS) {
       Logger logger = context.getLogger(name);
       before.put(name, logger.getLevel());
@@ -60,7 +66,11 @@ class NoPatientDataInLogsIT {
   @AfterEach
   void restore() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(captured);
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.detachAppender(captured);
+    if (console != null) {
+      root.addAppender(console);
+    }
     before.forEach((name, level) -> context.getLogger(name).setLevel(level));
   }
 
