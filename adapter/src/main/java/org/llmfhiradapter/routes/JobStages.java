@@ -143,6 +143,7 @@ final class JobStages {
     camel.bind("publisher", publisher);
     camel.bind("pullThreads", pullThreads);
     camel.bind("progress", new PullProgress(config.pipeline().progressEvery()));
+    camel.bind("stageFailures", new StageFailureLog());
   }
 
   ExecutorService pullThreads() {

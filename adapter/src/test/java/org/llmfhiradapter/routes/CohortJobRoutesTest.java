@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelExecutionException;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.llmfhiradapter.source.SourceException;
+import org.llmfhiradapter.testing.LogCapture;
 
 /**
  * The cohort job's YAML routes ({@code routes/cohort-job.camel.yaml}) as camel-main runs them, with
@@ -38,6 +43,9 @@ class CohortJobRoutesTest {
 
   /** Patients whose fetch fails as a spent retry does. */
   static Set<String> unreachable = Set.of();
+
+  /** When set, failing fetches wait for each other here, so that they fail at the same moment. */
+  static CyclicBarrier together;
 
   abstract static class RoutesWithStubs {
 
@@ -62,6 +70,9 @@ class CohortJobRoutesTest {
     @BindToRegistry("progress")
     final Progress progress = new Progress();
 
+    @BindToRegistry("stageFailures")
+    final StageFailureLog stageFailures = new StageFailureLog();
+
     @BindToRegistry("pullThreads")
     final java.util.concurrent.ExecutorService pullThreads =
         java.util.concurrent.Executors.newFixedThreadPool(
@@ -84,6 +95,7 @@ class CohortJobRoutesTest {
     void clear() {
       CALLS.clear();
       unreachable = Set.of();
+      together = null;
     }
 
     Object runJob() {
@@ -129,6 +141,26 @@ class CohortJobRoutesTest {
       assertThat(calls("publish")).isEmpty();
       assertThat(calls("analyze")).isEmpty();
     }
+
+    @Test
+    void aServerGoneMidPullIsLoggedOnceThoughEveryPullThreadFails() throws Exception {
+      unreachable = Set.of("p1", "p2", "p3");
+      // Both pull threads fail together, as when the EHR goes away in the middle of a pull.
+      together = new CyclicBarrier(2);
+
+      try (LogCapture log = LogCapture.start()) {
+        assertThatThrownBy(this::runJob).hasRootCauseInstanceOf(SourceException.class);
+        // The job ends at the first failure; the other thread's patient fails just after.
+        pullThreads.shutdown();
+        assertThat(pullThreads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(calls("fetch")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(log.lines())
+            .filteredOn(line -> line.contains("Stage "))
+            .containsExactly(
+                "WARN org.llmfhiradapter.routes Stage cohort-job failed with SourceException");
+      }
+    }
   }
 
   @Nested
@@ -173,10 +205,25 @@ class CohortJobRoutesTest {
     public String fetchPatient(String id) {
       CALLS.add("fetch " + id);
       if (unreachable.contains(id)) {
+        awaitTheOthers();
         throw new SourceException(
             "Condition search by patient: the FHIR server gave HTTP 503, after 4 attempts");
       }
       return id;
+    }
+  }
+
+  private static void awaitTheOthers() {
+    CyclicBarrier barrier = together;
+    if (barrier == null) {
+      return;
+    }
+    try {
+      barrier.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (BrokenBarrierException | TimeoutException e) {
+      // The split stopped before a partner arrived: fail alone.
     }
   }
 
