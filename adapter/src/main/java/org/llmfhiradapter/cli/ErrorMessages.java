@@ -6,7 +6,7 @@ final class ErrorMessages {
   private ErrorMessages() {}
 
   static String oneLine(Throwable e) {
-    OutOfMemoryError outOfMemory = outOfMemory(e);
+    OutOfMemoryError outOfMemory = outOfMemoryIn(e);
     if (outOfMemory != null) {
       return outOfMemory(outOfMemory, Runtime.getRuntime().maxMemory());
     }
@@ -32,7 +32,7 @@ final class ErrorMessages {
   }
 
   /** The OutOfMemoryError somewhere in the chain of causes, or null. */
-  static OutOfMemoryError outOfMemory(Throwable e) {
+  static OutOfMemoryError outOfMemoryIn(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof OutOfMemoryError error) {
         return error;

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -182,16 +180,10 @@ class SyncKillIT {
   }
 
   private Process child(String... args) throws Exception {
-    return new ProcessBuilder(ChildJvm.command(withHeap("-Xmx512m"), args))
+    return new ProcessBuilder(ChildJvm.command(ChildJvm.quickStart("-Xmx512m"), args))
         .redirectOutput(dir.resolve("child.out").toFile())
         .redirectError(dir.resolve("child.err").toFile())
         .start();
-  }
-
-  private static List<String> withHeap(String heap) {
-    List<String> options = new ArrayList<>(ChildJvm.QUICK_START);
-    options.add(heap);
-    return options;
   }
 
   private void waitUntil(BooleanSupplier reached, Process process) throws Exception {

@@ -391,7 +391,7 @@ class BulkPullIT {
           new Answer(202, Map.of("Retry-After", "1", "X-Progress", "in progress"), ""));
       List<String> command =
           ChildJvm.command(
-              ChildJvm.QUICK_START, args(proxy.baseUrl(server.baseUrl()), "bulk", "stopped"));
+              ChildJvm.quickStart(), args(proxy.baseUrl(server.baseUrl()), "bulk", "stopped"));
       Process run =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

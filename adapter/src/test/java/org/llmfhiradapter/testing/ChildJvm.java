@@ -16,10 +16,17 @@ public final class ChildJvm {
    * optimising compiler competes with the test's servers for seconds there. Not for a child that
    * works through hundreds of megabytes, where it pays off as in production.
    */
-  public static final List<String> QUICK_START =
+  private static final List<String> QUICK_START =
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   private ChildJvm() {}
+
+  /** {@link #QUICK_START} and then {@code more} (e.g. a heap limit). */
+  public static List<String> quickStart(String... more) {
+    List<String> options = new ArrayList<>(QUICK_START);
+    options.addAll(List.of(more));
+    return options;
+  }
 
   /**
    * {@code java} with {@code jvmOptions} (e.g. a heap limit), the test class path and {@code args}.

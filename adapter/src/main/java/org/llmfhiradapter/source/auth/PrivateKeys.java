@@ -500,18 +500,18 @@ public final class PrivateKeys {
   private static void checkFitsAlgorithm(
       Path file, PrivateKey key, SigningAlgorithm algorithm, boolean marked) {
     String type = keyType(key);
-    if (!type.equals(algorithm.keyType()) && marked) {
-      throw problem(
-          file,
-          "holds an "
-              + type
-              + " key marked \"alg\": \""
-              + algorithm
-              + "\", which needs "
-              + describeNeed(algorithm)
-              + ": correct the JWK's alg or remove it");
-    }
     if (!type.equals(algorithm.keyType())) {
+      if (marked) {
+        throw problem(
+            file,
+            "holds an "
+                + type
+                + " key marked \"alg\": \""
+                + algorithm
+                + "\", which needs "
+                + describeNeed(algorithm)
+                + ": correct the JWK's alg or remove it");
+      }
       String hint =
           type.equals("EC")
               ? " (set it to ES384, or leave it empty to follow the key)"
