@@ -58,8 +58,9 @@ class JpaServerConfig {
     // Every match in the search's first pass. HAPI's default passes (13, 503, ...) stop a search of
     // more than one page after its first; the request for the next page then continues it and, even
     // when that finishes the search, sleeps half a second before serving the page (the demo's
-    // candidate search: 575-723 ms for its second page; 148 ms now). A sandbox's searches match
-    // thousands of resources at most, so one pass costs little.
+    // candidate search: 575-723 ms for its second page; 148 ms now). One pass holds only the ids of
+    // the matches, which a client paging to the end makes HAPI load anyway: some 100,000 for the
+    // bench's largest sandbox (10,000 patients).
     settings.setSearchPreFetchThresholds(java.util.List.of(-1));
     settings.setAllowMultipleDelete(true);
     settings.setExpungeEnabled(true);
