@@ -18,17 +18,19 @@ import picocli.CommandLine.Spec;
  * {@code bench start}: how long a new user waits. Each run starts fresh JVMs, as a user's command
  * does, two ways: {@code java -jar} with the JVM's defaults (the baseline) and the launcher script
  * the build puts beside the jar (its start-up options and class archive). Each way: the embedded
- * server alone ({@code sandbox --empty}, until it says it is ready) and {@code demo} end to end
- * (server, seeding, pull, analysis, publish). The ways take turns within a run, so that a machine
- * slowing down weighs on both. Reported: each time, the medians, and the launcher's medians as
- * ratios to the baseline's.
+ * HAPI JPA server alone ({@code sandbox --empty}, until it says it is ready) and {@code demo} end
+ * to end (its in-memory server, seeding, pull, analysis, publish); the launcher also runs the demo
+ * on HAPI JPA, the baseline of the in-memory store. The ways take turns within a run, so that a
+ * machine slowing down weighs on both. Reported: each time, the medians, and the launcher's medians
+ * as ratios to the baseline's.
  */
 @Command(
     name = "start",
     mixinStandardHelpOptions = true,
     description =
         "demo end to end and the embedded server's start alone, in fresh JVMs, by `java -jar` (the"
-            + " baseline) and by the launcher script beside the jar (median of --runs).")
+            + " baseline) and by the launcher script beside the jar, which also runs the demo on"
+            + " HAPI JPA (median of --runs).")
 final class StartBench implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -46,10 +48,13 @@ final class StartBench implements Callable<Integer> {
           "An option for every measured JVM, e.g. -XX:+UseParallelGC (repeatable), to weigh a lever.")
   List<String> jvmOptions = new ArrayList<>();
 
-  /** One way of starting the adapter: the two commands' times, run after run. */
-  private record Way(String name, List<Double> server, List<Double> demo) {
+  /**
+   * One way of starting the adapter: the commands' times, run after run ({@code demoOnJpa}: the
+   * launcher's only).
+   */
+  private record Way(String name, List<Double> server, List<Double> demo, List<Double> demoOnJpa) {
     Way(String name) {
-      this(name, new ArrayList<>(), new ArrayList<>());
+      this(name, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
   }
 
@@ -74,9 +79,10 @@ final class StartBench implements Callable<Integer> {
     Way baseline = new Way("java -jar");
     Way script = new Way(ChildJvm.LAUNCHER);
     for (int run = 1; run <= runs; run++) {
-      measure(baseline, args -> ChildJvm.of(spec, jvmOptions, args), run, out);
+      measure(baseline, args -> ChildJvm.of(spec, jvmOptions, args), false, run, out);
       if (launcher.isPresent()) {
-        measure(script, args -> ChildJvm.viaLauncher(launcher.get(), jvmOptions, args), run, out);
+        measure(
+            script, args -> ChildJvm.viaLauncher(launcher.get(), jvmOptions, args), true, run, out);
       }
     }
     out.printf(
@@ -94,6 +100,12 @@ final class StartBench implements Callable<Integer> {
           median(script.demo()),
           median(script.server()) / median(baseline.server()),
           median(script.demo()) / median(baseline.demo()));
+      out.printf(
+          Locale.ROOT,
+          "median %-17s demo on HAPI JPA %5.1f s: the in-memory store's demo takes %.2fx of it%n",
+          script.name(),
+          median(script.demoOnJpa()),
+          median(script.demo()) / median(script.demoOnJpa()));
     }
     out.flush();
     return 0;
@@ -103,16 +115,27 @@ final class StartBench implements Callable<Integer> {
     ProcessBuilder of(String... args);
   }
 
-  private static void measure(Way way, Launch launch, int run, PrintWriter out) throws Exception {
+  /**
+   * @param onJpaToo also the demo on HAPI JPA ({@code llm.sandbox.store=jpa}, the server the demo
+   *     used before the in-memory store): the same run's baseline for the store
+   */
+  private static void measure(Way way, Launch launch, boolean onJpaToo, int run, PrintWriter out)
+      throws Exception {
     way.server().add(untilReady(launch));
     way.demo().add(untilDone(launch, "demo"));
+    if (onJpaToo) {
+      way.demoOnJpa().add(untilDone(launch, "demo", "--set", "llm.sandbox.store=jpa"));
+    }
     out.printf(
         Locale.ROOT,
-        "run %d %-17s server start %5.1f s, demo %5.1f s%n",
+        "run %d %-17s server start %5.1f s, demo %5.1f s%s%n",
         run,
         way.name(),
         way.server().get(run - 1),
-        way.demo().get(run - 1));
+        way.demo().get(run - 1),
+        onJpaToo
+            ? String.format(Locale.ROOT, ", demo on HAPI JPA %5.1f s", way.demoOnJpa().get(run - 1))
+            : "");
     out.flush();
   }
 

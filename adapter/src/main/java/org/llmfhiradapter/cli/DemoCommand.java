@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.llmfhiradapter.config.AdapterConfig;
+import org.llmfhiradapter.config.ConfigException;
 import org.llmfhiradapter.config.Settings;
 import org.llmfhiradapter.publish.StudyRun;
 import org.llmfhiradapter.routes.PipelineRunner;
@@ -38,13 +39,21 @@ final class DemoCommand implements Callable<Integer> {
     settings = sandboxOptions.applyTo(settings);
     AdapterConfig config = AdapterConfig.from(settings);
     PrintWriter err = spec.commandLine().getErr();
+    // The demo's searches are all the in-memory store needs, and it starts in a second or two
+    // instead of HAPI JPA's ten or more; a bulk pull needs JPA's export.
+    boolean inMemory = config.sandbox().inMemory(!config.source().bulk());
+    if (inMemory && config.source().bulk()) {
+      throw new ConfigException(
+          "llm.source.mode=bulk needs the sandbox's bulk export, which llm.sandbox.store=memory"
+              + " does not serve: set llm.sandbox.store=jpa (or auto)");
+    }
     // The validator's set-up takes seconds of its own: do it while the server starts.
     java.util.concurrent.CompletableFuture<Void> validatorReady =
         java.util.concurrent.CompletableFuture.runAsync(
             () ->
                 org.llmfhiradapter.conformance.ProfileValidator.shared(FhirContext.forR4Cached())
                     .warmUp());
-    try (SandboxServer server = Sandboxes.startSeeded(config.sandbox(), err)) {
+    try (SandboxServer server = Sandboxes.startSeeded(config.sandbox(), inMemory, err)) {
       validatorReady.join();
       err.println(
           "The patients are SYNTHETIC ("
@@ -67,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
       boolean publishing = AdapterConfig.from(settings).publish().enabled();
       try (SandboxServer registry =
           publishing
-              ? Sandboxes.startEmpty(new AdapterConfig.Sandbox(0, "", "mcode", "none", ""), err)
+              ? Sandboxes.startEmpty(
+                  new AdapterConfig.Sandbox(0, "", "mcode", "none", ""), inMemory, err)
               : null) {
         if (registry != null) {
           job = job.with("llm.publish.base-url", registry.baseUrl());

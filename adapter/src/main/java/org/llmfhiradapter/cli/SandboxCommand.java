@@ -89,10 +89,13 @@ final class SandboxCommand implements Callable<Integer> {
                 config.sandbox().clientId(), config.sandbox().jwks(), TOKEN_LIFE)
             : null;
     PrintWriter out = spec.commandLine().getOut();
+    // Left to itself (auto) the sandbox is HAPI JPA: what people point their own tools at gets
+    // FHIR's whole search, bulk export and history.
+    boolean inMemory = config.sandbox().inMemory(false);
     SandboxServer server =
         empty
-            ? Sandboxes.startEmpty(config.sandbox(), spec.commandLine().getErr())
-            : Sandboxes.startSeeded(config.sandbox(), spec.commandLine().getErr());
+            ? Sandboxes.startEmpty(config.sandbox(), inMemory, spec.commandLine().getErr())
+            : Sandboxes.startSeeded(config.sandbox(), inMemory, spec.commandLine().getErr());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sandbox-shutdown"));
     if (smart != null) {
       server.requireSmart(smart);

@@ -17,6 +17,7 @@ import org.llmfhiradapter.config.ConfigException;
 import org.llmfhiradapter.fixtures.Flavor;
 import org.llmfhiradapter.sandbox.FixtureSeeder;
 import org.llmfhiradapter.sandbox.SandboxServer;
+import org.llmfhiradapter.sandbox.VendorPersonality;
 
 /**
  * Starting the embedded server and seeding it, with progress on stderr (it takes tens of seconds).
@@ -25,17 +26,18 @@ final class Sandboxes {
 
   private Sandboxes() {}
 
-  /** A server with no data (a stand-in registry). */
-  static SandboxServer startEmpty(AdapterConfig.Sandbox config, PrintWriter progress) {
+  /**
+   * A server with no data (a stand-in registry).
+   *
+   * @param inMemory HAPI's plain server over an in-memory store, rather than HAPI JPA
+   */
+  static SandboxServer startEmpty(
+      AdapterConfig.Sandbox config, boolean inMemory, PrintWriter progress) {
     long started = System.nanoTime();
     requireFreePort(config.port());
-    progress.println("Starting an empty embedded FHIR server (HAPI FHIR JPA, in memory)...");
+    progress.println("Starting an empty embedded FHIR server (" + kind(inMemory, config) + ")...");
     progress.flush();
-    SandboxServer server =
-        SandboxServer.start(
-            config.port(),
-            org.llmfhiradapter.sandbox.VendorPersonality.Kind.NONE,
-            config.databaseUrl());
+    SandboxServer server = start(config, inMemory, VendorPersonality.Kind.NONE);
     progress.println(
         String.format(
             Locale.ROOT,
@@ -46,19 +48,25 @@ final class Sandboxes {
     return server;
   }
 
-  static SandboxServer startSeeded(AdapterConfig.Sandbox config, PrintWriter progress) {
-    // What a user can get wrong is checked before the half minute the server takes to start.
+  /**
+   * A server seeded with the configured fixtures.
+   *
+   * @param inMemory HAPI's plain server over an in-memory store, rather than HAPI JPA
+   */
+  static SandboxServer startSeeded(
+      AdapterConfig.Sandbox config, boolean inMemory, PrintWriter progress) {
+    // What a user can get wrong is checked before the seconds the server takes to start.
     Fixtures fixtures = Fixtures.of(config.fixtures());
     requireFreePort(config.port());
     long started = System.nanoTime();
     progress.println(
-        "Starting the embedded FHIR server (HAPI FHIR JPA, in memory; about half a minute)...");
+        "Starting the embedded FHIR server ("
+            + kind(inMemory, config)
+            + (inMemory ? "" : "; about half a minute")
+            + ")...");
     progress.flush();
     SandboxServer server =
-        SandboxServer.start(
-            config.port(),
-            org.llmfhiradapter.sandbox.VendorPersonality.Kind.parse(config.personality()),
-            config.databaseUrl());
+        start(config, inMemory, VendorPersonality.Kind.parse(config.personality()));
     try {
       Flavor flavor = Flavor.parse(config.flavor());
       int resources =
@@ -80,6 +88,23 @@ final class Sandboxes {
       server.close();
       throw e;
     }
+  }
+
+  private static SandboxServer start(
+      AdapterConfig.Sandbox config, boolean inMemory, VendorPersonality.Kind personality) {
+    return inMemory
+        ? SandboxServer.startInMemory(config.port(), personality)
+        : SandboxServer.start(config.port(), personality, config.databaseUrl());
+  }
+
+  /** What the progress line says serves the resources. */
+  private static String kind(boolean inMemory, AdapterConfig.Sandbox config) {
+    if (inMemory) {
+      return "HAPI FHIR, resources in memory";
+    }
+    return config.databaseUrl().isEmpty()
+        ? "HAPI FHIR JPA, in memory"
+        : "HAPI FHIR JPA, PostgreSQL";
   }
 
   /**

@@ -187,6 +187,10 @@ public record AdapterConfig(
    * @param auth none, or smart: the FHIR endpoints require SMART Backend Services tokens
    * @param jwks smart: the registered client's public keys, a JWK Set file or http(s) URL
    * @param clientId smart: the registered client's id
+   * @param store what serves and keeps the resources: {@code jpa} (HAPI FHIR JPA: full search, bulk
+   *     export, history), {@code memory} (HAPI's plain server over a map: ready in a second, the
+   *     searches the adapter makes) or {@code auto} (each command's own choice, see {@link
+   *     #inMemory(boolean)})
    */
   public record Sandbox(
       int port,
@@ -196,14 +200,28 @@ public record AdapterConfig(
       String databaseUrl,
       String auth,
       String jwks,
-      String clientId) {
+      String clientId,
+      String store) {
 
     /**
      * An open sandbox (no SMART) with the given port, fixtures, flavor, personality and database.
      */
     public Sandbox(
         int port, String fixtures, String flavor, String personality, String databaseUrl) {
-      this(port, fixtures, flavor, personality, databaseUrl, "none", "", "");
+      this(port, fixtures, flavor, personality, databaseUrl, "none", "", "", "auto");
+    }
+
+    /**
+     * Whether the sandbox keeps its resources in memory rather than in HAPI JPA.
+     *
+     * @param byDefault the command's choice for {@code auto}: a database URL always means JPA
+     */
+    public boolean inMemory(boolean byDefault) {
+      return switch (store) {
+        case "memory" -> true;
+        case "jpa" -> false;
+        default -> byDefault && databaseUrl.isEmpty();
+      };
     }
 
     public boolean smart() {
@@ -269,6 +287,16 @@ public record AdapterConfig(
               + " (llm.sandbox.jwks or --jwks: a JWK Set file, as `jwks` prints it, or an http(s) URL) and its id"
               + " (llm.sandbox.client-id or --client-id)");
     }
+    String sandboxStore = s.get("llm.sandbox.store");
+    if (!List.of("auto", "memory", "jpa").contains(sandboxStore)) {
+      throw new ConfigException(
+          "Setting llm.sandbox.store must be auto, memory or jpa, but is '" + sandboxStore + "'");
+    }
+    if (sandboxStore.equals("memory") && !database.isEmpty()) {
+      throw new ConfigException(
+          "llm.sandbox.store=memory keeps the resources in memory, not in llm.sandbox.database-url:"
+              + " leave the URL empty, or set llm.sandbox.store=jpa");
+    }
     Sandbox sandbox =
         new Sandbox(
             port,
@@ -278,7 +306,8 @@ public record AdapterConfig(
             database,
             auth,
             s.get("llm.sandbox.jwks"),
-            s.get("llm.sandbox.client-id"));
+            s.get("llm.sandbox.client-id"),
+            sandboxStore);
     requireOwnDestination(source, publish, "llm.source");
     List<NamedSource> syncSources = syncSources(s, source, publish);
     Store store = new Store(storeUrl(s), s.get("llm.store.user"), s.get("llm.store.password-file"));

@@ -8,30 +8,42 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.Measure;
+import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Resource;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
- * An in-process FHIR R4 server (the HAPI FHIR JPA server on in-memory H2) served over HTTP on a
- * loopback port. It is what {@code demo}, {@code sandbox} and the integration tests talk to: only
- * over HTTP, exactly as the adapter talks to an EHR.
+ * An in-process FHIR R4 server served over HTTP on a loopback port: the HAPI FHIR JPA server (on
+ * in-memory H2 or PostgreSQL), or HAPI's plain server over an in-memory store. It is what {@code
+ * demo}, {@code sandbox} and the integration tests talk to: only over HTTP, exactly as the adapter
+ * talks to an EHR.
  */
 public final class SandboxServer implements AutoCloseable {
 
   /** Path under which the FHIR base lives, as in HAPI's public test servers. */
   public static final String FHIR_PATH = "/fhir";
 
-  private final AnnotationConfigApplicationContext spring;
   private final Server jetty;
   private final String baseUrl;
   private final RestfulServer fhirServlet;
@@ -39,30 +51,30 @@ public final class SandboxServer implements AutoCloseable {
   /** The SMART authorization the FHIR endpoints require; empty: open. */
   private final AtomicReference<SmartAuthorization> smart;
 
+  /** Stops what keeps the resources (HAPI JPA's Spring context and its database, or nothing). */
+  private final Runnable stopBackend;
+
   private VendorPersonality personality;
 
   private SandboxServer(
-      AnnotationConfigApplicationContext spring,
       Server jetty,
       String baseUrl,
       RestfulServer fhirServlet,
-      AtomicReference<SmartAuthorization> smart) {
-    this.spring = spring;
+      AtomicReference<SmartAuthorization> smart,
+      Runnable stopBackend) {
     this.jetty = jetty;
     this.baseUrl = baseUrl;
     this.fhirServlet = fhirServlet;
     this.smart = smart;
-    this.maintenance = batchMaintenance(spring);
+    this.stopBackend = stopBackend;
   }
-
-  private final java.util.concurrent.ScheduledExecutorService maintenance;
 
   /**
    * Bulk export's batch jobs advance on maintenance passes, which HAPI schedules a minute apart; a
    * sandbox runs one every half second, so that an export of the seeded patients is ready in
    * seconds.
    */
-  private static java.util.concurrent.ScheduledExecutorService batchMaintenance(
+  private static ScheduledExecutorService batchMaintenance(
       AnnotationConfigApplicationContext spring) {
     ca.uhn.fhir.batch2.api.IJobMaintenanceService service =
         spring.getBean(ca.uhn.fhir.batch2.api.IJobMaintenanceService.class);
@@ -109,16 +121,77 @@ public final class SandboxServer implements AutoCloseable {
   public static SandboxServer start(
       int port, VendorPersonality.Kind personality, String databaseUrl) {
     AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
-    Server jetty = null;
     SandboxDatabase database =
         SandboxDatabase.open(databaseUrl, System.getenv("LLM_SANDBOX_DATABASE_PASSWORD"));
+    Runnable stopJpa =
+        () -> {
+          spring.close();
+          database.drop();
+        };
+    RestfulServer fhirServlet;
     try {
       spring.registerBean(SandboxDatabase.class, () -> database);
       spring.register(JpaServerConfig.class);
       spring.refresh();
-      RestfulServer fhirServlet = restfulServer(spring);
+      fhirServlet = restfulServer(spring);
+    } catch (RuntimeException e) {
+      stopJpa.run();
+      throw cannotStart(port, e);
+    }
+    ScheduledExecutorService maintenance = batchMaintenance(spring);
+    return serve(
+        port,
+        fhirServlet,
+        personality,
+        () -> {
+          maintenance.shutdownNow();
+          stopJpa.run();
+        });
+  }
 
-      jetty = new Server(new InetSocketAddress("127.0.0.1", port));
+  /**
+   * Starts a server keeping its resources in memory, without HAPI's JPA layer ({@link
+   * MemoryStore}): it reads, searches by the parameters the adapter uses, pages, and takes
+   * transactions, and it is ready in a second or two instead of HAPI JPA's ten or more. No bulk
+   * export, history or {@code _lastUpdated}; those need {@link #start(int, VendorPersonality.Kind,
+   * String)}.
+   */
+  public static SandboxServer startInMemory(int port, VendorPersonality.Kind personality) {
+    FhirContext fhirContext = FhirContext.forR4Cached();
+    MemoryStore store = new MemoryStore();
+    RestfulServer server = new RestfulServer(fhirContext);
+    for (Class<? extends Resource> type : MEMORY_TYPES) {
+      server.registerProvider(new MemoryResourceProvider(type, store));
+    }
+    server.registerProvider(new MemoryTransaction(fhirContext, store));
+    // The searches whose later pages may still be asked for: the newest 100, far more than a
+    // pull's few threads have open at once.
+    server.setPagingProvider(new FifoMemoryPagingProvider(100));
+    server.setDefaultPrettyPrint(false);
+    return serve(port, server, personality, () -> {});
+  }
+
+  /** The types the adapter pulls and publishes. */
+  private static final List<Class<? extends Resource>> MEMORY_TYPES =
+      List.of(
+          Patient.class,
+          Condition.class,
+          Procedure.class,
+          Observation.class,
+          Group.class,
+          Measure.class,
+          MeasureReport.class,
+          Device.class,
+          Provenance.class);
+
+  /** Serves the FHIR servlet on a loopback port, behind the SMART guard. */
+  private static SandboxServer serve(
+      int port,
+      RestfulServer fhirServlet,
+      VendorPersonality.Kind personality,
+      Runnable stopBackend) {
+    Server jetty = new Server(new InetSocketAddress("127.0.0.1", port));
+    try {
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       context.addServlet(new ServletHolder(fhirServlet), FHIR_PATH + "/*");
@@ -137,16 +210,19 @@ public final class SandboxServer implements AutoCloseable {
       int actualPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
       SandboxServer server =
           new SandboxServer(
-              spring, jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH, fhirServlet, smart);
+              jetty, "http://127.0.0.1:" + actualPort + FHIR_PATH, fhirServlet, smart, stopBackend);
       server.personality(personality);
       return server;
     } catch (Exception e) {
       stopQuietly(jetty);
-      spring.close();
-      database.drop();
-      throw new SandboxException(
-          "The embedded FHIR server could not start on port " + port + ": " + rootMessage(e), e);
+      stopBackend.run();
+      throw cannotStart(port, e);
     }
+  }
+
+  private static SandboxException cannotStart(int port, Exception e) {
+    return new SandboxException(
+        "The embedded FHIR server could not start on port " + port + ": " + rootMessage(e), e);
   }
 
   /**
@@ -244,11 +320,8 @@ public final class SandboxServer implements AutoCloseable {
 
   @Override
   public void close() {
-    maintenance.shutdownNow();
     stopQuietly(jetty);
-    SandboxDatabase database = spring.getBean(SandboxDatabase.class);
-    spring.close();
-    database.drop();
+    stopBackend.run();
   }
 
   private static void stopQuietly(Server jetty) {
