@@ -3,12 +3,9 @@ package org.llmfhiradapter.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.llmfhiradapter.cli.CliRun;
-import org.llmfhiradapter.fixtures.Flavor;
 
 /**
  * The in-memory sandbox ({@code demo}'s default server) answers what the adapter asks as HAPI FHIR
@@ -39,22 +34,20 @@ import org.llmfhiradapter.fixtures.Flavor;
 @ExtendWith(SharedSandbox.class)
 class InMemorySandboxIT {
 
-  private static final FhirContext FHIR = FhirContext.forR4Cached();
-
   @ParameterizedTest
-  @ValueSource(strings = {"none", "epic", "cerner"})
+  @ValueSource(strings = {"generic", "epic", "cerner"})
   void theSameFixturesGiveTheSameResultsAsFromHapiJpa(
-      String personality, SandboxServer jpa, @TempDir Path out) throws Exception {
+      String vendor, SandboxServer jpa, @TempDir Path out) throws Exception {
     JsonNode fromJpa;
     try {
       SandboxData.reset(jpa);
-      fromJpa = pulled(jpa, personality, out.resolve("jpa"));
+      fromJpa = SandboxData.pulledAs(jpa, vendor, 5, out.resolve("jpa"));
     } finally {
       jpa.personality(VendorPersonality.Kind.NONE);
     }
     JsonNode fromMemory;
     try (SandboxServer memory = SandboxServer.startInMemory(0, VendorPersonality.Kind.NONE)) {
-      fromMemory = pulled(memory, personality, out.resolve("memory"));
+      fromMemory = SandboxData.pulledAs(memory, vendor, 5, out.resolve("memory"));
     }
 
     assertThat(fromMemory.get("cohort").get("pulled").asInt()).isEqualTo(12);
@@ -217,30 +210,6 @@ class InMemorySandboxIT {
           .isInstanceOf(InvalidRequestException.class)
           .hasMessageContaining("Observation search requires code or category");
     }
-  }
-
-  private static JsonNode pulled(SandboxServer server, String personality, Path out)
-      throws Exception {
-    Flavor flavor = personality.equals("none") ? Flavor.MCODE : Flavor.parse(personality);
-    new FixtureSeeder(FHIR, flavor).seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
-    server.personality(VendorPersonality.Kind.parse(personality));
-    CliRun run =
-        CliRun.job(
-            server.baseUrl(),
-            out.toString(),
-            "--set",
-            "llm.pipeline.data-cutoff=2024-12-31",
-            "--set",
-            "llm.source.vendor=" + (personality.equals("none") ? "generic" : personality),
-            "--set",
-            "llm.source.patients="
-                + (personality.equals("none") ? "" : "group:" + FixtureSeeder.CANDIDATES_GROUP),
-            "--set",
-            "llm.source.page-size=5",
-            "--set",
-            "llm.publish.enabled=false");
-    assertThat(run.exitCode()).as(personality + ": " + run.err()).isZero();
-    return new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
   }
 
   /** A Measure (created once), a MeasureReport (updated by identifier) and its Provenance. */

@@ -1,14 +1,21 @@
 package org.llmfhiradapter.sandbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
+import org.llmfhiradapter.cli.CliRun;
 import org.llmfhiradapter.fixtures.Flavor;
 
 /** Test helpers that put the shared server into a known state, over HTTP like any client. */
@@ -87,5 +94,39 @@ public final class SandboxData {
             .returnBundle(Bundle.class)
             .execute();
     return bundle.getTotal();
+  }
+
+  /**
+   * Seeds {@code fixtures/small} as the vendor's EHR renders it, makes the server behave like it
+   * and runs the job against it as against that EHR ({@code generic}: plain R4, mCODE codes,
+   * candidates by search; {@code epic}, {@code cerner}: their rules and codings, candidates from
+   * the seeded Group), nothing published.
+   *
+   * @return the job's results.json
+   */
+  public static JsonNode pulledAs(SandboxServer server, String vendor, int pageSize, Path out)
+      throws IOException {
+    boolean generic = vendor.equals("generic");
+    server.personality(VendorPersonality.Kind.NONE);
+    new FixtureSeeder(FhirContext.forR4Cached(), generic ? Flavor.MCODE : Flavor.parse(vendor))
+        .seed(server.baseUrl(), FIXTURES.resolve("small"));
+    server.personality(
+        generic ? VendorPersonality.Kind.NONE : VendorPersonality.Kind.parse(vendor));
+    CliRun run =
+        CliRun.job(
+            server.baseUrl(),
+            out.toString(),
+            "--set",
+            "llm.pipeline.data-cutoff=2024-12-31",
+            "--set",
+            "llm.source.vendor=" + vendor,
+            "--set",
+            "llm.source.patients=" + (generic ? "" : "group:" + FixtureSeeder.CANDIDATES_GROUP),
+            "--set",
+            "llm.source.page-size=" + pageSize,
+            "--set",
+            "llm.publish.enabled=false");
+    assertThat(run.exitCode()).as(vendor + ": " + run.err()).isZero();
+    return new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
   }
 }

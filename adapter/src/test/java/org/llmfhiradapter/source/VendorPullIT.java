@@ -3,7 +3,6 @@ package org.llmfhiradapter.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -39,16 +38,10 @@ class VendorPullIT {
   @ValueSource(strings = {"epic", "cerner"})
   void theVendorPathPullsTheWholeCohortFromAServerWithThatVendorsRules(
       String vendor, @TempDir Path out) throws Exception {
-    JsonNode plain =
-        pull("generic", "", Flavor.MCODE, VendorPersonality.Kind.NONE, out.resolve("plain"));
-
-    JsonNode viaVendor =
-        pull(
-            vendor,
-            "group:" + FixtureSeeder.CANDIDATES_GROUP,
-            Flavor.parse(vendor),
-            VendorPersonality.Kind.parse(vendor),
-            out.resolve(vendor));
+    SandboxData.reset(server);
+    JsonNode plain = SandboxData.pulledAs(server, "generic", 500, out.resolve("plain"));
+    SandboxData.reset(server);
+    JsonNode viaVendor = SandboxData.pulledAs(server, vendor, 500, out.resolve(vendor));
 
     assertThat(viaVendor.get("cohort")).isEqualTo(plain.get("cohort"));
     assertThat(viaVendor.get("os")).isEqualTo(plain.get("os"));
@@ -107,32 +100,6 @@ class VendorPullIT {
     assertThat(run.err())
         .contains("llm.source.vendor=cerner requires `patient` on every search")
         .contains("llm.source.patients");
-  }
-
-  private JsonNode pull(
-      String vendor, String patients, Flavor flavor, VendorPersonality.Kind personality, Path out)
-      throws Exception {
-    server.personality(VendorPersonality.Kind.NONE);
-    SandboxData.reset(server);
-    new FixtureSeeder(ca.uhn.fhir.context.FhirContext.forR4Cached(), flavor)
-        .seed(server.baseUrl(), SandboxData.FIXTURES.resolve("small"));
-    server.personality(personality);
-    CliRun run =
-        CliRun.job(
-            server.baseUrl(),
-            out.toString(),
-            "--set",
-            "llm.pipeline.data-cutoff=2024-12-31",
-            "--set",
-            "llm.source.vendor=" + vendor,
-            "--set",
-            "llm.source.patients=" + patients,
-            "--set",
-            "llm.source.page-size=500",
-            "--set",
-            "llm.publish.enabled=false");
-    assertThat(run.exitCode()).as(vendor + ": " + run.err()).isZero();
-    return new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
   }
 
   @org.junit.jupiter.api.BeforeEach
