@@ -78,6 +78,13 @@ final class MemoryTransaction {
     Bundle.BundleEntryRequestComponent request = entry.getRequest();
     Resource resource = entry.getResource();
     String url = request.getUrl() == null ? "" : request.getUrl();
+    if (request.getMethod() == null || request.getMethod() == Bundle.HTTPVerb.NULL) {
+      throw new InvalidRequestException(
+          "A transaction entry ("
+              + (resource == null ? "no resource" : resource.fhirType())
+              + (entry.hasFullUrl() ? ", " + entry.getFullUrl() : "")
+              + ") has no request method: give it request.method POST or PUT");
+    }
     if (request.getMethod() != Bundle.HTTPVerb.POST && request.getMethod() != Bundle.HTTPVerb.PUT) {
       throw new InvalidRequestException(
           "The in-memory sandbox's transactions create and update (POST, PUT); not "

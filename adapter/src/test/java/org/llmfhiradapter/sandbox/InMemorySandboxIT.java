@@ -176,6 +176,11 @@ class InMemorySandboxIT {
       assertThatThrownBy(() -> client.transaction().withBundle(transaction).execute())
           .isInstanceOf(InvalidRequestException.class)
           .hasMessageContaining("not DELETE Patient/p1");
+      Bundle withoutMethod = publication(1);
+      withoutMethod.getEntry().get(2).setRequest(null);
+      assertThatThrownBy(() -> client.transaction().withBundle(withoutMethod).execute())
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("(Provenance, urn:uuid:provenance-1) has no request method");
       assertThat(found(client, "Measure?url=http://example.org/Measure/m")).isEmpty();
       assertThat(found(client, "MeasureReport?identifier=urn:x|r1")).isEmpty();
     }
