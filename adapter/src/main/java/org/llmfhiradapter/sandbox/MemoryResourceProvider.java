@@ -1,7 +1,5 @@
 package org.llmfhiradapter.sandbox;
 
-import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
-import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
@@ -24,7 +22,7 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * One resource type of the in-memory sandbox over HAPI's plain server: read, search ({@link
- * MemorySearch}: HAPI pages the matches), create and update, each optionally conditional.
+ * MemorySearch}: HAPI pages the matches) and update by id.
  */
 final class MemoryResourceProvider implements IResourceProvider {
 
@@ -56,34 +54,16 @@ final class MemoryResourceProvider implements IResourceProvider {
     return new SimpleBundleProvider(store.search(typeName(), parameters));
   }
 
-  @Create
-  public MethodOutcome create(
-      @ResourceParam Resource resource, @ConditionalUrlParam String ifNoneExist) {
-    if (ifNoneExist != null) {
-      var existing = store.matchOne(conditional(ifNoneExist));
-      if (existing.isPresent()) {
-        return new MethodOutcome(existing.get().getIdElement(), false);
-      }
-    }
-    resource.setId(typeName() + "/" + store.newId());
-    return outcome(store.put(resource));
-  }
-
+  /**
+   * An update by id (the seeding's candidate Group). Conditional writes come in transactions
+   * ({@link MemoryTransaction}), as the publication sends them.
+   */
   @Update
-  public MethodOutcome update(
-      @IdParam IdType id, @ResourceParam Resource resource, @ConditionalUrlParam String url) {
-    if (url != null) {
-      String matched =
-          store
-              .matchOne(conditional(url))
-              .map(match -> match.getIdElement().getIdPart())
-              .orElseGet(store::newId);
-      resource.setId(typeName() + "/" + matched);
-    } else if (id == null || !id.hasIdPart()) {
+  public MethodOutcome update(@IdParam IdType id, @ResourceParam Resource resource) {
+    if (id == null || !id.hasIdPart()) {
       throw new InvalidRequestException("An update names the " + typeName() + " by its id");
-    } else {
-      resource.setId(typeName() + "/" + id.getIdPart());
     }
+    resource.setId(typeName() + "/" + id.getIdPart());
     return outcome(store.put(resource));
   }
 
@@ -93,14 +73,6 @@ final class MemoryResourceProvider implements IResourceProvider {
             new IdType(written.type(), written.id(), String.valueOf(written.version())));
     outcome.setCreated(written.created());
     return outcome;
-  }
-
-  /**
-   * HAPI hands over an If-None-Exist header as it came ({@code name=value}), an update's as a URL.
-   */
-  private String conditional(String url) {
-    String query = url.substring(url.indexOf('?') + 1);
-    return typeName() + "?" + query;
   }
 
   private String typeName() {
